@@ -1,0 +1,62 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO   := output/demo
+
+.PHONY: demo test bench lint format golden system clean
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## Render a demo handout and worksheet for a sample client into output/demo/.
+demo: $(STAMP)
+	$(BIN)/handouts build journey codependency-vs-interdependence where-am-i \
+	  --practice content/practice.example.yaml --client "Jordan D." --date 2026-11-22 \
+	  --session 4 --note "Ask one person for help each day this week." --out $(DEMO)
+
+## The whole test suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## Speed figures: per module, in-process and as a fresh command, against bare WeasyPrint.
+bench: $(STAMP)
+	$(BIN)/python tests/bench.py
+
+## Rewrite the golden files from the current output (review the diff before committing).
+golden: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_golden.py --update-golden
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+## System libraries WeasyPrint needs; say clearly what is missing.
+system:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	  echo "make: '$(PYTHON)' not found. Install Python 3.10 or newer (Debian: apt-get install python3 python3-venv)."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { \
+	  echo "make: Python 3.10 or newer is needed; '$(PYTHON)' is older."; exit 1; }
+	@$(PYTHON) -c 'import ctypes.util as u, sys; sys.exit(not (u.find_library("pango-1.0") and u.find_library("pangoft2-1.0")))' || { \
+	  echo "make: WeasyPrint needs the Pango library (1.44 or newer), and it is not installed."; \
+	  echo "      Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; \
+	  echo "      Fedora: sudo dnf install pango    macOS: brew install pango"; exit 1; }
+	@$(PYTHON) -c 'import ctypes.util as u, sys; sys.exit(not u.find_library("harfbuzz-subset"))' || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "make: installing libharfbuzz-subset0 (faster, smaller font embedding)"; \
+	    apt-get install -y -qq libharfbuzz-subset0 >/dev/null 2>&1 || \
+	      { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq libharfbuzz-subset0 >/dev/null 2>&1; } || \
+	      echo "make: could not install libharfbuzz-subset0; PDFs will still build, a little slower."; \
+	  else \
+	    echo "make: note: libharfbuzz-subset0 is not installed; PDFs will still build, a little slower."; \
+	  fi; }
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,143 @@
+"""The whole pipeline for handouts: read and check everything, render in memory, then write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import Library, Module, load_library
+from .errors import HandoutError, Problem, display_path
+from .pdf import Rendered, prepare_folder, render_pdf, write_atomic
+from .profiles import Personal, Practice, make_personal
+from .render import Options, render_document
+from .validate import CheckedModule, check_module, check_modules
+
+DEFAULT_OUT = Path("output")
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build wrote, and anything the user should know about it."""
+
+    paths: tuple[Path, ...]
+    pages: tuple[int, ...]
+    notices: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def build_handout(
+    ids: Sequence[str],
+    personal: Personal | None = None,
+    out: Path | str | None = None,
+    combine: bool = False,
+    content_dirs: Iterable[Path | str] = (),
+    strict: bool = True,
+    paper: str = "letter",
+) -> Built:
+    """Build one PDF per module (or one combined PDF) and write it atomically."""
+    if not ids:
+        raise HandoutError("no module given; 'handouts list' shows what there is")
+    personal = personal or Personal()
+    library = load_library([Path(d) for d in content_dirs])
+    checked = check_modules(library.select(ids), library.roots)
+    options = Options(paper=paper, combined=combine and len(checked) > 1)
+    jobs = _targets(checked, personal, Path(out) if out else DEFAULT_OUT, combine)
+    rendered = [(path, _render(group, personal, options, library, strict)) for path, group in jobs]
+    _write(rendered)
+    return Built(
+        paths=tuple(path for path, _ in rendered),
+        pages=tuple(result.pages for _, result in rendered),
+        notices=library.notices,
+        warnings=tuple(w for _, result in rendered for w in result.warnings),
+    )
+
+
+def _render(group, personal, options, library: Library, strict: bool) -> Rendered:
+    document = render_document(group, personal, options)
+    return render_pdf(document, library.roots, strict)
+
+
+def _targets(checked: Sequence[CheckedModule], personal: Personal, out: Path, combine: bool):
+    """Where each PDF goes: a folder gets one file per module, a .pdf path one file in all."""
+    if out.suffix.lower() == ".pdf":
+        if len(checked) > 1 and not combine:
+            raise HandoutError(
+                f"--out '{display_path(out)}': a file name needs a single module "
+                "or --combine; give a folder to get one PDF per module"
+            )
+        return [(out, tuple(checked))]
+    if combine and len(checked) > 1:
+        return [(out / file_name("handouts", personal.slug), tuple(checked))]
+    return [(out / file_name(entry.module.id, personal.slug), (entry,)) for entry in checked]
+
+
+def file_name(stem: str, slug: str) -> str:
+    """'journey' + 'jd' -> 'journey-jd.pdf'; without a client slug just 'journey.pdf'."""
+    return f"{stem}-{slug}.pdf" if slug else f"{stem}.pdf"
+
+
+def _write(rendered: list[tuple[Path, Rendered]]) -> None:
+    for folder in dict.fromkeys(path.parent for path, _ in rendered):
+        prepare_folder(folder)
+    for path, result in rendered:
+        try:
+            write_atomic(path, result.data)
+        except OSError as error:
+            raise HandoutError(
+                f"cannot write '{display_path(path)}': {error.strerror or error}"
+            ) from None
+
+
+# --- checking the whole library ----------------------------------------------------------
+
+SAMPLE = dict(
+    client="Sample Client",
+    date=dt.date(2026, 1, 15),
+    session=3,
+    note="Notice one moment each day when you let someone help.",
+    practice=Practice(
+        name="Sample Practice",
+        therapist="Sam Sample",
+        credentials="LCSW",
+        contact="555-0100",
+        crisis_line="In a crisis, call your local emergency number.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ModuleReport:
+    """How one module fared in 'handouts check'."""
+
+    module: Module | None
+    source: str
+    problems: tuple[Problem, ...]
+    pages: int = 0
+
+
+def check_library(
+    content_dirs: Iterable[Path | str] = (), render: bool = True
+) -> list[ModuleReport]:
+    """Check every module in the library (and render each strictly); report all problems."""
+    library = load_library([Path(d) for d in content_dirs])
+    by_file: dict[str, list[Problem]] = {}
+    for problem in library.problems:
+        by_file.setdefault(problem.source, []).append(problem)
+    reports = [ModuleReport(None, source, tuple(found)) for source, found in by_file.items()]
+    personal = make_personal(**SAMPLE)
+    for module in library.modules.values():
+        reports.append(_check_one(module, library, personal, render))
+    return reports
+
+
+def _check_one(module: Module, library: Library, personal: Personal, render: bool) -> ModuleReport:
+    checked, problems = check_module(module, library.roots)
+    if problems or not render:
+        return ModuleReport(module, module.where, tuple(problems))
+    try:
+        result = _render((checked,), personal, Options(), library, strict=True)
+    except HandoutError as error:
+        return ModuleReport(module, module.where, (Problem(module.where, error.message),))
+    return ModuleReport(module, module.where, (), result.pages)

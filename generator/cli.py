@@ -1,0 +1,203 @@
+"""The 'handouts' command: parse options, call the API, print a short summary."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .content import KINDS, load_library
+from .errors import HandoutError, display_path
+from .profiles import load_practice, make_personal
+
+content_option = click.option(
+    "--content",
+    "content_dirs",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Your own module folder, layered over the built-in library (repeatable).",
+)
+
+
+class Handouts(click.Group):
+    """Turns unexpected failures into a one-line error, unless --debug asks for the traceback."""
+
+    def invoke(self, ctx):
+        debug = ctx.params.get("debug", False)
+        try:
+            return super().invoke(ctx)
+        except click.ClickException:
+            if debug:
+                traceback.print_exc()
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            if debug:
+                raise
+            raise HandoutError(
+                f"unexpected problem: {type(error).__name__}: {error}\n"
+                "Run again with --debug to see the details."
+            ) from None
+
+
+@click.group(cls=Handouts, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="handouts")
+@click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
+def cli(debug: bool) -> None:
+    """Personalized, print-ready PDF handouts and worksheets for therapy and workshops."""
+
+
+def _library(content_dirs):
+    library = load_library(content_dirs)
+    for notice in library.notices:
+        click.echo(notice, err=True)
+    return library
+
+
+@cli.command("list")
+@content_option
+@click.option("--topic", help="Only modules with this topic.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only handouts or only worksheets.")
+def list_modules(content_dirs, topic, kind) -> None:
+    """Show the library: id, kind, title, minutes and topics."""
+    library = _library(content_dirs)
+    rows = [
+        m
+        for m in library.modules.values()
+        if (not topic or topic in m.topics) and (not kind or m.kind == kind)
+    ]
+    for line in _table(rows) if rows else ["No modules match."]:
+        click.echo(line)
+    if library.problems:
+        click.echo(
+            f"{len(library.problems)} problem(s) in module files; "
+            "run 'handouts check' to see them.",
+            err=True,
+        )
+
+
+def _table(modules) -> list[str]:
+    header = ("ID", "KIND", "TITLE", "MIN", "TOPICS")
+    rows = [(m.id, m.kind, m.title, str(m.minutes), ", ".join(m.topics)) for m in modules]
+    widths = [min(max(len(r[i]) for r in [header, *rows]), 48) for i in range(4)]
+    return [
+        "  ".join([*(_cell(r[i], widths[i], i == 3) for i in range(4)), r[4]])
+        for r in [header, *rows]
+    ]
+
+
+def _cell(text: str, width: int, right: bool) -> str:
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return text.rjust(width) if right else text.ljust(width)
+
+
+@cli.command()
+@content_option
+@click.argument("module_id", metavar="ID")
+def show(content_dirs, module_id) -> None:
+    """Show one module's details: front matter and summary."""
+    (module,) = _library(content_dirs).select([module_id])
+    lines = [
+        f"{module.id}  ({module.kind}, about {module.minutes} minutes)",
+        f"Title:     {module.title}",
+        *([f"Subtitle:  {module.subtitle}"] if module.subtitle else []),
+        f"Summary:   {module.summary}",
+        f"Topics:    {', '.join(module.topics)}",
+        f"Audience:  {', '.join(module.audience)}",
+        f"Language:  {module.language}",
+        "Sources:",
+        *(f"  - {s.author}, {s.title} ({s.year}; {s.licence})" for s in module.sources),
+        f"File:      {module.where}{'' if not module.builtin else '  (built-in)'}",
+    ]
+    click.echo("\n".join(lines))
+
+
+@cli.command()
+@content_option
+@click.argument("module_ids", nargs=-1, required=True, metavar="ID...")
+@click.option("--client", help="Client's name, initials or pseudonym. Without it: a blank line.")
+@click.option("--therapist", help="Therapist's name (overrides the practice profile).")
+@click.option("--date", "date", metavar="YYYY-MM-DD", help="Session date.")
+@click.option("--session", type=int, help="Session number.")
+@click.option("--note", help="A short homework note printed near the top.")
+@click.option(
+    "--practice",
+    "practice_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Practice profile (YAML): practice name, therapist, contact, crisis line.",
+)
+@click.option("--slug", help="File-name part for this client (default: made from --client).")
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder, or a .pdf file name.")
+@click.option("--combine", is_flag=True, help="One PDF holding every module, in order.")
+@click.option(
+    "--strict/--no-strict",
+    default=True,
+    show_default=True,
+    help="Stop when the renderer reports any problem (missing image, bad style).",
+)
+def build(
+    content_dirs,
+    module_ids,
+    client,
+    therapist,
+    date,
+    session,
+    note,
+    practice_file,
+    slug,
+    out,
+    combine,
+    strict,
+) -> None:
+    """Build PDFs for one or more modules, personalized for a client."""
+    from .build import build_handout
+
+    practice = load_practice(practice_file) if practice_file else None
+    personal = make_personal(
+        client=client,
+        date=date,
+        session=session,
+        note=note,
+        therapist=therapist,
+        practice=practice,
+        slug=slug,
+    )
+    built = build_handout(
+        module_ids, personal, out=out, combine=combine, content_dirs=content_dirs, strict=strict
+    )
+    for notice in built.notices:
+        click.echo(notice, err=True)
+    for warning in built.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for path, pages in zip(built.paths, built.pages, strict=True):
+        click.echo(f"{display_path(path)}  ({pages} page{'s' if pages != 1 else ''})")
+
+
+@cli.command()
+@content_option
+def check(content_dirs) -> None:
+    """Check every module (front matter, components, templates, a strict render) and list
+    all problems at once."""
+    from .build import check_library
+
+    reports = check_library(content_dirs)
+    problems = [p for report in reports for p in report.problems]
+    for report in reports:
+        status = "ok" if not report.problems else "PROBLEMS"
+        pages = f"{report.pages} page{'s' if report.pages != 1 else ''}" if report.pages else ""
+        click.echo(f"{status:9} {report.source}  {pages}".rstrip())
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
+    checked = len(reports)
+    if problems:
+        raise HandoutError(f"{len(problems)} problem(s) in {checked} module file(s)")
+    click.echo(f"All {checked} modules passed.")
+
+
+def main() -> None:
+    """Entry point for the 'handouts' console script."""
+    cli(prog_name="handouts")

@@ -1,0 +1,371 @@
+"""Load content modules: front matter, Markdown body, and the library with user overlays."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import HandoutError, Problem, display_path, raise_if
+from .resources import CONTENT_DIR
+
+KINDS = ("handout", "worksheet")
+AUDIENCES = ("individual", "couples", "family", "group")
+MODULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TOPIC = MODULE_ID
+LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A work a module draws on, and the terms it is used under."""
+
+    author: str
+    title: str
+    year: int
+    licence: str
+
+
+@dataclass(frozen=True)
+class Module:
+    """One content module: its front matter and its Markdown body."""
+
+    id: str
+    path: Path
+    title: str
+    kind: str
+    summary: str
+    topics: tuple[str, ...]
+    audience: tuple[str, ...]
+    minutes: int
+    language: str
+    sources: tuple[Source, ...]
+    body: str
+    body_line: int
+    subtitle: str = ""
+    builtin: bool = False
+
+    @property
+    def where(self) -> str:
+        """The module's file as shown in messages."""
+        return display_path(self.path)
+
+
+# --- front matter schema -------------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return None
+    return "expected text"
+
+
+def _kind(value: Any) -> str | None:
+    return None if value in KINDS else "expected handout or worksheet"
+
+
+def _words(allowed: Iterable[str] | None, what: str):
+    def check(value: Any) -> str | None:
+        if not isinstance(value, list) or not value:
+            return (
+                f"expected a list of {what}, e.g. [{', '.join(list(allowed or ['journey'])[:2])}]"
+            )
+        for item in value:
+            if not isinstance(item, str) or not TOPIC.match(item):
+                return f"expected lowercase words joined by hyphens, got {item!r}"
+            if allowed is not None and item not in allowed:
+                return f"expected any of {', '.join(allowed)}, got {item!r}"
+        return None
+
+    return check
+
+
+def _minutes(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 240:
+        return None
+    return "expected a whole number of minutes from 1 to 240"
+
+
+def _language(value: Any) -> str | None:
+    if isinstance(value, str) and LANGUAGE.match(value):
+        return None
+    return "expected a language code such as en or en-US"
+
+
+SCHEMA: dict[str, Any] = {
+    "title": _text,
+    "kind": _kind,
+    "summary": _text,
+    "topics": _words(None, "topics"),
+    "audience": _words(AUDIENCES, "audiences"),
+    "minutes": _minutes,
+    "language": _language,
+    "sources": None,  # checked by _check_sources: it is a list of mappings
+}
+OPTIONAL = {"subtitle": _text}
+SOURCE_KEYS = ("author", "title", "year", "licence")
+
+
+def _shown(value: Any) -> str:
+    """A value as quoted in a message: short, with its YAML type when it is not text."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    kind = {bool: "yes/no", int: "number", float: "number", list: "list", dict: "mapping"}
+    return f"{value!r} ({kind.get(type(value), type(value).__name__)})"
+
+
+# --- parsing -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Split:
+    yaml_text: str
+    body: str
+    body_line: int
+
+
+def _split_front_matter(text: str) -> _Split | None:
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None
+    for index, line in enumerate(lines[1:], start=1):
+        if FENCE.match(line):
+            return _Split("".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2)
+    return None
+
+
+def _key_lines(yaml_text: str) -> dict[str, int]:
+    """The file line of each top-level key, so messages can point at it."""
+    found = {}
+    for number, line in enumerate(yaml_text.splitlines(), start=2):
+        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if match:
+            found.setdefault(match.group(1), number)
+    return found
+
+
+def _load_yaml(where: str, yaml_text: str) -> tuple[Any, list[Problem]]:
+    try:
+        return yaml.safe_load(yaml_text), []
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        reason = getattr(error, "problem", None) or "could not be read"
+        return None, [Problem(where, f"front matter is not valid YAML: {reason}", line)]
+
+
+def _check_field(where, name, value, check, lines) -> list[Problem]:
+    reason = check(value)
+    if reason is None:
+        return []
+    return [
+        Problem(where, f"front matter '{name}': {reason}, got {_shown(value)}", lines.get(name))
+    ]
+
+
+def _check_sources(where: str, value: Any, line: int | None) -> list[Problem]:
+    expected = "expected a list of sources, each with author, title, year and licence"
+    if not isinstance(value, list) or not value:
+        return [Problem(where, f"front matter 'sources': {expected}, got {_shown(value)}", line)]
+    problems = []
+    for index, item in enumerate(value, start=1):
+        problems += _check_source(where, f"sources[{index}]", item, line)
+    return problems
+
+
+def _check_source(where: str, name: str, item: Any, line: int | None) -> list[Problem]:
+    if not isinstance(item, dict):
+        return [
+            Problem(where, f"front matter '{name}': {_source_hint()}, got {_shown(item)}", line)
+        ]
+    problems = [
+        Problem(where, f"front matter '{name}': unknown key '{key}'; {_source_hint()}", line)
+        for key in item
+        if key not in SOURCE_KEYS
+    ]
+    for key in SOURCE_KEYS:
+        value = item.get(key)
+        bad = value is None or (
+            not (isinstance(value, int) and 0 < value < 3000 and not isinstance(value, bool))
+            if key == "year"
+            else _text(value)
+        )
+        if bad:
+            expected = "a year such as 1989" if key == "year" else "text"
+            got = "nothing" if value is None else _shown(value)
+            problems.append(
+                Problem(where, f"front matter '{name}.{key}': expected {expected}, got {got}", line)
+            )
+    return problems
+
+
+def _source_hint() -> str:
+    return "expected author, title, year and licence"
+
+
+def _check_front_matter(where: str, data: Mapping, lines: dict[str, int]) -> list[Problem]:
+    problems = [
+        Problem(
+            where,
+            f"front matter: unknown key '{key}'{_suggest(key, [*SCHEMA, *OPTIONAL])}",
+            lines.get(key),
+        )
+        for key in data
+        if key not in SCHEMA and key not in OPTIONAL
+    ]
+    for name, check in SCHEMA.items():
+        if name not in data:
+            problems.append(Problem(where, f"front matter '{name}': missing (required)"))
+        elif name == "sources":
+            problems += _check_sources(where, data[name], lines.get(name))
+        else:
+            problems += _check_field(where, name, data[name], check, lines)
+    for name, check in OPTIONAL.items():
+        if name in data:
+            problems += _check_field(where, name, data[name], check, lines)
+    return problems
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def parse_module(
+    path: Path, text: str, builtin: bool = False
+) -> tuple[Module | None, list[Problem]]:
+    """Read one module file's text; return the module, or every problem found in it."""
+    where = display_path(path)
+    split = _split_front_matter(text)
+    if split is None:
+        return None, [Problem(where, "expected front matter between '---' lines at the top")]
+    data, problems = _load_yaml(where, split.yaml_text)
+    if problems:
+        return None, problems
+    if not isinstance(data, dict):
+        got = "nothing" if data is None else _shown(data)
+        return None, [
+            Problem(where, f"front matter: expected keys such as 'title: ...', got {got}")
+        ]
+    problems = _check_front_matter(where, data, _key_lines(split.yaml_text))
+    if problems:
+        return None, problems
+    return _build_module(path, data, split, builtin), []
+
+
+def _build_module(path: Path, data: dict, split: _Split, builtin: bool) -> Module:
+    return Module(
+        id=path.stem,
+        path=path,
+        title=data["title"].strip(),
+        subtitle=(data.get("subtitle") or "").strip(),
+        kind=data["kind"],
+        summary=data["summary"].strip(),
+        topics=tuple(data["topics"]),
+        audience=tuple(data["audience"]),
+        minutes=data["minutes"],
+        language=data["language"],
+        sources=tuple(Source(**{k: s[k] for k in SOURCE_KEYS}) for s in data["sources"]),
+        body=split.body,
+        body_line=split.body_line,
+        builtin=builtin,
+    )
+
+
+def read_module(path: Path, builtin: bool = False) -> tuple[Module | None, list[Problem]]:
+    """Read and parse one module file."""
+    where = display_path(path)
+    if not MODULE_ID.match(path.stem):
+        return None, [
+            Problem(
+                where,
+                "file name: expected lowercase words joined by hyphens, e.g. asking-for-help.md",
+            )
+        ]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return None, [
+            Problem(
+                where, f"expected UTF-8 text, found a byte it cannot read at position {error.start}"
+            )
+        ]
+    except OSError as error:
+        return None, [Problem(where, f"cannot read the file: {error.strerror}")]
+    return parse_module(path, text.replace("\r\n", "\n"), builtin)
+
+
+# --- the library ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every module found: built-in first, then each user folder layered on top."""
+
+    modules: Mapping[str, Module]
+    roots: tuple[Path, ...]
+    problems: tuple[Problem, ...] = ()
+    notices: tuple[str, ...] = ()
+    broken: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)
+
+    def select(self, ids: Iterable[str]) -> tuple[Module, ...]:
+        """The modules with these ids, in order; every unknown or broken id reported at once."""
+        ids = list(dict.fromkeys(ids))
+        problems = [p for i in ids for p in self.broken.get(i, ())]
+        raise_if(problems)
+        unknown = [i for i in ids if i not in self.modules]
+        if unknown:
+            raise HandoutError("\n".join(self._unknown(i) for i in unknown))
+        return tuple(self.modules[i] for i in ids)
+
+    def _unknown(self, module_id: str) -> str:
+        close = difflib.get_close_matches(module_id, list(self.modules), n=3, cutoff=0.5)
+        hint = (
+            f"; did you mean {', '.join(close)}?" if close else "; 'handouts list' shows them all"
+        )
+        return f"unknown module '{module_id}'{hint}"
+
+
+def _module_files(root: Path) -> list[Path]:
+    folder = root / "modules" if (root / "modules").is_dir() else root
+    return sorted(folder.glob("*.md"))
+
+
+def load_library(user_dirs: Iterable[Path] = (), builtin_dir: Path = CONTENT_DIR) -> Library:
+    """Load the built-in modules, then each user folder, later folders shadowing earlier ones."""
+    modules: dict[str, Module] = {}
+    problems: list[Problem] = []
+    notices: list[str] = []
+    broken: dict[str, list[Problem]] = {}
+    roots = [builtin_dir, *(Path(d) for d in user_dirs)]
+    for index, root in enumerate(roots):
+        if index and not root.is_dir():
+            problems.append(Problem(display_path(root), "content folder not found"))
+            continue
+        for path in _module_files(root):
+            module, found = read_module(path, builtin=index == 0)
+            if found:
+                problems += found
+                broken.setdefault(path.stem, []).extend(found)
+                continue
+            if module.id in modules:
+                notices.append(_shadow_notice(module, modules[module.id]))
+            modules[module.id] = module
+    return Library(
+        modules,
+        tuple(r.resolve() for r in roots),
+        tuple(problems),
+        tuple(notices),
+        {key: tuple(found) for key, found in broken.items()},
+    )
+
+
+def _shadow_notice(module: Module, shadowed: Module) -> str:
+    what = "the built-in module" if shadowed.builtin else f"{shadowed.where}"
+    return f"notice: {module.where} replaces {what} '{module.id}'"

@@ -1,0 +1,146 @@
+"""Lay out HTML with WeasyPrint and write PDFs: a local-only fetcher, strict logs, atomic files."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML, URLFetcher
+from weasyprint.text.fonts import FontConfiguration
+
+from .errors import HandoutError, display_path
+from .render import Document
+from .resources import TEMPLATES_DIR
+
+# Messages about this machine's set-up, not about the document: they never fail a build.
+ENVIRONMENT_NOTES = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
+class FetchRefused(Exception):
+    """A resource the document may not load."""
+
+
+class LocalFetcher(URLFetcher):
+    """Serves only data: URLs and files under the given folders; never the network."""
+
+    def __init__(self, roots: Iterable[Path]):
+        super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.roots = tuple(Path(root).resolve() for root in roots)
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file" and _inside(_file_path(url), self.roots):
+            return super().fetch(url, headers)
+        self.refused.append(url)
+        raise FetchRefused(
+            f"refused to load '{url}': only files inside the templates and "
+            "content folders may be used"
+        )
+
+
+def _file_path(url: str) -> Path:
+    return Path(unquote(urlsplit(url).path)).resolve()
+
+
+def _inside(path: Path, roots: tuple[Path, ...]) -> bool:
+    return any(path == root or path.is_relative_to(root) for root in roots)
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage().strip()
+        if not message.startswith(ENVIRONMENT_NOTES):
+            self.messages.append(message)
+
+
+@contextmanager
+def captured_warnings() -> Iterator[list[str]]:
+    """Collect what WeasyPrint logs at warning level or above, instead of letting it pass."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A finished PDF in memory."""
+
+    data: bytes
+    pages: int
+    warnings: tuple[str, ...] = ()
+
+
+def render_pdf(document: Document, roots: Iterable[Path] = (), strict: bool = True) -> Rendered:
+    """Lay out the document and return the PDF bytes; in strict mode any warning is an error."""
+    fetcher = LocalFetcher([TEMPLATES_DIR, *roots])
+    with captured_warnings() as warnings:
+        fonts = FontConfiguration()
+        html = HTML(
+            string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
+        )
+        laid_out = html.render(font_config=fonts)
+        data = laid_out.write_pdf(attachments=[])
+    if strict and warnings:
+        raise RenderWarnings(document.title, warnings)
+    return Rendered(data, len(laid_out.pages), tuple(warnings))
+
+
+class RenderWarnings(HandoutError):
+    """WeasyPrint reported a problem (a missing image, bad CSS); strict mode stops here."""
+
+    def __init__(self, title: str, warnings: list[str]):
+        listed = "\n".join(f"  {message}" for message in warnings)
+        super().__init__(f"'{title}' did not render cleanly:\n{listed}")
+
+
+# --- writing files -------------------------------------------------------------------
+
+
+def prepare_folder(folder: Path) -> None:
+    """Make sure the output folder exists and can be written, before any file goes there."""
+    where = display_path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise HandoutError(f"cannot write to output folder '{where}': {reason}") from None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that it is either complete or absent: temp file, then rename."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o666 & ~_umask())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,222 @@
+"""Render checked modules to one HTML document: Markdown, components and Jinja (sandboxed)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import markdown
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+from . import __version__
+from .components import Component
+from .content import Module
+from .errors import HandoutError, display_path
+from .profiles import Personal
+from .resources import TEMPLATES_DIR
+from .validate import CheckedModule, image_path
+
+MARKDOWN_EXTENSIONS = ("tables", "sane_lists", "smarty")
+BLANK = Markup('<span class="blank" aria-label="blank space to fill in"></span>')
+PAPERS = {"letter": "letter", "a4": "A4"}
+KIND_LABELS = {"handout": "Handout", "worksheet": "Worksheet"}
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a document is laid out."""
+
+    paper: str = "letter"
+    combined: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """One HTML document ready for WeasyPrint, and what its PDF metadata says."""
+
+    html: str
+    title: str
+    language: str
+
+
+@lru_cache(maxsize=8)
+def environment(template_dirs: tuple[Path, ...] = (TEMPLATES_DIR,)) -> SandboxedEnvironment:
+    """The one Jinja environment: sandboxed, autoescaped, strict about undefined values."""
+    return SandboxedEnvironment(
+        loader=FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class _ImageSources(Treeprocessor):
+    """Point each image at its file beside the module, which the checks already vetted."""
+
+    def __init__(self, md, checked: CheckedModule):
+        super().__init__(md)
+        self.checked = checked
+
+    def run(self, root):
+        for image in root.iter("img"):
+            image.set("src", image_path(self.checked.module, image.get("src", "")).as_uri())
+
+
+class _Components(Preprocessor):
+    """Swap each component's marker line for its rendered HTML, kept out of Markdown's way."""
+
+    def __init__(self, md, fragments: dict[str, str]):
+        super().__init__(md)
+        self.fragments = fragments
+
+    def run(self, lines):
+        return [
+            self.md.htmlStash.store(self.fragments[line]) if line in self.fragments else line
+            for line in lines
+        ]
+
+
+def _markdown(checked: CheckedModule, fragments: dict[str, str]) -> markdown.Markdown:
+    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+    # Raw HTML is refused by the checks; these make sure none could slip through anyway.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.preprocessors.register(_Components(md, fragments), "components", 25)
+    md.treeprocessors.register(_ImageSources(md, checked), "image_sources", 1)
+    return md
+
+
+def body_html(checked: CheckedModule, env: SandboxedEnvironment, personal: Personal) -> Markup:
+    """The module body as HTML: Markdown, components, then the personal placeholders filled."""
+    nonce = secrets.token_hex(8)
+    fragments: dict[str, str] = {}
+    parts = []
+    for index, segment in enumerate(checked.segments):
+        if isinstance(segment, Component):
+            marker = f"component-{nonce}-{index}"
+            fragments[marker] = _component_html(env, checked, segment, index)
+            parts.append(f"\n\n{marker}\n\n")
+        else:
+            parts.append(segment)
+    html = _markdown(checked, fragments).convert("".join(parts))
+    try:
+        return Markup(env.from_string(html).render(content_context(personal)))
+    except TemplateError as error:
+        raise HandoutError(f"{checked.module.where}: {error.message}") from None
+
+
+def _component_html(env, checked: CheckedModule, component: Component, index: int) -> str:
+    template = _template(env, f"components/{component.name}.html")
+    field = f"{checked.module.id}.{component.name}.{index}"
+    return _render(template, c=component, field=field, **component.options)
+
+
+def content_context(personal: Personal) -> dict:
+    """The placeholders a module may use; what is not known becomes a line to write on."""
+
+    def given(text: object) -> object:
+        return text if text not in ("", None) else BLANK
+
+    return {
+        "client": {"name": given(personal.client)},
+        "therapist": {"name": given(personal.practice.signature)},
+        "practice": {"name": given(personal.practice.name)},
+        "session": {"date": given(personal.date_text), "number": given(personal.session)},
+        "note": given(personal.note),
+    }
+
+
+def render_document(
+    checked: Sequence[CheckedModule],
+    personal: Personal,
+    options: Options = Options(),
+    template_dirs: tuple[Path, ...] = (TEMPLATES_DIR,),
+) -> Document:
+    """One HTML document holding every module, each starting on a new page."""
+    env = environment(template_dirs)
+    items = [
+        _item(env, entry, personal, options, first=index == 0)
+        for index, entry in enumerate(checked)
+    ]
+    meta = _metadata([entry.module for entry in checked], personal)
+    html = _render(
+        _template(env, "document.html"),
+        modules=items,
+        personal=personal,
+        document=meta,
+        paper=PAPERS[options.paper],
+        version=__version__,
+    )
+    return Document(html, meta["title"], meta["language"])
+
+
+def _item(env, checked: CheckedModule, personal: Personal, options: Options, first: bool) -> dict:
+    module = checked.module
+    return {
+        "module": module,
+        "template": f"{module.kind}.html",
+        "label": KIND_LABELS[module.kind],
+        "body": body_html(checked, env, personal),
+        "show_note": bool(personal.note) and (first or not options.combined),
+    }
+
+
+def _metadata(modules: Sequence[Module], personal: Personal) -> dict:
+    topics = dict.fromkeys(topic for module in modules for topic in module.topics)
+    return {
+        "title": "; ".join(module.title for module in modules),
+        "subject": " ".join(module.summary for module in modules),
+        "keywords": ", ".join(topics),
+        "author": personal.author,
+        "language": modules[0].language,
+        "created": _created(),
+    }
+
+
+def _created() -> str:
+    """A creation date only when SOURCE_DATE_EPOCH fixes one, so builds stay reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return ""
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _template(env: SandboxedEnvironment, name: str):
+    try:
+        return env.get_template(name)
+    except TemplateSyntaxError as error:
+        where = display_path(error.filename or name)
+        raise HandoutError(f"{where}: line {error.lineno}: {error.message}") from None
+    except TemplateError as error:
+        raise HandoutError(f"template '{name}': {error.message or 'not found'}") from None
+
+
+def _render(template, **context) -> str:
+    try:
+        return template.render(**context)
+    except TemplateError as error:
+        raise HandoutError(f"{_where(error, template)}: {error.message}") from None
+
+
+def _where(error: Exception, template) -> str:
+    """The template file and line an error came from, read off Jinja's rewritten traceback."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.endswith(".html")
+    ]
+    if not frames:
+        return display_path(template.filename or template.name)
+    return f"{display_path(frames[-1].filename)}: line {frames[-1].lineno}"

@@ -1,0 +1,121 @@
+"""Shared fixtures: throwaway content trees, the CLI runner, PDF readers, a WeasyPrint log guard."""
+
+from __future__ import annotations
+
+import io
+import logging
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from generator.cli import cli
+
+MODULE = """\
+---
+title: {title}
+kind: {kind}
+summary: A short test module.
+topics: [testing]
+audience: [individual]
+minutes: 5
+language: en
+sources:
+  - author: Test Author
+    title: Original text
+    year: 2026
+    licence: original
+---
+{body}
+"""
+
+
+def module_text(body: str = "Some text.", title: str = "Test module", kind: str = "handout") -> str:
+    """A complete, valid module file with the given body."""
+    return MODULE.format(title=title, kind=kind, body=textwrap.dedent(body))
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """Build a throwaway folder from a dict of relative path -> text (or bytes)."""
+
+    def make(files: dict[str, str | bytes], root: str = "mine") -> Path:
+        base = tmp_path / root
+        for name, content in files.items():
+            path = base / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        base.mkdir(parents=True, exist_ok=True)
+        return base
+
+    return make
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Run the CLI in-process from a temp folder; returns the click Result."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+def pdf_pages_text(path_or_bytes) -> list[str]:
+    """The extracted text of each page."""
+    reader = _reader(path_or_bytes)
+    return [page.extract_text() for page in reader.pages]
+
+
+def _reader(path_or_bytes) -> PdfReader:
+    if isinstance(path_or_bytes, bytes):
+        return PdfReader(io.BytesIO(path_or_bytes))
+    return PdfReader(str(path_or_bytes))
+
+
+def pdf_reader(path_or_bytes) -> PdfReader:
+    return _reader(path_or_bytes)
+
+
+def flat(text: str) -> str:
+    """Whitespace collapsed, so layout line breaks do not matter."""
+    return " ".join(text.split())
+
+
+class _Guard(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[str] = []
+
+    def emit(self, record):
+        self.records.append(record.getMessage())
+
+
+@pytest.fixture(autouse=True)
+def weasyprint_guard(request):
+    """Fail any test in which WeasyPrint logged a warning it was not told to expect."""
+    from generator.pdf import ENVIRONMENT_NOTES
+
+    guard = _Guard()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(guard)
+    yield guard
+    logger.removeHandler(guard)
+    unexpected = [r for r in guard.records if not r.startswith(ENVIRONMENT_NOTES)]
+    if unexpected and not request.node.get_closest_marker("weasyprint_warnings"):
+        pytest.fail(f"WeasyPrint logged unexpected warnings: {unexpected}")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "weasyprint_warnings: the test expects WeasyPrint warnings")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="Rewrite the golden files.")

@@ -1,0 +1,144 @@
+"""Loading modules: front matter schema, YAML errors, the library and its overlays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.content import load_library, parse_module
+from generator.errors import HandoutError, ProblemsFound
+from tests.conftest import module_text
+
+PATH = Path("mine/modules/sample.md")
+
+
+def problems(text: str) -> list[str]:
+    module, found = parse_module(PATH, text)
+    assert module is None
+    return [str(p) for p in found]
+
+
+def test_valid_module_parses_every_field():
+    module, found = parse_module(PATH, module_text("Hello {{ client.name }}.", kind="worksheet"))
+    assert found == []
+    assert module.id == "sample"
+    assert module.kind == "worksheet"
+    assert module.topics == ("testing",)
+    assert module.sources[0].year == 2026
+    assert module.body == "Hello {{ client.name }}.\n"
+    assert module.body_line == 15
+
+
+def test_wrong_kind_names_file_field_and_expectation():
+    text = module_text().replace("kind: handout", "kind: sheet")
+    assert problems(text) == [
+        "mine/modules/sample.md: line 3: front matter 'kind': expected handout or worksheet, "
+        "got 'sheet'"
+    ]
+
+
+def test_missing_and_wrongly_typed_fields_are_all_reported_at_once():
+    text = module_text().replace("minutes: 5\n", "").replace("topics: [testing]", "topics: testing")
+    text = text.replace("language: en", "language: English")
+    assert problems(text) == [
+        "mine/modules/sample.md: line 5: front matter 'topics': expected a list of topics, "
+        "e.g. [journey], got 'testing'",
+        "mine/modules/sample.md: front matter 'minutes': missing (required)",
+        "mine/modules/sample.md: line 7: front matter 'language': expected a language code "
+        "such as en or en-US, got 'English'",
+    ]
+
+
+def test_minutes_given_as_text_says_so():
+    text = module_text().replace("minutes: 5", 'minutes: "5"')
+    assert problems(text) == [
+        "mine/modules/sample.md: line 7: front matter 'minutes': expected a whole number of "
+        "minutes from 1 to 240, got '5'"
+    ]
+
+
+def test_unknown_key_suggests_the_closest_one():
+    text = module_text().replace("minutes: 5", "minutes: 5\nsumary: typo")
+    assert problems(text) == [
+        "mine/modules/sample.md: line 8: front matter: unknown key 'sumary' "
+        "(did you mean 'summary'?)"
+    ]
+
+
+def test_malformed_yaml_gives_the_line_number():
+    text = module_text().replace("summary: A short test module.", "summary: [unclosed")
+    (message,) = problems(text)
+    assert message.startswith("mine/modules/sample.md: line 5: front matter is not valid YAML:")
+
+
+def test_missing_front_matter():
+    assert problems("# Just markdown\n") == [
+        "mine/modules/sample.md: expected front matter between '---' lines at the top"
+    ]
+
+
+def test_bad_sources_name_each_entry_and_key():
+    text = module_text().replace("    year: 2026\n", "    year: soon\n")
+    text = text.replace("    licence: original\n", "    licence: original\n  - just a string\n")
+    assert problems(text) == [
+        "mine/modules/sample.md: line 9: front matter 'sources[1].year': expected a year such as "
+        "1989, got 'soon'",
+        "mine/modules/sample.md: line 9: front matter 'sources[2]': expected author, title, year "
+        "and licence, got 'just a string'",
+    ]
+
+
+def test_empty_sources_is_a_problem():
+    text = module_text().split("sources:")[0] + "sources: []\n---\nBody\n"
+    assert problems(text) == [
+        "mine/modules/sample.md: line 9: front matter 'sources': expected a list of sources, "
+        "each with author, title, year and licence, got [] (list)"
+    ]
+
+
+def test_user_module_shadows_builtin_with_a_notice(tree):
+    folder = tree({"modules/journey.md": module_text("Mine.", title="My journey")})
+    library = load_library([folder])
+    assert library.modules["journey"].title == "My journey"
+    assert library.notices == (
+        f"notice: {folder / 'modules/journey.md'} replaces the built-in module 'journey'",
+    )
+
+
+def test_user_folder_without_modules_subfolder_works(tree):
+    folder = tree({"asking.md": module_text()})
+    assert "asking" in load_library([folder]).modules
+
+
+def test_unknown_id_suggests_close_ids():
+    library = load_library()
+    with pytest.raises(HandoutError) as caught:
+        library.select(["journy", "zzzz"])
+    assert caught.value.message == (
+        "unknown module 'journy'; did you mean journey?\n"
+        "unknown module 'zzzz'; 'handouts list' shows them all"
+    )
+
+
+def test_a_broken_module_is_reported_when_asked_for(tree):
+    folder = tree({"broken.md": module_text().replace("kind: handout", "kind: 3")})
+    library = load_library([folder])
+    with pytest.raises(ProblemsFound) as caught:
+        library.select(["broken"])
+    assert "front matter 'kind': expected handout or worksheet, got 3 (number)" in str(
+        caught.value.message
+    )
+
+
+def test_bad_file_name_and_bad_encoding(tree):
+    folder = tree({"Bad Name.md": module_text(), "latin.md": "caf\xe9".encode("latin-1")})
+    messages = [str(p) for p in load_library([folder]).problems]
+    assert any("Bad Name.md: file name: expected lowercase words" in m for m in messages)
+    assert any("latin.md: expected UTF-8 text" in m for m in messages)
+
+
+def test_builtin_library_loads_cleanly():
+    library = load_library()
+    assert library.problems == ()
+    assert {"journey", "codependency-vs-interdependence", "where-am-i"} <= set(library.modules)

@@ -1,0 +1,188 @@
+"""Real PDFs from real WeasyPrint: layout, personalization, metadata, determinism, safety."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import pytest
+
+from generator.build import build_handout
+from generator.content import load_library
+from generator.pdf import FetchRefused, LocalFetcher, RenderWarnings, render_pdf
+from generator.profiles import load_practice, make_personal
+from generator.render import Document
+from generator.resources import CONTENT_DIR, TEMPLATES_DIR
+from tests.conftest import flat, module_text, pdf_pages_text, pdf_reader
+
+LETTER = (612, 792)
+
+
+@pytest.fixture(scope="module")
+def personalized(tmp_path_factory):
+    """The three built-in modules, built once for a sample client and practice."""
+    out = tmp_path_factory.mktemp("out")
+    personal = make_personal(
+        client="J.D.",
+        date="2026-11-22",
+        session=4,
+        note="Ask one person for help each day",
+        practice=load_practice(CONTENT_DIR / "practice.example.yaml"),
+    )
+    ids = ["journey", "codependency-vs-interdependence", "where-am-i"]
+    built = build_handout(ids, personal, out=out)
+    return dict(zip(ids, built.paths, strict=True))
+
+
+def test_one_pdf_per_module_named_from_id_and_client(personalized):
+    assert [p.name for p in personalized.values()] == [
+        "journey-jd.pdf",
+        "codependency-vs-interdependence-jd.pdf",
+        "where-am-i-jd.pdf",
+    ]
+
+
+@pytest.mark.parametrize("module_id", ["journey", "codependency-vs-interdependence", "where-am-i"])
+def test_every_page_is_letter_with_header_and_footer(personalized, module_id):
+    reader = pdf_reader(personalized[module_id])
+    pages = pdf_pages_text(personalized[module_id])
+    assert 1 <= len(pages) <= 3
+    for number, (page, text) in enumerate(zip(reader.pages, pages, strict=True), start=1):
+        assert (round(page.mediabox.width), round(page.mediabox.height)) == LETTER
+        assert "Riverside Counseling" in text
+        assert f"Page {number} of {len(pages)}" in text
+        assert load_library().modules[module_id].title in flat(text)
+
+
+def test_first_page_carries_name_date_session_and_note(personalized):
+    first = flat(pdf_pages_text(personalized["journey"])[0])
+    assert "Name: J.D." in first
+    assert "Date: November 22, 2026" in first
+    assert "Session: 4" in first
+    assert "A note for you from Alex Rivera" in first
+    assert "Ask one person for help each day" in first
+
+
+def test_last_page_says_it_supports_therapy_and_credits_sources(personalized):
+    last = flat(pdf_pages_text(personalized["journey"])[-1])
+    assert "This handout supports your work with your therapist. It does not replace it." in last
+    assert "call or text 988" in last
+    assert "Stephen R. Covey" in last
+
+
+def test_metadata_has_title_author_subject_language_and_no_paths(personalized):
+    path = personalized["where-am-i"]
+    reader = pdf_reader(path)
+    info = reader.metadata
+    module = load_library().modules["where-am-i"]
+    assert info.title == module.title
+    assert info.author == "Alex Rivera, LMFT · Riverside Counseling"
+    assert info.subject == module.summary
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert_no_local_paths(path.read_bytes(), path.parent)
+
+
+def assert_no_local_paths(data: bytes, *folders):
+    """Neither the raw file nor any decompressed stream names a folder of this machine."""
+    texts = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        try:
+            texts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    needles = [str(f).encode() for f in (*folders, TEMPLATES_DIR, CONTENT_DIR)] + [b"file:"]
+    for text in texts:
+        for needle in needles:
+            assert needle not in text
+
+
+def test_without_client_the_name_line_is_blank(tmp_path):
+    built = build_handout(["where-am-i"], out=tmp_path)
+    assert built.paths[0].name == "where-am-i.pdf"
+    first = flat(pdf_pages_text(built.paths[0])[0])
+    assert "Name: Date: " in first
+    assert "A note for you" not in first
+
+
+@pytest.mark.parametrize(
+    "name", ["<b>x</b>", "{{ 7*7 }}", "José Ñúñez", "Zoë", "李小龍", "Ana-María O'Neil"]
+)
+def test_client_names_print_literally(tree, tmp_path, name):
+    folder = tree({"hello.md": module_text("Welcome, {{ client.name }}.")})
+    personal = make_personal(client=name)
+    built = build_handout(["hello"], personal, out=tmp_path / "out", content_dirs=[folder])
+    text = flat(pdf_pages_text(built.paths[0])[0])
+    assert f"Name: {name}" in text
+    assert f"Welcome, {name}." in text
+    assert "49" not in text
+
+
+def test_placeholder_without_a_value_becomes_a_line_to_write_on(tree, tmp_path):
+    folder = tree(
+        {"hello.md": module_text("Dear {{ client.name }}, session {{ session.number }}.")}
+    )
+    built = build_handout(["hello"], out=tmp_path / "out", content_dirs=[folder])
+    text = flat(pdf_pages_text(built.paths[0])[0])
+    assert "Dear , session ." in text
+    assert "None" not in text
+
+
+def test_same_inputs_give_identical_bytes(tmp_path, monkeypatch):
+    personal = make_personal(client="Zoë", date="2026-11-22")
+    first = build_handout(["where-am-i"], personal, out=tmp_path / "a").paths[0].read_bytes()
+    second = build_handout(["where-am-i"], personal, out=tmp_path / "b").paths[0].read_bytes()
+    assert first == second
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")
+    dated = build_handout(["where-am-i"], personal, out=tmp_path / "c").paths[0]
+    assert pdf_reader(dated).metadata["/CreationDate"].startswith("D:20261122")
+    assert (
+        dated.read_bytes()
+        == build_handout(["where-am-i"], personal, out=tmp_path / "d").paths[0].read_bytes()
+    )
+
+
+def test_combined_pdf_holds_every_module_in_order(tmp_path):
+    personal = make_personal(client="J.D.")
+    built = build_handout(["journey", "where-am-i"], personal, out=tmp_path, combine=True)
+    assert [p.name for p in built.paths] == ["handouts-jd.pdf"]
+    pages = pdf_pages_text(built.paths[0])
+    assert len(pages) == built.pages[0] >= 4
+    assert pages[0].count("Independence is a pit stop") >= 1
+    assert any("Where am I on the journey?" in flat(p) for p in pages[2:])
+    assert f"Page 1 of {len(pages)}" in pages[0]
+
+
+def test_a4_paper_is_one_option_away(tmp_path):
+    built = build_handout(["where-am-i"], out=tmp_path, paper="a4")
+    page = pdf_reader(built.paths[0]).pages[0]
+    assert (round(page.mediabox.width), round(page.mediabox.height)) == (595, 842)
+
+
+# --- the renderer never leaves its folders ---------------------------------------------
+
+
+def test_fetcher_serves_only_files_under_its_roots(tmp_path):
+    fetcher = LocalFetcher([TEMPLATES_DIR])
+    assert fetcher.fetch((TEMPLATES_DIR / "style.css").as_uri()).read().startswith(b"/*")
+    assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
+    for url in (
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x.png",
+        "https://example.org/a.css",
+        (TEMPLATES_DIR / ".." / ".." / "etc" / "passwd").as_uri(),
+    ):
+        with pytest.raises(FetchRefused):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 4
+
+
+@pytest.mark.weasyprint_warnings
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:9/tracker.png"])
+def test_html_that_reaches_outside_fails_in_strict_mode(url):
+    html = f'<html lang="en"><title>t</title><p>Hi</p><img src="{url}" alt="x"></html>'
+    with pytest.raises(RenderWarnings) as caught:
+        render_pdf(Document(html, "Probe", "en"))
+    assert f"refused to load '{url}'" in caught.value.message
+    lenient = render_pdf(Document(html, "Probe", "en"), strict=False)
+    assert any("refused to load" in w for w in lenient.warnings)
+    assert b"root:" not in lenient.data
