@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -304,28 +305,64 @@ def read_module(path: Path, builtin: bool = False) -> tuple[Module | None, list[
 # --- the library ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=512)
+def _read_cached(path: Path, stamp: tuple[int, int], builtin: bool):
+    return read_module(path, builtin)
+
+
+def read_module_cached(path: Path, builtin: bool = False) -> tuple[Module | None, list[Problem]]:
+    """read_module, remembered until the file changes (a warm process parses a file once)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return read_module(path, builtin)
+    module, problems = _read_cached(path, (stat.st_mtime_ns, stat.st_size), builtin)
+    return module, list(problems)
+
+
 @dataclass(frozen=True)
 class Library:
-    """Every module found: built-in first, then each user folder layered on top."""
+    """Every module file found: built-in first, then each user folder layered on top.
 
-    modules: Mapping[str, Module]
+    Files are parsed when asked for, so a build reads only the modules it uses."""
+
+    files: Mapping[str, tuple[Path, bool]]
     roots: tuple[Path, ...]
-    problems: tuple[Problem, ...] = ()
     notices: tuple[str, ...] = ()
-    broken: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)
+    folder_problems: tuple[Problem, ...] = ()
 
     def select(self, ids: Iterable[str]) -> tuple[Module, ...]:
         """The modules with these ids, in order; every unknown or broken id reported at once."""
         ids = list(dict.fromkeys(ids))
-        problems = [p for i in ids for p in self.broken.get(i, ())]
-        raise_if(problems)
-        unknown = [i for i in ids if i not in self.modules]
+        unknown = [i for i in ids if i not in self.files]
         if unknown:
             raise HandoutError("\n".join(self._unknown(i) for i in unknown))
-        return tuple(self.modules[i] for i in ids)
+        parsed = [read_module_cached(*self.files[i]) for i in ids]
+        raise_if([problem for _, found in parsed for problem in found])
+        return tuple(module for module, _ in parsed)
+
+    @cached_property
+    def _scan(self) -> tuple[dict[str, Module], tuple[Problem, ...]]:
+        modules, problems = {}, list(self.folder_problems)
+        for module_id, (path, builtin) in self.files.items():
+            module, found = read_module_cached(path, builtin)
+            problems += found
+            if module:
+                modules[module_id] = module
+        return modules, tuple(problems)
+
+    @property
+    def modules(self) -> dict[str, Module]:
+        """Every module that reads cleanly, by id."""
+        return self._scan[0]
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem in every module file and content folder."""
+        return self._scan[1]
 
     def _unknown(self, module_id: str) -> str:
-        close = difflib.get_close_matches(module_id, list(self.modules), n=3, cutoff=0.5)
+        close = difflib.get_close_matches(module_id, list(self.files), n=3, cutoff=0.5)
         hint = (
             f"; did you mean {', '.join(close)}?" if close else "; 'handouts list' shows them all"
         )
@@ -338,34 +375,22 @@ def _module_files(root: Path) -> list[Path]:
 
 
 def load_library(user_dirs: Iterable[Path] = (), builtin_dir: Path = CONTENT_DIR) -> Library:
-    """Load the built-in modules, then each user folder, later folders shadowing earlier ones."""
-    modules: dict[str, Module] = {}
-    problems: list[Problem] = []
+    """Find the built-in modules, then each user folder's, later folders shadowing earlier ones."""
+    files: dict[str, tuple[Path, bool]] = {}
     notices: list[str] = []
-    broken: dict[str, list[Problem]] = {}
+    problems: list[Problem] = []
     roots = [builtin_dir, *(Path(d) for d in user_dirs)]
     for index, root in enumerate(roots):
         if index and not root.is_dir():
             problems.append(Problem(display_path(root), "content folder not found"))
             continue
         for path in _module_files(root):
-            module, found = read_module(path, builtin=index == 0)
-            if found:
-                problems += found
-                broken.setdefault(path.stem, []).extend(found)
-                continue
-            if module.id in modules:
-                notices.append(_shadow_notice(module, modules[module.id]))
-            modules[module.id] = module
-    return Library(
-        modules,
-        tuple(r.resolve() for r in roots),
-        tuple(problems),
-        tuple(notices),
-        {key: tuple(found) for key, found in broken.items()},
-    )
+            if path.stem in files:
+                notices.append(_shadow_notice(path, *files[path.stem]))
+            files[path.stem] = (path, index == 0)
+    return Library(files, tuple(r.resolve() for r in roots), tuple(notices), tuple(problems))
 
 
-def _shadow_notice(module: Module, shadowed: Module) -> str:
-    what = "the built-in module" if shadowed.builtin else f"{shadowed.where}"
-    return f"notice: {module.where} replaces {what} '{module.id}'"
+def _shadow_notice(path: Path, shadowed: Path, builtin: bool) -> str:
+    what = "the built-in module" if builtin else display_path(shadowed)
+    return f"notice: {display_path(path)} replaces {what} '{path.stem}'"

@@ -98,8 +98,8 @@ def _markdown(checked: CheckedModule, fragments: dict[str, str]) -> markdown.Mar
     return md
 
 
-def body_html(checked: CheckedModule, env: SandboxedEnvironment, personal: Personal) -> Markup:
-    """The module body as HTML: Markdown, components, then the personal placeholders filled."""
+def markdown_html(checked: CheckedModule, env: SandboxedEnvironment) -> str:
+    """The module body as HTML from Markdown and components, its placeholders not yet filled."""
     nonce = secrets.token_hex(8)
     fragments: dict[str, str] = {}
     parts = []
@@ -110,11 +110,29 @@ def body_html(checked: CheckedModule, env: SandboxedEnvironment, personal: Perso
             parts.append(f"\n\n{marker}\n\n")
         else:
             parts.append(segment)
-    html = _markdown(checked, fragments).convert("".join(parts))
+    return _markdown(checked, fragments).convert("".join(parts))
+
+
+def body_html(checked: CheckedModule, env: SandboxedEnvironment, personal: Personal) -> Markup:
+    """The module body as HTML, with the personal placeholders filled in (autoescaped)."""
     try:
-        return Markup(env.from_string(html).render(content_context(personal)))
+        template = _body_template(env, checked)
+        return Markup(template.render(content_context(personal)))
     except TemplateError as error:
         raise HandoutError(f"{checked.module.where}: {error.message}") from None
+
+
+_BODY_TEMPLATES: dict = {}
+
+
+def _body_template(env: SandboxedEnvironment, checked: CheckedModule):
+    """The compiled body of a module: it depends only on the module, so each is made once."""
+    key = (id(env), checked.module)
+    if key not in _BODY_TEMPLATES:
+        if len(_BODY_TEMPLATES) >= 256:
+            _BODY_TEMPLATES.clear()
+        _BODY_TEMPLATES[key] = env.from_string(markdown_html(checked, env))
+    return _BODY_TEMPLATES[key]
 
 
 def _component_html(env, checked: CheckedModule, component: Component, index: int) -> str:
