@@ -19,8 +19,12 @@ GOLDEN = Path(__file__).parent / "golden"
 
 @pytest.mark.parametrize("module_id", ["journey", "where-am-i"])
 def test_page_text_matches_golden(module_id, tmp_path, request):
-    personal = make_personal(client="Zoë Ñúñez", date="2026-11-22", session=4,
-                             practice=load_practice(CONTENT_DIR / "practice.example.yaml"))
+    personal = make_personal(
+        client="Zoë Ñúñez",
+        date="2026-11-22",
+        session=4,
+        practice=load_practice(CONTENT_DIR / "practice.example.yaml"),
+    )
     built = build_handout([module_id], personal, out=tmp_path)
     pages = pdf_pages_text(built.paths[0])
     actual = "".join(f"=== page {n} ===\n{text.rstrip()}\n" for n, text in enumerate(pages, 1))

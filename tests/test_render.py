@@ -1,0 +1,53 @@
+"""HTML rendering: escaping, strict templates, and atomic writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.content import load_library
+from generator.errors import HandoutError
+from generator.pdf import write_atomic
+from generator.profiles import make_personal
+from generator.render import environment, render_document
+from generator.resources import TEMPLATES_DIR
+from generator.validate import check_modules
+
+
+def checked(ids=("where-am-i",)):
+    library = load_library()
+    return check_modules(library.select(ids), library.roots)
+
+
+def test_user_values_are_escaped_and_never_run():
+    personal = make_personal(client="<b>x</b> {{ 7*7 }}", note="<script>alert(1)</script>")
+    html = render_document(checked(), personal).html
+    assert "&lt;b&gt;x&lt;/b&gt; {{ 7*7 }}" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html and "49" not in html
+
+
+def test_a_template_using_an_undefined_value_names_file_and_line(tmp_path):
+    (tmp_path / "worksheet.html").write_text(
+        '{% extends "module.html" %}\n{% block kind_extra %}{{ nothing.here }}{% endblock %}\n'
+    )
+    environment.cache_clear()
+    with pytest.raises(HandoutError) as caught:
+        render_document(checked(), make_personal(), template_dirs=(tmp_path, TEMPLATES_DIR))
+    assert caught.value.message == f"{tmp_path / 'worksheet.html'}: line 2: 'nothing' is undefined"
+
+
+def test_a_template_cannot_reach_python_internals(tmp_path):
+    (tmp_path / "worksheet.html").write_text("{{ ''.__class__.__mro__ }}\n")
+    with pytest.raises(HandoutError) as caught:
+        render_document(checked(), make_personal(), template_dirs=(tmp_path, TEMPLATES_DIR))
+    assert "access to attribute '__class__' of 'str' object is unsafe" in caught.value.message
+
+
+def test_an_interrupted_write_leaves_no_file(tmp_path, monkeypatch):
+    def interrupted(_fd):
+        raise KeyboardInterrupt  # as if Ctrl-C arrived half way through the write
+
+    monkeypatch.setattr("generator.pdf.os.fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(tmp_path / "out.pdf", b"%PDF-1.7 partial")
+    assert list(tmp_path.iterdir()) == []
