@@ -329,7 +329,6 @@ class Library:
     files: Mapping[str, tuple[Path, bool]]
     roots: tuple[Path, ...]
     notices: tuple[str, ...] = ()
-    folder_problems: tuple[Problem, ...] = ()
 
     def select(self, ids: Iterable[str]) -> tuple[Module, ...]:
         """The modules with these ids, in order; every unknown or broken id reported at once."""
@@ -343,7 +342,7 @@ class Library:
 
     @cached_property
     def _scan(self) -> tuple[dict[str, Module], tuple[Problem, ...]]:
-        modules, problems = {}, list(self.folder_problems)
+        modules, problems = {}, []
         for module_id, (path, builtin) in self.files.items():
             module, found = read_module_cached(path, builtin)
             problems += found
@@ -378,17 +377,20 @@ def load_library(user_dirs: Iterable[Path] = (), builtin_dir: Path = CONTENT_DIR
     """Find the built-in modules, then each user folder's, later folders shadowing earlier ones."""
     files: dict[str, tuple[Path, bool]] = {}
     notices: list[str] = []
-    problems: list[Problem] = []
     roots = [builtin_dir, *(Path(d) for d in user_dirs)]
+    raise_if(
+        [
+            Problem(display_path(root), "--content: expected a folder of modules, found none")
+            for root in roots[1:]
+            if not root.is_dir()
+        ]
+    )
     for index, root in enumerate(roots):
-        if index and not root.is_dir():
-            problems.append(Problem(display_path(root), "content folder not found"))
-            continue
         for path in _module_files(root):
             if path.stem in files:
                 notices.append(_shadow_notice(path, *files[path.stem]))
             files[path.stem] = (path, index == 0)
-    return Library(files, tuple(r.resolve() for r in roots), tuple(notices), tuple(problems))
+    return Library(files, tuple(r.resolve() for r in roots), tuple(notices))
 
 
 def _shadow_notice(path: Path, shadowed: Path, builtin: bool) -> str:

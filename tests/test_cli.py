@@ -220,3 +220,10 @@ def test_python_dash_m_works(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "journey" in done.stdout
+
+
+def test_missing_content_folder_is_an_error(run, tmp_path):
+    result = run("build", "journey", "--content", "nowhere")
+    assert_refused(
+        result, tmp_path, "Error: nowhere: --content: expected a folder of modules, found none"
+    )
