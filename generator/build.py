@@ -11,6 +11,7 @@ from .content import Library, Module, load_library
 from .errors import HandoutError, Problem, display_path
 from .pdf import Rendered, prepare_folder, render_pdf, write_atomic
 from .profiles import Personal, Practice, make_personal
+from .readability import grade_problem, reading_grade
 from .render import Options, render_document
 from .validate import CheckedModule, check_module, check_modules
 
@@ -115,6 +116,7 @@ class ModuleReport:
     source: str
     problems: tuple[Problem, ...]
     pages: int = 0
+    grade: float | None = None
 
 
 def check_library(
@@ -134,10 +136,15 @@ def check_library(
 
 def _check_one(module: Module, library: Library, personal: Personal, render: bool) -> ModuleReport:
     checked, problems = check_module(module, library.roots)
+    grade = reading_grade(checked) if not problems else None
+    too_hard = grade_problem(checked, grade)
+    if too_hard:
+        problems.append(Problem(module.where, too_hard))
     if problems or not render:
-        return ModuleReport(module, module.where, tuple(problems))
+        return ModuleReport(module, module.where, tuple(problems), grade=grade)
     try:
         result = _render((checked,), personal, Options(), library, strict=True)
     except HandoutError as error:
-        return ModuleReport(module, module.where, (Problem(module.where, error.message),))
-    return ModuleReport(module, module.where, (), result.pages)
+        problems.append(Problem(module.where, error.message))
+        return ModuleReport(module, module.where, tuple(problems), grade=grade)
+    return ModuleReport(module, module.where, (), result.pages, grade)

@@ -11,6 +11,8 @@ from . import __version__
 from .content import KINDS, load_library
 from .errors import HandoutError, display_path
 from .profiles import load_practice, make_personal
+from .readability import reading_grade
+from .validate import check_module
 
 content_option = click.option(
     "--content",
@@ -63,14 +65,14 @@ def _library(content_dirs):
 @click.option("--topic", help="Only modules with this topic.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only handouts or only worksheets.")
 def list_modules(content_dirs, topic, kind) -> None:
-    """Show the library: id, kind, title, minutes and topics."""
+    """Show the library: id, kind, title, minutes, reading grade and topics."""
     library = _library(content_dirs)
     rows = [
         m
         for m in library.modules.values()
         if (not topic or topic in m.topics) and (not kind or m.kind == kind)
     ]
-    for line in _table(rows) if rows else ["No modules match."]:
+    for line in _table(rows, library.roots) if rows else ["No modules match."]:
         click.echo(line)
     if library.problems:
         click.echo(
@@ -80,14 +82,24 @@ def list_modules(content_dirs, topic, kind) -> None:
         )
 
 
-def _table(modules) -> list[str]:
-    header = ("ID", "KIND", "TITLE", "MIN", "TOPICS")
-    rows = [(m.id, m.kind, m.title, str(m.minutes), ", ".join(m.topics)) for m in modules]
-    widths = [min(max(len(r[i]) for r in [header, *rows]), 48) for i in range(4)]
+def _table(modules, roots) -> list[str]:
+    header = ("ID", "KIND", "TITLE", "MIN", "GRADE", "TOPICS")
+    rows = [
+        (m.id, m.kind, m.title, str(m.minutes), _grade(m, roots), ", ".join(m.topics))
+        for m in modules
+    ]
+    widths = [min(max(len(r[i]) for r in [header, *rows]), 48) for i in range(5)]
     return [
-        "  ".join([*(_cell(r[i], widths[i], i == 3) for i in range(4)), r[4]])
+        "  ".join([*(_cell(r[i], widths[i], i >= 3) for i in range(5)), r[5]])
         for r in [header, *rows]
     ]
+
+
+def _grade(module, roots) -> str:
+    """The reading grade, or '-' when the module has problems or is not in English."""
+    checked, problems = check_module(module, roots)
+    grade = None if problems else reading_grade(checked)
+    return "-" if grade is None else f"{grade:.1f}"
 
 
 def _cell(text: str, width: int, right: bool) -> str:
@@ -180,16 +192,17 @@ def build(
 @cli.command()
 @content_option
 def check(content_dirs) -> None:
-    """Check every module (front matter, components, templates, a strict render) and list
-    all problems at once."""
+    """Check every module (front matter, components, reading grade, templates, a strict
+    render) and list all problems at once."""
     from .build import check_library
 
     reports = check_library(content_dirs)
     problems = [p for report in reports for p in report.problems]
     for report in reports:
         status = "ok" if not report.problems else "PROBLEMS"
-        pages = f"{report.pages} page{'s' if report.pages != 1 else ''}" if report.pages else ""
-        click.echo(f"{status:9} {report.source}  {pages}".rstrip())
+        details = [f"{report.pages} page{'s' if report.pages != 1 else ''}"] if report.pages else []
+        details += [f"grade {report.grade:.1f}"] if report.grade is not None else []
+        click.echo(f"{status:9} {report.source}  {', '.join(details)}".rstrip())
     for problem in problems:
         click.echo(f"  {problem}", err=True)
     checked = len(reports)

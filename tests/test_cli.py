@@ -29,7 +29,8 @@ def test_list_shows_a_table_and_filters(run):
     result = run("list")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].split() == ["ID", "KIND", "TITLE", "MIN", "TOPICS"]
+    assert lines[0].split() == ["ID", "KIND", "TITLE", "MIN", "GRADE", "TOPICS"]
+    assert any(line.startswith("journey ") and " 5.1  " in line for line in lines)
     assert any(line.startswith("where-am-i") and "worksheet" in line for line in lines)
     worksheets = run("list", "--kind", "worksheet").output
     assert "where-am-i" in worksheets and "journey " not in worksheets

@@ -1,0 +1,55 @@
+"""Reading level: Flesch-Kincaid grade of what the reader reads, and the limit 'check' enforces."""
+
+from __future__ import annotations
+
+from generator.content import load_library
+from generator.readability import GRADE_LIMIT, reading_grade, syllable_count
+from generator.validate import check_modules
+from tests.conftest import module_text
+
+PLAIN = "We can ask for help. It is fine to lean on a friend. Try one small step today."
+DENSE = (
+    "Interdependence necessitates sophisticated interpersonal negotiation capabilities, "
+    "particularly regarding emotional availability, reciprocal accountability, and "
+    "collaborative organizational responsibilities characterizing contemporary relationships."
+)
+
+
+def grade_of(tree, body: str, language: str = "en") -> float | None:
+    text = module_text(body).replace("language: en", f"language: {language}")
+    library = load_library([tree({"sample.md": text})])
+    (checked,) = check_modules(library.select(["sample"]), library.roots)
+    return reading_grade(checked)
+
+
+def test_syllables_err_on_the_high_side():
+    assert [syllable_count(w) for w in ("help", "every", "people", "codependency")] == [1, 3, 2, 5]
+
+
+def test_plain_text_reads_low_and_dense_text_reads_high(tree):
+    assert grade_of(tree, PLAIN) < 3
+    assert grade_of(tree, DENSE) > 20
+
+
+def test_components_count_but_markup_and_placeholders_do_not(tree):
+    body = f"## Hello\n\n**{PLAIN}** {{{{ client.name }}}}\n\n::: lines 2\n{DENSE}\n:::\n"
+    assert grade_of(tree, body) > grade_of(tree, f"## Hello\n\n{PLAIN}\n")
+
+
+def test_other_languages_are_not_measured(tree):
+    assert grade_of(tree, PLAIN, language="es") is None
+
+
+def test_builtin_modules_read_at_grade_8_or_below():
+    library = load_library()
+    for checked in check_modules(library.modules.values(), library.roots):
+        assert reading_grade(checked) <= GRADE_LIMIT, checked.module.id
+
+
+def test_check_fails_a_module_above_grade_8(run, tree):
+    folder = tree({"dense.md": module_text(DENSE)})
+    result = run("check", "--content", folder)
+    assert result.exit_code == 1
+    assert "mine/dense.md: reading level is grade" in result.output
+    assert "expected 8 or below: try shorter sentences and everyday words" in result.output
+    assert "grade 5.1" in result.output  # the built-in journey handout, shown with its grade
