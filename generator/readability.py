@@ -10,7 +10,7 @@ import markdown
 import pyphen
 
 from .components import Component
-from .validate import CheckedModule
+from .validate import PLACEHOLDER, CheckedModule
 
 GRADE_LIMIT = 8.0
 BLOCK = re.compile(r"<(?:p|li|h[1-6]|td|th|blockquote)\b[^>]*>(.*?)</(?:p|li|h[1-6]|td|th)>", re.S)
@@ -18,7 +18,6 @@ TAG = re.compile(r"<[^>]+>")
 WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 VOWELS = re.compile(r"[aeiouy]+")
-PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 
 
 def reading_grade(checked: CheckedModule) -> float | None:
