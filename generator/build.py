@@ -130,17 +130,17 @@ def check_library(
     reports = [ModuleReport(None, source, tuple(found)) for source, found in by_file.items()]
     personal = make_personal(**SAMPLE)
     for module in library.modules.values():
-        reports.append(_check_one(module, library, personal, render))
+        reports.append(_check_one(module, library, personal))
     return reports
 
 
-def _check_one(module: Module, library: Library, personal: Personal, render: bool) -> ModuleReport:
+def _check_one(module: Module, library: Library, personal: Personal) -> ModuleReport:
     checked, problems = check_module(module, library.roots)
     grade = reading_grade(checked) if not problems else None
     too_hard = grade_problem(checked, grade)
     if too_hard:
         problems.append(Problem(module.where, too_hard))
-    if problems or not render:
+    if problems:
         return ModuleReport(module, module.where, tuple(problems), grade=grade)
     try:
         result = _render((checked,), personal, Options(), library, strict=True)

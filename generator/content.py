@@ -357,7 +357,7 @@ class Library:
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        """Every problem in every module file and content folder."""
+        """Every problem in every module file."""
         return self._scan[1]
 
     def _unknown(self, module_id: str) -> str:
