@@ -23,11 +23,12 @@ class Option:
     default: Any
     low: int | None = None
     high: int | None = None
+    limit: int = TEXT_LIMIT
 
     def parse(self, raw: str) -> tuple[Any, str | None]:
         if self.low is None:
-            if not raw.strip() or len(raw) > TEXT_LIMIT:
-                return None, f"expected text of 1 to {TEXT_LIMIT} characters"
+            if not raw.strip() or len(raw) > self.limit:
+                return None, f"expected text of 1 to {self.limit} characters"
             return raw, None
         if not raw.isdigit() or not self.low <= int(raw) <= self.high:
             return None, f"expected a whole number from {self.low} to {self.high}"
@@ -43,6 +44,7 @@ class Spec:
     body: str = "prompt"  # "prompt": free text; "items": a '- item' list
     min_items: int = 0
     max_items: int = 0
+    item_name: str = "items"
 
 
 SPECS: dict[str, Spec] = {
@@ -51,6 +53,25 @@ SPECS: dict[str, Spec] = {
     "checklist": Spec(body="items", min_items=1, max_items=15),
     "scale": Spec({"left": Option("Not at all"), "right": Option("Very much")}),
     "journey-map": Spec(),
+    "table": Spec(
+        {"rows": Option(4, 1, 12)},
+        ("rows",),
+        body="items",
+        min_items=2,
+        max_items=4,
+        item_name="column headings",
+    ),
+    "log": Spec(
+        {"days": Option(7, 1, 14)},
+        ("days",),
+        body="items",
+        min_items=1,
+        max_items=4,
+        item_name="column headings",
+    ),
+    "network-map": Spec(
+        {"inner": Option("Closest people", limit=24), "outer": Option("Wider circle", limit=24)}
+    ),
 }
 
 
@@ -197,7 +218,7 @@ def _body(block: _Block, spec: Spec, found: list[str]) -> tuple[str, tuple[str, 
             intro.append(line)
     if not spec.min_items <= len(items) <= spec.max_items:
         found.append(
-            f"expected {spec.min_items} to {spec.max_items} items, "
+            f"expected {spec.min_items} to {spec.max_items} {spec.item_name}, "
             f"each on a line starting with '- ', got {len(items)}"
         )
     return " ".join(intro), tuple(items)

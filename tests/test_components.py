@@ -43,7 +43,7 @@ def test_unknown_component_lists_the_known_ones():
     _, problems = parse("::: slider\n:::")
     assert problems == [
         "w.md: line 10: unknown component 'slider'; expected one of box, checklist, "
-        "journey-map, lines, scale"
+        "journey-map, lines, log, network-map, scale, table"
     ]
 
 
@@ -82,4 +82,40 @@ def test_text_after_items_is_a_problem():
     assert problems == [
         "w.md: line 10: component 'checklist': expected every line after the first item to "
         "start with '- ', got 'stray'"
+    ]
+
+
+def test_table_columns_and_rows():
+    (table,) = components("::: table rows=3\nFill in both.\n- What I offer\n- What I need\n:::")
+    assert table.options == {"rows": 3}
+    assert table.prompt == "Fill in both."
+    assert table.items == ("What I offer", "What I need")
+
+
+def test_log_days_by_position_and_default():
+    short, default = components("::: log 5\n- Asked\n:::\n::: log\n- Asked\n- Who\n:::")
+    assert short.options == {"days": 5}
+    assert default.options == {"days": 7}
+    assert default.items == ("Asked", "Who")
+
+
+def test_table_and_log_column_counts_are_checked():
+    _, problems = parse("::: table\n- Only one\n:::\n::: log days=15\n:::")
+    assert problems == [
+        "w.md: line 10: component 'table': expected 2 to 4 column headings, each on a line "
+        "starting with '- ', got 1",
+        "w.md: line 13: component 'log': option 'days': expected a whole number from 1 to 14, "
+        "got '15'",
+        "w.md: line 13: component 'log': expected 1 to 4 column headings, each on a line "
+        "starting with '- ', got 0",
+    ]
+
+
+def test_network_map_labels_have_defaults_and_a_length_limit():
+    (default,) = components("::: network-map\n:::")
+    assert default.options == {"inner": "Closest people", "outer": "Wider circle"}
+    _, problems = parse(f"::: network-map inner=\"{'x' * 25}\"\n:::")
+    assert problems == [
+        "w.md: line 10: component 'network-map': option 'inner': expected text of 1 to 24 "
+        f"characters, got '{'x' * 25}'"
     ]
