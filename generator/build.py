@@ -7,12 +7,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache
 from .content import Library, Module, load_library
 from .errors import HandoutError, Problem, display_path
 from .pdf import Rendered, prepare_folder, render_pdf, write_atomic
 from .profiles import Personal, Practice, make_personal
 from .readability import grade_problem, reading_grade
 from .render import Options, render_document
+from .resources import TEMPLATES_DIR
 from .validate import CheckedModule, check_module, check_modules
 
 DEFAULT_OUT = Path("output")
@@ -119,22 +121,37 @@ class ModuleReport:
     grade: float | None = None
 
 
-def check_library(
-    content_dirs: Iterable[Path | str] = (), render: bool = True
-) -> list[ModuleReport]:
+def check_library(content_dirs: Iterable[Path | str] = ()) -> list[ModuleReport]:
     """Check every module in the library (and render each strictly); report all problems."""
     library = load_library([Path(d) for d in content_dirs])
     by_file: dict[str, list[Problem]] = {}
     for problem in library.problems:
         by_file.setdefault(problem.source, []).append(problem)
     reports = [ModuleReport(None, source, tuple(found)) for source, found in by_file.items()]
+    return reports + survey(library, list(library.modules.values()), fresh=True)
+
+
+def survey(library: Library, modules: Sequence[Module], fresh: bool) -> list[ModuleReport]:
+    """Problems, reading grade and pages of each module, as printed for a sample client.
+
+    Page counts are remembered between runs; 'fresh' renders every module again regardless."""
     personal = make_personal(**SAMPLE)
-    for module in library.modules.values():
-        reports.append(_check_one(module, library, personal))
+    counts = cache.load()
+    stamp = cache.fingerprint((TEMPLATES_DIR, *library.roots))
+    reports = []
+    for module in modules:
+        entry = cache.key(stamp, repr(module))
+        report = _check_one(module, library, personal, None if fresh else counts.get(entry))
+        if report.pages:
+            counts[entry] = report.pages
+        reports.append(report)
+    cache.save(counts)
     return reports
 
 
-def _check_one(module: Module, library: Library, personal: Personal) -> ModuleReport:
+def _check_one(
+    module: Module, library: Library, personal: Personal, known_pages: int | None = None
+) -> ModuleReport:
     checked, problems = check_module(module, library.roots)
     grade = reading_grade(checked) if not problems else None
     too_hard = grade_problem(checked, grade)
@@ -142,6 +159,8 @@ def _check_one(module: Module, library: Library, personal: Personal) -> ModuleRe
         problems.append(Problem(module.where, too_hard))
     if problems:
         return ModuleReport(module, module.where, tuple(problems), grade=grade)
+    if known_pages:
+        return ModuleReport(module, module.where, (), known_pages, grade)
     try:
         result = _render((checked,), personal, Options(), library, strict=True)
     except HandoutError as error:

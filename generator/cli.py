@@ -11,8 +11,6 @@ from . import __version__
 from .content import KINDS, load_library
 from .errors import HandoutError, display_path
 from .profiles import load_practice, make_personal
-from .readability import reading_grade
-from .validate import check_module
 
 content_option = click.option(
     "--content",
@@ -65,14 +63,19 @@ def _library(content_dirs):
 @click.option("--topic", help="Only modules with this topic.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only handouts or only worksheets.")
 def list_modules(content_dirs, topic, kind) -> None:
-    """Show the library: id, kind, title, minutes, reading grade and topics."""
+    """Show the library: id, kind, title, minutes, pages, reading grade and topics.
+
+    Pages are counted as printed for a client with a note; the first run renders each module
+    once, later runs remember the counts until a module or template changes."""
+    from .build import survey
+
     library = _library(content_dirs)
     rows = [
         m
         for m in library.modules.values()
         if (not topic or topic in m.topics) and (not kind or m.kind == kind)
     ]
-    for line in _table(rows, library.roots) if rows else ["No modules match."]:
+    for line in _table(survey(library, rows, fresh=False)) if rows else ["No modules match."]:
         click.echo(line)
     if library.problems:
         click.echo(
@@ -82,24 +85,25 @@ def list_modules(content_dirs, topic, kind) -> None:
         )
 
 
-def _table(modules, roots) -> list[str]:
-    header = ("ID", "KIND", "TITLE", "MIN", "GRADE", "TOPICS")
+def _table(reports) -> list[str]:
+    header = ("ID", "KIND", "TITLE", "MIN", "PAGES", "GRADE", "TOPICS")
     rows = [
-        (m.id, m.kind, m.title, str(m.minutes), _grade(m, roots), ", ".join(m.topics))
-        for m in modules
+        (
+            r.module.id,
+            r.module.kind,
+            r.module.title,
+            str(r.module.minutes),
+            str(r.pages) if r.pages else "-",
+            "-" if r.grade is None else f"{r.grade:.1f}",
+            ", ".join(r.module.topics),
+        )
+        for r in reports
     ]
-    widths = [min(max(len(r[i]) for r in [header, *rows]), 48) for i in range(5)]
+    widths = [min(max(len(r[i]) for r in [header, *rows]), 48) for i in range(6)]
     return [
-        "  ".join([*(_cell(r[i], widths[i], i >= 3) for i in range(5)), r[5]])
+        "  ".join([*(_cell(r[i], widths[i], i >= 3) for i in range(6)), r[6]])
         for r in [header, *rows]
     ]
-
-
-def _grade(module, roots) -> str:
-    """The reading grade, or '-' when the module has problems or is not in English."""
-    checked, problems = check_module(module, roots)
-    grade = None if problems else reading_grade(checked)
-    return "-" if grade is None else f"{grade:.1f}"
 
 
 def _cell(text: str, width: int, right: bool) -> str:

@@ -37,6 +37,15 @@ def module_text(body: str = "Some text.", title: str = "Test module", kind: str 
     return MODULE.format(title=title, kind=kind, body=textwrap.dedent(body))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def page_cache(tmp_path_factory):
+    """Remembered page counts go to a folder of the test session's own, never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        yield folder
+
+
 @pytest.fixture
 def tree(tmp_path):
     """Build a throwaway folder from a dict of relative path -> text (or bytes)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -29,13 +30,25 @@ def test_list_shows_a_table_and_filters(run):
     result = run("list")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].split() == ["ID", "KIND", "TITLE", "MIN", "GRADE", "TOPICS"]
-    assert any(line.startswith("journey ") and " 5.1  " in line for line in lines)
+    assert lines[0].split() == ["ID", "KIND", "TITLE", "MIN", "PAGES", "GRADE", "TOPICS"]
+    assert any(line.startswith("journey ") and "  3    5.1  " in line for line in lines)
     assert any(line.startswith("where-am-i") and "worksheet" in line for line in lines)
     worksheets = run("list", "--kind", "worksheet").output
     assert "where-am-i" in worksheets and "journey " not in worksheets
     assert "codependency-vs-interdependence" in run("list", "--topic", "boundaries").output
     assert run("list", "--topic", "no-such-topic").output == "No modules match.\n"
+
+
+def test_list_counts_pages_and_notices_a_changed_module(run, tree, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tree({"mine.md": module_text("Short.")})
+    short = run("list", "--topic", "testing", "--content", folder).output
+    assert short.splitlines()[1].split()[4:6] == ["5", "1"]
+    cached = (tmp_path / "cache" / "handouts" / "pages.json").read_text()
+    assert list(json.loads(cached).values()) == [1]
+    (folder / "mine.md").write_text(module_text("## Part\n\n" + "Long text. " * 900))
+    longer = run("list", "--topic", "testing", "--content", folder).output
+    assert longer.splitlines()[1].split()[5] == "3"
 
 
 def test_show_prints_front_matter_and_summary(run):
