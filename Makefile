@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := output/demo
 
-.PHONY: demo test bench lint format golden system clean
+.PHONY: demo test bench previews lint format golden system clean
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system
@@ -27,6 +27,10 @@ test: $(STAMP)
 ## Speed figures: per module, in-process and as a fresh command, against bare WeasyPrint.
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py
+
+## Page 1 of every module as PNG in output/previews/, plus library.png showing them all.
+previews: $(STAMP)
+	$(BIN)/handouts previews --out output/previews
 
 ## Rewrite the golden files from the current output (review the diff before committing).
 golden: $(STAMP)

@@ -47,7 +47,9 @@ def build_handout(
     checked = check_modules(library.select(ids), library.roots)
     options = Options(paper=paper, combined=combine and len(checked) > 1)
     jobs = _targets(checked, personal, Path(out) if out else DEFAULT_OUT, combine)
-    rendered = [(path, _render(group, personal, options, library, strict)) for path, group in jobs]
+    rendered = [
+        (path, render_group(group, personal, options, library, strict)) for path, group in jobs
+    ]
     _write(rendered)
     return Built(
         paths=tuple(path for path, _ in rendered),
@@ -57,7 +59,8 @@ def build_handout(
     )
 
 
-def _render(group, personal, options, library: Library, strict: bool) -> Rendered:
+def render_group(group, personal, options, library: Library, strict: bool) -> Rendered:
+    """Render checked modules into one PDF in memory."""
     document = render_document(group, personal, options)
     return render_pdf(document, library.roots, strict)
 
@@ -162,7 +165,7 @@ def _check_one(
     if known_pages:
         return ModuleReport(module, module.where, (), known_pages, grade)
     try:
-        result = _render((checked,), personal, Options(), library, strict=True)
+        result = render_group((checked,), personal, Options(), library, strict=True)
     except HandoutError as error:
         problems.append(Problem(module.where, error.message))
         return ModuleReport(module, module.where, tuple(problems), grade=grade)

@@ -215,6 +215,26 @@ def check(content_dirs) -> None:
     click.echo(f"All {checked} modules passed.")
 
 
+@cli.command()
+@content_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output/previews"),
+    show_default=True,
+    help="Folder for the PNG images.",
+)
+@click.option("--all-pages", is_flag=True, help="Every page, not just the first.")
+def previews(content_dirs, out, all_pages) -> None:
+    """Save the first page of every module as a PNG image, plus library.png with them all,
+    to look over the whole library at a glance."""
+    from .previews import library_previews
+
+    written = library_previews(out, content_dirs, all_pages)
+    click.echo(f"{len(written) - 1} page image(s) and a contact sheet in {display_path(out)}/")
+    click.echo(f"Open {display_path(written[-1])} to see every module at once.")
+
+
 def main() -> None:
     """Entry point for the 'handouts' console script."""
     cli(prog_name="handouts")

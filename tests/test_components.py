@@ -114,7 +114,7 @@ def test_table_and_log_column_counts_are_checked():
 def test_network_map_labels_have_defaults_and_a_length_limit():
     (default,) = components("::: network-map\n:::")
     assert default.options == {"inner": "Closest people", "outer": "Wider circle"}
-    _, problems = parse(f"::: network-map inner=\"{'x' * 25}\"\n:::")
+    _, problems = parse(f'::: network-map inner="{"x" * 25}"\n:::')
     assert problems == [
         "w.md: line 10: component 'network-map': option 'inner': expected text of 1 to 24 "
         f"characters, got '{'x' * 25}'"

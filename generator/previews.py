@@ -1,0 +1,81 @@
+"""Pictures of pages: every module's first page (or every page) as PNG, and one contact sheet."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pypdfium2
+from PIL import Image, ImageDraw
+
+from .build import SAMPLE, render_group
+from .content import load_library
+from .pdf import prepare_folder, write_atomic
+from .profiles import make_personal
+from .render import Options
+from .validate import check_modules
+
+PREVIEW_SCALE = 1.0  # 72 dpi: a US Letter page is 612 x 792 pixels
+SHEET_COLUMNS = 6
+SHEET_WIDTH = 200
+
+
+def page_images(pdf: bytes, pages: Iterable[int] | None = None, scale: float = PREVIEW_SCALE):
+    """The given pages (0-based; all when None) of a PDF as RGB images."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        numbers = range(len(document)) if pages is None else pages
+        return [document[n].render(scale=scale).to_pil().convert("RGB") for n in numbers]
+    finally:
+        document.close()
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def library_previews(
+    out: Path, content_dirs: Iterable[Path | str] = (), all_pages: bool = False
+) -> list[Path]:
+    """Render every module for a sample client and save its first page (or all pages) as PNG.
+
+    Also writes library.png, one contact sheet of every first page, to look over at a glance."""
+    library = load_library([Path(d) for d in content_dirs])
+    checked = check_modules(library.select(sorted(library.files)), library.roots)
+    personal = make_personal(**SAMPLE)
+    prepare_folder(out)
+    written, firsts = [], []
+    for entry in checked:
+        result = render_group((entry,), personal, Options(), library, strict=True)
+        images = page_images(result.data, None if all_pages else [0])
+        for number, image in enumerate(images, 1):
+            name = f"{entry.module.id}-page{number}.png" if all_pages else f"{entry.module.id}.png"
+            write_atomic(out / name, png_bytes(image))
+            written.append(out / name)
+        firsts.append((entry.module.id, images[0]))
+    write_atomic(out / "library.png", png_bytes(contact_sheet(firsts)))
+    return [*written, out / "library.png"]
+
+
+def contact_sheet(pages: Sequence[tuple[str, Image.Image]]) -> Image.Image:
+    """First pages side by side in rows, each captioned with its module id."""
+    ratio = pages[0][1].height / pages[0][1].width
+    cell_w, cell_h = SHEET_WIDTH, int(SHEET_WIDTH * ratio)
+    gap, caption = 12, 18
+    columns = min(SHEET_COLUMNS, len(pages))
+    rows = -(-len(pages) // columns)
+    sheet = Image.new(
+        "RGB",
+        (gap + columns * (cell_w + gap), gap + rows * (cell_h + caption + gap)),
+        "#d9dedf",
+    )
+    draw = ImageDraw.Draw(sheet)
+    for index, (module_id, image) in enumerate(pages):
+        x = gap + (index % columns) * (cell_w + gap)
+        y = gap + (index // columns) * (cell_h + caption + gap)
+        sheet.paste(image.resize((cell_w, cell_h), Image.LANCZOS), (x, y))
+        draw.text((x, y + cell_h + 3), module_id, fill="#1d2426")
+    return sheet

@@ -1,0 +1,91 @@
+"""The built-in library as a whole: every module checks, renders strictly and fits its pages."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from generator.build import check_library
+from generator.content import load_library
+
+PAGES = {"handout": range(1, 4), "worksheet": range(1, 3)}
+
+# What the content brief asks the library to teach, by module id.
+HANDOUTS = [
+    "journey",
+    "what-is-interdependence",
+    "codependency-vs-interdependence",
+    "attachment-styles",
+    "growth-anxious-attachment",
+    "growth-avoidant-attachment",
+    "independent-vs-interdependent-self",
+    "four-practices",
+    "cost-of-going-it-alone",
+    "secure-base-and-webs",
+    "couples-emotional-interdependence",
+    "interdependence-at-work-and-groups",
+]
+WORKSHEETS = [
+    "where-am-i",
+    "codependency-self-check",
+    "asking-for-help-log",
+    "building-a-fuller-life",
+    "what-i-offer-what-i-need",
+    "going-it-alone-reflection",
+    "needs-and-boundaries",
+    "shared-goals-planner",
+    "trust-tracker",
+    "support-network-map",
+]
+
+
+@pytest.fixture(scope="module")
+def reports():
+    """'handouts check' on the built-in library: each module rendered strictly for a sample
+    client with a note (the longest a module gets)."""
+    return {report.module.id: report for report in check_library() if report.module}
+
+
+def test_the_library_holds_every_module_the_brief_asks_for():
+    modules = load_library().modules
+    assert [m for m in HANDOUTS if modules.get(m) is None or modules[m].kind != "handout"] == []
+    assert [m for m in WORKSHEETS if modules.get(m) is None or modules[m].kind != "worksheet"] == []
+
+
+def test_every_module_checks_and_renders_strictly(reports):
+    assert load_library().problems == ()
+    assert {m: [str(p) for p in r.problems] for m, r in reports.items() if r.problems} == {}
+
+
+def test_page_counts_are_in_range(reports):
+    wrong = {m: (r.module.kind, r.pages) for m, r in reports.items()}
+    wrong = {m: found for m, found in wrong.items() if found[1] not in PAGES[found[0]]}
+    assert wrong == {}
+
+
+def test_reading_grade_is_eight_or_below(reports):
+    assert {m: r.grade for m, r in reports.items() if r.grade is None or r.grade > 8} == {}
+
+
+def test_every_module_records_sources_and_its_licence():
+    for module in load_library().modules.values():
+        assert module.sources, module.id
+        assert module.sources[-1].licence == "CC BY 4.0", module.id
+
+
+def test_the_self_check_says_it_is_not_a_test():
+    text = load_library().modules["codependency-self-check"].body.lower()
+    assert "not a test" in text
+
+
+def test_previews_show_the_first_page_of_every_module(run, tmp_path):
+    result = run("previews", "--out", "previews")
+    ids = sorted(load_library().modules)
+    assert result.exit_code == 0
+    assert result.output.startswith(f"{len(ids)} page image(s) and a contact sheet in previews/")
+    written = sorted(p.name for p in (tmp_path / "previews").iterdir())
+    assert written == sorted([f"{m}.png" for m in ids] + ["library.png"])
+    with Image.open(tmp_path / "previews" / f"{ids[0]}.png") as first:
+        assert first.size == (612, 792)
+    with Image.open(tmp_path / "previews" / "library.png") as sheet:
+        assert sheet.width == 12 + 6 * (200 + 12)
