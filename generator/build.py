@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import cache
 from .content import Library, Module, load_library
 from .errors import HandoutError, Problem, display_path
+from .fonts import DEFAULT_FONT, font
 from .pdf import Rendered, prepare_folder, render_pdf, write_atomic
 from .profiles import Personal, Practice, make_personal
 from .readability import grade_problem, reading_grade
-from .render import Options, render_document
+from .render import DEFAULT_PAPER, Options, render_document
 from .resources import TEMPLATES_DIR
 from .validate import CheckedModule, check_module, check_modules
 
@@ -37,15 +38,17 @@ def build_handout(
     combine: bool = False,
     content_dirs: Iterable[Path | str] = (),
     strict: bool = True,
-    paper: str = "letter",
+    options: Options = Options(),
 ) -> Built:
-    """Build one PDF per module (or one combined PDF) and write it atomically."""
+    """Build one PDF per module (or one combined PDF) and write it atomically.
+
+    Paper and font not set in the options come from the practice profile, else the defaults."""
     if not ids:
         raise HandoutError("no module given; 'handouts list' shows what there is")
     personal = personal or Personal()
     library = load_library([Path(d) for d in content_dirs])
     checked = check_modules(library.select(ids), library.roots)
-    options = Options(paper=paper, combined=combine and len(checked) > 1)
+    options = settle(options, personal.practice, combined=combine and len(checked) > 1)
     jobs = _targets(checked, personal, Path(out) if out else DEFAULT_OUT, combine)
     rendered = [
         (path, render_group(group, personal, options, library, strict)) for path, group in jobs
@@ -59,10 +62,23 @@ def build_handout(
     )
 
 
+def settle(options: Options, practice: Practice, combined: bool = False) -> Options:
+    """Fill in what the user left open from the practice profile, then the defaults."""
+    chosen = options.font or practice.font or DEFAULT_FONT
+    font(chosen)  # a missing font file is an error before anything renders
+    return replace(
+        options,
+        paper=options.paper or practice.paper or DEFAULT_PAPER,
+        font=chosen,
+        combined=combined,
+    )
+
+
 def render_group(group, personal, options, library: Library, strict: bool) -> Rendered:
     """Render checked modules into one PDF in memory."""
     document = render_document(group, personal, options)
-    return render_pdf(document, library.roots, strict)
+    logo = (personal.practice.logo,) if personal.practice.logo else ()
+    return render_pdf(document, (*library.roots, *logo), strict, options)
 
 
 def _targets(checked: Sequence[CheckedModule], personal: Personal, out: Path, combine: bool):
@@ -165,7 +181,9 @@ def _check_one(
     if known_pages:
         return ModuleReport(module, module.where, (), known_pages, grade)
     try:
-        result = render_group((checked,), personal, Options(), library, strict=True)
+        result = render_group(
+            (checked,), personal, settle(Options(), personal.practice), library, strict=True
+        )
     except HandoutError as error:
         problems.append(Problem(module.where, error.message))
         return ModuleReport(module, module.where, tuple(problems), grade=grade)

@@ -10,7 +10,17 @@ import click
 from . import __version__
 from .content import KINDS, load_library
 from .errors import HandoutError, display_path
-from .profiles import load_practice, make_personal
+from .fonts import FONTS
+from .profiles import (
+    PAPERS,
+    PROFILE_NAME,
+    find_practice,
+    load_practice,
+    make_personal,
+    user_profile,
+    write_profile_template,
+)
+from .render import Options
 
 content_option = click.option(
     "--content",
@@ -132,6 +142,47 @@ def show(content_dirs, module_id) -> None:
     click.echo("\n".join(lines))
 
 
+def layout_options(command):
+    """--paper, --fillable, --large-print, --ink-saver and --font, shared by every build."""
+    for option in reversed(
+        [
+            click.option(
+                "--paper",
+                type=click.Choice(PAPERS, case_sensitive=False),
+                help="Paper size (default: the practice profile's, else letter).",
+            ),
+            click.option("--fillable", is_flag=True, help="Answer places become PDF form fields."),
+            click.option(
+                "--large-print", is_flag=True, help="Body text at 16 pt, with roomier spacing."
+            ),
+            click.option("--ink-saver", is_flag=True, help="Black on white: no coloured fills."),
+            click.option(
+                "--font",
+                type=click.Choice(list(FONTS)),
+                help="Typeface (default: the practice profile's, else noto).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _layout(paper, fillable, large_print, ink_saver, font) -> Options:
+    return Options(
+        paper=(paper or "").lower(),
+        fillable=fillable,
+        large_print=large_print,
+        ink_saver=ink_saver,
+        font=font or "",
+    )
+
+
+def _practice(practice_file):
+    """The practice profile: --practice FILE, else ./practice.yaml, else the user's own."""
+    found = find_practice(practice_file)
+    return load_practice(found) if found else None
+
+
 @cli.command()
 @content_option
 @click.argument("module_ids", nargs=-1, required=True, metavar="ID...")
@@ -144,16 +195,18 @@ def show(content_dirs, module_id) -> None:
     "--practice",
     "practice_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Practice profile (YAML): practice name, therapist, contact, crisis line.",
+    help="Practice profile (YAML). Default: ./practice.yaml, else the one 'handouts init "
+    "--user' wrote.",
 )
 @click.option("--slug", help="File-name part for this client (default: made from --client).")
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder, or a .pdf file name.")
 @click.option("--combine", is_flag=True, help="One PDF holding every module, in order.")
+@layout_options
 @click.option(
     "--strict/--no-strict",
     default=True,
     show_default=True,
-    help="Stop when the renderer reports any problem (missing image, bad style).",
+    help="Stop when the renderer reports any problem (missing image, bad style, missing alt text).",
 )
 def build(
     content_dirs,
@@ -168,22 +221,28 @@ def build(
     out,
     combine,
     strict,
+    **layout,
 ) -> None:
     """Build PDFs for one or more modules, personalized for a client."""
     from .build import build_handout
 
-    practice = load_practice(practice_file) if practice_file else None
     personal = make_personal(
         client=client,
         date=date,
         session=session,
         note=note,
         therapist=therapist,
-        practice=practice,
+        practice=_practice(practice_file),
         slug=slug,
     )
     built = build_handout(
-        module_ids, personal, out=out, combine=combine, content_dirs=content_dirs, strict=strict
+        module_ids,
+        personal,
+        out=out,
+        combine=combine,
+        content_dirs=content_dirs,
+        strict=strict,
+        options=_layout(**layout),
     )
     for notice in built.notices:
         click.echo(notice, err=True)
@@ -233,6 +292,20 @@ def previews(content_dirs, out, all_pages) -> None:
     written = library_previews(out, content_dirs, all_pages)
     click.echo(f"{len(written) - 1} page image(s) and a contact sheet in {display_path(out)}/")
     click.echo(f"Open {display_path(written[-1])} to see every module at once.")
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--user", is_flag=True, help="Put it in your user settings folder instead.")
+def init(path, user) -> None:
+    """Write a commented practice profile to fill in (default: ./practice.yaml).
+
+    'handouts build' then uses it by itself: ./practice.yaml first, else the one in your user
+    settings folder (--user)."""
+    if path and user:
+        raise HandoutError("give a PATH or --user, not both")
+    target = write_profile_template(user_profile() if user else path or Path(PROFILE_NAME))
+    click.echo(f"Wrote {display_path(target)}. Open it in a text editor and fill in your details.")
 
 
 def main() -> None:

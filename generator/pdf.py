@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -15,9 +16,11 @@ from weasyprint import HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
 from .errors import HandoutError, display_path
-from .render import Document
+from .render import Document, Options
 from .resources import TEMPLATES_DIR
 
+# Tagged and accessible by default: a screen reader gets the structure, language and alt texts.
+PDF_VARIANT = "pdf/ua-1"
 # Messages about this machine's set-up, not about the document: they never fail a build.
 ENVIRONMENT_NOTES = ("Using fontTools instead of HarfBuzz-Subset",)
 
@@ -87,19 +90,70 @@ class Rendered:
     warnings: tuple[str, ...] = ()
 
 
-def render_pdf(document: Document, roots: Iterable[Path] = (), strict: bool = True) -> Rendered:
+def render_pdf(
+    document: Document,
+    roots: Iterable[Path] = (),
+    strict: bool = True,
+    options: Options = Options(),
+) -> Rendered:
     """Lay out the document and return the PDF bytes; in strict mode any warning is an error."""
     fetcher = LocalFetcher([TEMPLATES_DIR, *roots])
+    pdf_options = {"pdf_variant": PDF_VARIANT, "pdf_forms": options.fillable}
     with captured_warnings() as warnings:
+        warnings += accessibility_problems(document.html)
         fonts = FontConfiguration()
         html = HTML(
             string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
         )
-        laid_out = html.render(font_config=fonts)
-        data = laid_out.write_pdf(attachments=[])
+        laid_out = html.render(font_config=fonts, **pdf_options)
+        data = laid_out.write_pdf(attachments=[], **pdf_options)
     if strict and warnings:
         raise RenderWarnings(document.title, warnings)
     return Rendered(data, len(laid_out.pages), tuple(warnings))
+
+
+class _Accessibility(HTMLParser):
+    """Finds what a screen reader would miss: the language, the title, text for each picture."""
+
+    def __init__(self):
+        super().__init__()
+        self.problems: list[str] = []
+        self.open_svgs: list[bool] = []  # per <svg> being read: has it a <title> yet?
+        self.title = ""
+        self.in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "html" and not (attributes.get("lang") or "").strip():
+            self.problems.append("the document has no language (lang)")
+        elif tag == "img" and not (attributes.get("alt") or "").strip():
+            self.problems.append(f"an image has no alt text: {attributes.get('src', '')[:60]}")
+        elif tag == "svg":
+            self.open_svgs.append(bool((attributes.get("aria-label") or "").strip()))
+        elif tag == "title":
+            self.in_title = True
+            if self.open_svgs:
+                self.open_svgs[-1] = True
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
+        elif tag == "svg" and self.open_svgs and not self.open_svgs.pop():
+            self.problems.append("a drawing (svg) has no <title> or aria-label to describe it")
+
+    def handle_data(self, data):
+        if self.in_title and not self.open_svgs:
+            self.title += data
+
+
+def accessibility_problems(html: str) -> list[str]:
+    """What would make the tagged PDF fail PDF/UA: no language, no title, a picture without text."""
+    parser = _Accessibility()
+    parser.feed(html)
+    parser.close()
+    if not parser.title.strip():
+        parser.problems.append("the document has no title")
+    return [f"accessibility: {problem}" for problem in parser.problems]
 
 
 class RenderWarnings(HandoutError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -13,16 +14,25 @@ from typing import Any
 import yaml
 
 from .errors import HandoutError, Problem, ProblemsFound, display_path
+from .fonts import FONTS
+from .resources import TEMPLATES_DIR
 
 NAME_LIMIT = 80
 NOTE_LIMIT = 600
-PRACTICE_KEYS = {
+TEXT_KEYS = {
     "name": "the practice's name, shown at the top of every page",
     "therapist": "the therapist's name",
     "credentials": "letters after the therapist's name, e.g. LMFT",
     "contact": "one contact line: phone, email or website",
     "crisis_line": "what to do in a crisis in your region, e.g. 'Call or text 988'",
 }
+PRACTICE_KEYS = [*TEXT_KEYS, "logo", "brand_color", "paper", "font"]
+PAPERS = ("letter", "a4")
+LOGO_TYPES = (".png", ".svg")
+LOGO_BYTES = 2_000_000
+LOGO_PIXELS = 6000
+PROFILE_NAME = "practice.yaml"
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -35,6 +45,10 @@ class Practice:
     credentials: str = ""
     contact: str = ""
     crisis_line: str = ""
+    logo: Path | None = None
+    brand_color: str = ""
+    paper: str = ""
+    font: str = ""
 
     @property
     def signature(self) -> str:
@@ -134,6 +148,22 @@ def _slug(slug: str | None, name: str, problems: list[str]) -> str:
     return clean
 
 
+def find_practice(given: Path | None = None) -> Path | None:
+    """The practice profile to use: the one given, else ./practice.yaml, else the user's own."""
+    if given is not None:
+        return given
+    for candidate in (Path(PROFILE_NAME), user_profile()):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def user_profile() -> Path:
+    """practice.yaml in the user's config folder ($XDG_CONFIG_HOME, else ~/.config)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "handouts" / PROFILE_NAME
+
+
 def load_practice(path: Path) -> Practice:
     """Read a practice profile (YAML); every bad key is reported at once."""
     where = display_path(path)
@@ -145,21 +175,109 @@ def load_practice(path: Path) -> Practice:
         mark = getattr(error, "problem_mark", None)
         line = f": line {mark.line + 1}" if mark is not None else ""
         raise HandoutError(f"{where}{line}: the practice profile is not valid YAML") from None
-    return _practice_from(where, data or {})
+    return _practice_from(path, data or {})
 
 
-def _practice_from(where: str, data: Any) -> Practice:
+def _practice_from(path: Path, data: Any) -> Practice:
+    where = display_path(path)
     if not isinstance(data, dict):
         raise HandoutError(f"{where}: expected keys such as 'name: ...' in the practice profile")
+    values: dict[str, Any] = {}
     problems = []
     for key, value in data.items():
+        key = "brand_color" if key == "brand_colour" else key
         if key not in PRACTICE_KEYS:
             known = ", ".join(PRACTICE_KEYS)
-            problems.append(Problem(where, f"unknown key '{key}'; expected one of {known}"))
+            message = f"unknown key '{key}'; expected one of {known}"
         elif not isinstance(value, str) or len(value) > 200 or CONTROL.search(value):
-            problems.append(
-                Problem(where, f"'{key}': expected {PRACTICE_KEYS[key]} (one line of text)")
-            )
+            message = f"'{key}': expected {_meaning(key)} (one line of text)"
+        elif not value.strip():
+            continue  # left empty: not set
+        else:
+            value, message = _practice_value(path, key, value.strip())
+        if message:
+            problems.append(Problem(where, message))
+        else:
+            values[key] = value
     if problems:
         raise ProblemsFound(problems)
-    return Practice(**{key: value.strip() for key, value in data.items()})
+    return Practice(**values)
+
+
+def _meaning(key: str) -> str:
+    return {
+        "logo": "a PNG or SVG file, its path relative to the profile",
+        "brand_color": "a colour as #RRGGBB, e.g. #24606a",
+        "paper": " or ".join(PAPERS),
+        "font": " or ".join(FONTS),
+    }.get(key) or TEXT_KEYS[key]
+
+
+def _practice_value(path: Path, key: str, value: str):
+    """A checked value of one key, or why it is wrong."""
+    wrong = f"'{key}': expected {_meaning(key)}, got {value!r}"
+    if key == "logo":
+        return _logo(path.parent / value, value)
+    if key == "brand_color":
+        return (value.lower(), None) if COLOR.match(value) else (None, wrong)
+    if key == "paper":
+        return (value.lower(), None) if value.lower() in PAPERS else (None, wrong)
+    if key == "font" and value not in FONTS:
+        return None, wrong
+    return value, None
+
+
+def _logo(file: Path, given: str) -> tuple[Path | None, str | None]:
+    """The logo file, if it exists, is a PNG or SVG, and is a sensible size."""
+    prefix = f"'logo': {given!r}"
+    if file.suffix.lower() not in LOGO_TYPES:
+        return None, f"{prefix}: expected a .png or .svg file"
+    if not file.is_file():
+        return None, f"{prefix}: no such file (the path is relative to the profile)"
+    size = file.stat().st_size
+    if size > LOGO_BYTES:
+        return None, f"{prefix}: expected at most 2 MB, the file has {size / 1e6:.1f} MB"
+    problem = _png_problem(file) if file.suffix.lower() == ".png" else _svg_problem(file)
+    return (None, f"{prefix}: {problem}") if problem else (file.resolve(), None)
+
+
+def _png_problem(file: Path) -> str | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(file) as image:
+            width, height = image.size
+            kind = image.format
+    except (OSError, UnidentifiedImageError):
+        return "expected a PNG image, but the file cannot be read as one"
+    if kind != "PNG":
+        return f"expected a PNG image, the file holds {kind}"
+    if max(width, height) > LOGO_PIXELS or min(width, height) < 32:
+        return f"expected 32 to {LOGO_PIXELS} pixels a side, got {width} x {height}"
+    return None
+
+
+def _svg_problem(file: Path) -> str | None:
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.parse(file).getroot()
+    except (OSError, ElementTree.ParseError):
+        return "expected an SVG drawing, but the file is not valid XML"
+    if not root.tag.endswith("svg"):
+        return "expected an SVG drawing (an <svg> element at the top)"
+    return None
+
+
+def write_profile_template(target: Path) -> Path:
+    """Write a commented practice profile to fill in; never over an existing file."""
+    where = display_path(target)
+    if target.exists():
+        raise HandoutError(f"{where} already exists; edit it, or remove it first")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as stream:
+            stream.write((TEMPLATES_DIR / PROFILE_NAME).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise HandoutError(f"cannot write {where}: {error.strerror or error}") from None
+    return target

@@ -22,6 +22,7 @@ from . import __version__
 from .components import Component
 from .content import Module
 from .errors import HandoutError, display_path
+from .fonts import DEFAULT_FONT
 from .profiles import Personal
 from .resources import TEMPLATES_DIR
 from .validate import CheckedModule, image_path
@@ -29,6 +30,7 @@ from .validate import CheckedModule, image_path
 MARKDOWN_EXTENSIONS = ("tables", "sane_lists", "smarty")
 BLANK = Markup('<span class="blank" aria-label="blank space to fill in"></span>')
 PAPERS = {"letter": "letter", "a4": "A4"}
+DEFAULT_PAPER = "letter"
 KIND_LABELS = {"handout": "Handout", "worksheet": "Worksheet"}
 
 
@@ -36,8 +38,24 @@ KIND_LABELS = {"handout": "Handout", "worksheet": "Worksheet"}
 class Options:
     """How a document is laid out."""
 
-    paper: str = "letter"
+    paper: str = ""  # "" until settled: the practice's default, else DEFAULT_PAPER
     combined: bool = False
+    fillable: bool = False
+    large_print: bool = False
+    ink_saver: bool = False
+    font: str = ""
+
+    @property
+    def classes(self) -> str:
+        """Classes on the root element that switch on each print variant in the style sheet."""
+        flags = {
+            "fillable": self.fillable,
+            "large-print": self.large_print,
+            "ink-saver": self.ink_saver,
+        }
+        return " ".join(
+            [*(name for name, on in flags.items() if on), f"font-{self.font or DEFAULT_FONT}"]
+        )
 
 
 @dataclass(frozen=True)
@@ -98,7 +116,9 @@ def _markdown(checked: CheckedModule, fragments: dict[str, str]) -> markdown.Mar
     return md
 
 
-def markdown_html(checked: CheckedModule, env: SandboxedEnvironment) -> str:
+def markdown_html(
+    checked: CheckedModule, env: SandboxedEnvironment, options: Options = Options()
+) -> str:
     """The module body as HTML from Markdown and components, its placeholders not yet filled."""
     nonce = secrets.token_hex(8)
     fragments: dict[str, str] = {}
@@ -106,17 +126,22 @@ def markdown_html(checked: CheckedModule, env: SandboxedEnvironment) -> str:
     for index, segment in enumerate(checked.segments):
         if isinstance(segment, Component):
             marker = f"component-{nonce}-{index}"
-            fragments[marker] = _component_html(env, checked, segment, index)
+            fragments[marker] = _component_html(env, checked, segment, index, options)
             parts.append(f"\n\n{marker}\n\n")
         else:
             parts.append(segment)
     return _markdown(checked, fragments).convert("".join(parts))
 
 
-def body_html(checked: CheckedModule, env: SandboxedEnvironment, personal: Personal) -> Markup:
+def body_html(
+    checked: CheckedModule,
+    env: SandboxedEnvironment,
+    personal: Personal,
+    options: Options = Options(),
+) -> Markup:
     """The module body as HTML, with the personal placeholders filled in (autoescaped)."""
     try:
-        template = _body_template(env, checked)
+        template = _body_template(env, checked, options)
         return Markup(template.render(content_context(personal)))
     except TemplateError as error:
         raise HandoutError(f"{checked.module.where}: {error.message}") from None
@@ -125,20 +150,31 @@ def body_html(checked: CheckedModule, env: SandboxedEnvironment, personal: Perso
 _BODY_TEMPLATES: dict = {}
 
 
-def _body_template(env: SandboxedEnvironment, checked: CheckedModule):
-    """The compiled body of a module: it depends only on the module, so each is made once."""
-    key = (id(env), checked.module)
+def _body_template(env: SandboxedEnvironment, checked: CheckedModule, options: Options):
+    """The compiled body of a module: it depends only on the module and how its components
+    are drawn (fillable, ink-saver, large print), so each is made once."""
+    key = (id(env), checked.module, options.fillable, options.ink_saver, options.large_print)
     if key not in _BODY_TEMPLATES:
         if len(_BODY_TEMPLATES) >= 256:
             _BODY_TEMPLATES.clear()
-        _BODY_TEMPLATES[key] = env.from_string(markdown_html(checked, env))
+        _BODY_TEMPLATES[key] = env.from_string(markdown_html(checked, env, options))
     return _BODY_TEMPLATES[key]
 
 
-def _component_html(env, checked: CheckedModule, component: Component, index: int) -> str:
+def _component_html(
+    env, checked: CheckedModule, component: Component, index: int, options: Options
+) -> str:
     template = _template(env, f"components/{component.name}.html")
     field = f"{checked.module.id}.{component.name}.{index}"
-    return _render(template, c=component, field=field, **component.options)
+    return _render(
+        template,
+        c=component,
+        field=field,
+        fillable=options.fillable,
+        ink_saver=options.ink_saver,
+        large_print=options.large_print,
+        **component.options,
+    )
 
 
 def content_context(personal: Personal) -> dict:
@@ -174,7 +210,11 @@ def render_document(
         modules=items,
         personal=personal,
         document=meta,
-        paper=PAPERS[options.paper],
+        paper=PAPERS[options.paper or DEFAULT_PAPER],
+        classes=options.classes,
+        options=options,
+        brand_color=personal.practice.brand_color,
+        logo=personal.practice.logo.as_uri() if personal.practice.logo else "",
         version=__version__,
     )
     return Document(html, meta["title"], meta["language"])
@@ -186,7 +226,7 @@ def _item(env, checked: CheckedModule, personal: Personal, options: Options, fir
         "module": module,
         "template": f"{module.kind}.html",
         "label": KIND_LABELS[module.kind],
-        "body": body_html(checked, env, personal),
+        "body": body_html(checked, env, personal, options),
         "show_note": bool(personal.note) and (first or not options.combined),
     }
 

@@ -38,11 +38,12 @@ def module_text(body: str = "Some text.", title: str = "Test module", kind: str 
 
 
 @pytest.fixture(scope="session", autouse=True)
-def page_cache(tmp_path_factory):
-    """Remembered page counts go to a folder of the test session's own, never the user's."""
-    folder = tmp_path_factory.mktemp("cache")
+def user_folders(tmp_path_factory):
+    """The user's cache and config folders are the test session's own, never the real ones."""
+    folder = tmp_path_factory.mktemp("user")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(folder))
+        patch.setenv("XDG_CACHE_HOME", str(folder / "cache"))
+        patch.setenv("XDG_CONFIG_HOME", str(folder / "config"))
         yield folder
 
 

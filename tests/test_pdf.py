@@ -11,7 +11,7 @@ from generator.build import build_handout
 from generator.content import load_library
 from generator.pdf import FetchRefused, LocalFetcher, RenderWarnings, render_pdf
 from generator.profiles import load_practice, make_personal
-from generator.render import Document
+from generator.render import Document, Options
 from generator.resources import CONTENT_DIR, TEMPLATES_DIR
 from tests.conftest import flat, module_text, pdf_pages_text, pdf_reader
 
@@ -153,7 +153,7 @@ def test_combined_pdf_holds_every_module_in_order(tmp_path):
 
 
 def test_a4_paper_is_one_option_away(tmp_path):
-    built = build_handout(["where-am-i"], out=tmp_path, paper="a4")
+    built = build_handout(["where-am-i"], out=tmp_path, options=Options(paper="a4"))
     page = pdf_reader(built.paths[0]).pages[0]
     assert (round(page.mediabox.width), round(page.mediabox.height)) == (595, 842)
 

@@ -1,0 +1,283 @@
+"""Every format a practice needs, on real PDFs of the whole built-in library: paper, large
+print, ink-saver, accessible tagging, and the practice profile that sets the defaults."""
+
+from __future__ import annotations
+
+import re
+
+import pypdfium2
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from generator.build import build_handout
+from generator.content import load_library
+from generator.pdf import RenderWarnings, accessibility_problems, render_pdf
+from generator.profiles import load_practice, make_personal
+from generator.render import Document, Options
+from tests.conftest import flat, pdf_pages_text
+
+MARGIN = 20 * 72 / 25.4  # the page's left and right margins, in points
+COLOUR = re.compile(rb"(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (?:rg|RG)\b")
+
+
+def build_library(tmp_path, options: Options, practice=None):
+    """Every built-in module in one PDF, for a client with a note, in the given format."""
+    personal = make_personal(client="Jordan D.", note="Bring this next time.", practice=practice)
+    ids = sorted(load_library().modules)
+    out = tmp_path / "library.pdf"
+    return build_handout(ids, personal, out=out, combine=True, options=options).paths[0]
+
+
+def outside_margins(path, margin=MARGIN, slack=2.0) -> list[str]:
+    """Characters that run into the left or right margin: text overflowing its box."""
+    found = []
+    document = pypdfium2.PdfDocument(str(path))
+    for number in range(len(document)):
+        page = document[number]
+        width = page.get_width()
+        text = page.get_textpage()
+        for index in range(text.count_chars()):
+            char = text.get_text_range(index, 1)
+            if not char.strip():
+                continue
+            left, _, right, _ = text.get_charbox(index)
+            if left < margin - slack or right > width - margin + slack:
+                found.append(f"page {number + 1}: {char!r} at {left:.0f}-{right:.0f}")
+    return found
+
+
+def text_sizes(path) -> dict[float, int]:
+    """How many characters are set at each font size (in points), over all pages."""
+    sizes: dict[float, int] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            points = round(size * abs(tm[3]) * abs(cm[3]), 1)
+            sizes[points] = sizes.get(points, 0) + len(text.strip())
+
+    for page in PdfReader(str(path)).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def colours(path) -> set[tuple[float, float, float]]:
+    """Every RGB colour set for fills and strokes, in page content and in drawings."""
+    found = set()
+    reader = PdfReader(str(path))
+    for obj_number in range(1, len(reader.xref_objStm) + 1000):
+        try:
+            obj = reader.get_object(obj_number)
+        except Exception:
+            continue
+        if hasattr(obj, "get_data"):
+            try:
+                data = obj.get_data()
+            except Exception:
+                continue
+            found |= {tuple(float(v) for v in m.groups()) for m in COLOUR.finditer(data)}
+    return found
+
+
+@pytest.fixture(scope="module")
+def large_print(tmp_path_factory):
+    return build_library(tmp_path_factory.mktemp("large"), Options(large_print=True))
+
+
+def test_large_print_sets_body_text_at_16_points(large_print):
+    sizes = text_sizes(large_print)
+    total = sum(sizes.values())
+    at_16 = sum(count for size, count in sizes.items() if size >= 16)
+    assert min(sizes) >= 12, sorted(sizes.items())
+    assert at_16 / total > 0.8, sorted(sizes.items())
+
+
+def test_large_print_keeps_every_character_inside_the_margins(large_print):
+    assert outside_margins(large_print) == []
+
+
+def test_large_print_loses_no_text(large_print, tmp_path):
+    plain = build_library(tmp_path, Options())
+    words = lambda path: set(flat(" ".join(pdf_pages_text(path))).split())  # noqa: E731
+    large, normal = words(large_print), words(plain)
+    # Only page numbers ("Page 3 of 70") may differ; every word is still there.
+    assert {w for w in large ^ normal if not w.isdigit()} == set()
+
+
+def test_ink_saver_prints_no_colour(tmp_path):
+    path = build_library(tmp_path, Options(ink_saver=True))
+    tinted = {c for c in colours(path) if max(c) - min(c) > 0.001}
+    assert tinted == set()
+    assert outside_margins(path) == []
+
+
+def test_the_house_style_does_use_colour(tmp_path):
+    """The ink-saver check above can fail: the normal build has coloured ink."""
+    path = build_handout(["where-am-i"], out=tmp_path).paths[0]
+    assert any(max(c) - min(c) > 0.1 for c in colours(path))
+
+
+def test_a4_fits_every_module(tmp_path):
+    path = build_library(tmp_path, Options(paper="a4"))
+    reader = PdfReader(str(path))
+    assert {tuple(round(float(v)) for v in p.mediabox[2:]) for p in reader.pages} == {(595, 842)}
+    assert outside_margins(path) == []
+
+
+# --- accessibility --------------------------------------------------------------------------
+
+
+def _tags(node, found):
+    node = node.get_object()
+    if isinstance(node, dict):
+        if "/S" in node:
+            found.append((node["/S"], node.get("/Alt")))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            _tags(kid, found)
+    return found
+
+
+def test_pdfs_are_tagged_for_pdf_ua(tmp_path):
+    path = build_handout(["where-am-i"], out=tmp_path).paths[0]
+    reader = PdfReader(str(path))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+    tags = _tags(root["/StructTreeRoot"], [])
+    names = [name for name, _ in tags]
+    assert names.count("/H1") == 1 and "/H2" in names and "/L" in names and "/Table" in names
+    figures = [alt for name, alt in tags if name == "/Figure"]
+    assert figures and all(alt and "dependence" in alt for alt in figures)
+    # Reading order: the title comes before the first part heading.
+    assert names.index("/H1") < names.index("/H2")
+
+
+@pytest.mark.weasyprint_warnings
+def test_missing_text_for_pictures_is_refused_in_strict_mode():
+    html = (
+        '<html lang="en"><head><title>T</title></head><body><img src="data:,">'
+        "<svg><rect/></svg></body></html>"
+    )
+    assert accessibility_problems(html) == [
+        "accessibility: an image has no alt text: data:,",
+        "accessibility: a drawing (svg) has no <title> or aria-label to describe it",
+    ]
+    assert accessibility_problems("<html><head></head></html>") == [
+        "accessibility: the document has no language (lang)",
+        "accessibility: the document has no title",
+    ]
+    with pytest.raises(RenderWarnings, match="an image has no alt text"):
+        render_pdf(Document(html, "T", "en"))
+    assert render_pdf(Document(html, "T", "en"), strict=False).warnings
+
+
+# --- the practice profile -------------------------------------------------------------------
+
+
+def _logo(folder):
+    image = Image.new("RGB", (240, 80), "#7a3b69")
+    image.save(folder / "logo.png")
+    return "logo.png"
+
+
+def test_profile_brands_the_header_and_sets_paper(tree, tmp_path):
+    folder = tree({"practice.yaml": ""})
+    (folder / "practice.yaml").write_text(
+        f"name: Harbor Light Therapy\nlogo: {_logo(folder)}\nbrand_color: '#7A3B69'\n"
+        "paper: a4\ncontact: harbor.example\n"
+    )
+    practice = load_practice(folder / "practice.yaml")
+    personal = make_personal(practice=practice)
+    path = build_handout(["journey"], personal, out=tmp_path / "out").paths[0]
+    reader = PdfReader(str(path))
+    assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [595, 842]
+    for page in reader.pages:
+        assert "Harbor Light Therapy" in page.extract_text()
+        assert any(x["/Subtype"] == "/Image" for x in _xobjects(page))
+    brand = (round(0x7A / 255, 3), round(0x3B / 255, 3), round(0x69 / 255, 3))
+    assert brand in {tuple(round(v, 3) for v in c) for c in colours(path)}
+    letter = build_handout(
+        ["journey"], personal, out=tmp_path / "l", options=Options(paper="letter")
+    )
+    assert [round(float(v)) for v in PdfReader(str(letter.paths[0])).pages[0].mediabox[2:]] == [
+        612,
+        792,
+    ]
+
+
+def _xobjects(page):
+    found = []
+    resources = page["/Resources"]
+    for xobject in resources.get("/XObject", {}).values():
+        xobject = xobject.get_object()
+        found.append(xobject)
+        inner = xobject.get("/Resources", {}).get("/XObject", {})
+        found += [x.get_object() for x in inner.values()]
+    return found
+
+
+def test_bad_profile_reports_every_key_at_once(run, tree, tmp_path):
+    folder = tree(
+        {
+            "practice.yaml": "name: Harbor\nlogo: missing.png\nbrand_color: teal\npaper: legal\n"
+            "font: comic\nwebsite: x\n",
+            "big.svg": "not xml",
+        }
+    )
+    result = run("build", "journey", "--practice", folder / "practice.yaml")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines == [
+        "Error: 5 problems found:",
+        "  mine/practice.yaml: 'logo': 'missing.png': no such file (the path is relative "
+        "to the profile)",
+        "  mine/practice.yaml: 'brand_color': expected a colour as #RRGGBB, e.g. #24606a, "
+        "got 'teal'",
+        "  mine/practice.yaml: 'paper': expected letter or a4, got 'legal'",
+        f"  mine/practice.yaml: 'font': expected {' or '.join(_font_names())}, got 'comic'",
+        "  mine/practice.yaml: unknown key 'website'; expected one of name, therapist, "
+        "credentials, contact, crisis_line, logo, brand_color, paper, font",
+    ]
+    (folder / "practice.yaml").write_text("logo: big.svg\n")
+    result = run("build", "journey", "--practice", folder / "practice.yaml")
+    assert "'logo': 'big.svg': expected an SVG drawing, but the file is not valid XML" in (
+        result.output
+    )
+    assert not (tmp_path / "output").exists()
+
+
+def _font_names():
+    from generator.fonts import FONTS
+
+    return list(FONTS)
+
+
+def test_profile_is_found_in_the_current_folder_then_the_user_folder(run, tmp_path):
+    from generator.profiles import user_profile
+
+    user = user_profile()
+    user.parent.mkdir(parents=True, exist_ok=True)
+    user.write_text("name: From The User Folder\n")
+    try:
+        run("build", "journey", "--out", "a")
+        assert "From The User Folder" in pdf_pages_text(tmp_path / "a" / "journey.pdf")[0]
+        (tmp_path / "practice.yaml").write_text("name: From This Folder\n")
+        run("build", "journey", "--out", "b")
+        assert "From This Folder" in pdf_pages_text(tmp_path / "b" / "journey.pdf")[0]
+    finally:
+        user.unlink()
+
+
+def test_init_writes_a_commented_profile_that_loads(run, tmp_path):
+    result = run("init")
+    assert result.output.startswith("Wrote practice.yaml.")
+    text = (tmp_path / "practice.yaml").read_text()
+    assert text.startswith("# Your practice profile.")
+    assert load_practice(tmp_path / "practice.yaml").paper == "letter"
+    again = run("init")
+    assert again.exit_code == 1
+    assert "practice.yaml already exists" in again.output
+    assert run("build", "journey").exit_code == 0
