@@ -32,6 +32,31 @@ class Font:
 DEFAULT_FONT = "noto"
 FONTS: dict[str, Font] = {
     "noto": Font("Noto Sans, with Noto Serif headings (the house style)", "Noto Sans"),
+    "atkinson": Font(
+        "Atkinson Hyperlegible, made by the Braille Institute for low-vision readers",
+        "Atkinson Hyperlegible",
+        (
+            Face("AtkinsonHyperlegible-Regular.ttf"),
+            Face("AtkinsonHyperlegible-Bold.ttf", 700),
+            Face("AtkinsonHyperlegible-Italic.ttf", 400, "italic"),
+            Face("AtkinsonHyperlegible-BoldItalic.ttf", 700, "italic"),
+        ),
+    ),
+    "lexend": Font(
+        "Lexend, wide letters and spacing designed for reading fluency",
+        "Lexend",
+        (Face("Lexend-Regular.ttf"), Face("Lexend-Bold.ttf", 700)),
+    ),
+    "opendyslexic": Font(
+        "OpenDyslexic, weighted letter shapes for readers with dyslexia",
+        "OpenDyslexic",
+        (
+            Face("OpenDyslexic-Regular.otf"),
+            Face("OpenDyslexic-Bold.otf", 700),
+            Face("OpenDyslexic-Italic.otf", 400, "italic"),
+            Face("OpenDyslexic-BoldItalic.otf", 700, "italic"),
+        ),
+    ),
 }
 
 

@@ -22,7 +22,7 @@ from . import __version__
 from .components import Component
 from .content import Module
 from .errors import HandoutError, display_path
-from .fonts import DEFAULT_FONT
+from .fonts import DEFAULT_FONT, FONTS
 from .profiles import Personal
 from .resources import TEMPLATES_DIR
 from .validate import CheckedModule, image_path
@@ -213,6 +213,7 @@ def render_document(
         paper=PAPERS[options.paper or DEFAULT_PAPER],
         classes=options.classes,
         options=options,
+        font=FONTS[options.font or DEFAULT_FONT],
         brand_color=personal.practice.brand_color,
         logo=personal.practice.logo.as_uri() if personal.practice.logo else "",
         version=__version__,

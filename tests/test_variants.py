@@ -281,3 +281,43 @@ def test_init_writes_a_commented_profile_that_loads(run, tmp_path):
     assert again.exit_code == 1
     assert "practice.yaml already exists" in again.output
     assert run("build", "journey").exit_code == 0
+
+
+# --- fonts ------------------------------------------------------------------------------------
+
+
+def _embedded_fonts(path) -> set[str]:
+    names = set()
+    for page in PdfReader(str(path)).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+@pytest.mark.parametrize(
+    ("name", "family"),
+    [("atkinson", "Atkinson"), ("lexend", "Lexend"), ("opendyslexic", "OpenDyslexic")],
+)
+def test_each_font_is_embedded_and_used_for_the_text(name, family, tmp_path):
+    path = build_handout(["where-am-i"], out=tmp_path, options=Options(font=name)).paths[0]
+    fonts = _embedded_fonts(path)
+    assert any(family in font for font in fonts), fonts
+    assert not any(font.startswith("Noto-Serif") for font in fonts)
+    assert outside_margins(path) == []
+
+
+def test_the_default_font_is_noto(tmp_path):
+    fonts = _embedded_fonts(build_handout(["journey"], out=tmp_path).paths[0])
+    assert {"Noto-Sans", "Noto-Serif-Bold"} <= fonts
+
+
+def test_a_missing_font_file_is_a_clear_error(run, monkeypatch, tmp_path):
+    import generator.fonts
+
+    monkeypatch.setattr(generator.fonts, "FONT_DIR", tmp_path / "empty")
+    result = run("build", "journey", "--font", "lexend")
+    assert result.exit_code == 1
+    assert "--font lexend: missing font file(s) Lexend-Regular.ttf, Lexend-Bold.ttf" in (
+        result.output
+    )
+    assert not (tmp_path / "output").exists()
