@@ -295,6 +295,26 @@ def previews(content_dirs, out, all_pages) -> None:
 
 
 @cli.command()
+@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="JSON for programs, CSV for a spreadsheet.",
+)
+def answers(pdf, output_format) -> None:
+    """Print what a client typed into a PDF made with --fillable."""
+    from .answers import as_csv, as_json, read_answers
+
+    found = read_answers(pdf)
+    click.echo(as_json(pdf, found) if output_format == "json" else as_csv(found), nl=False)
+    if output_format == "json":
+        click.echo()
+
+
+@cli.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--user", is_flag=True, help="Put it in your user settings folder instead.")
 def init(path, user) -> None:

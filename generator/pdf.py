@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import tempfile
@@ -107,9 +108,41 @@ def render_pdf(
         )
         laid_out = html.render(font_config=fonts, **pdf_options)
         data = laid_out.write_pdf(attachments=[], **pdf_options)
+        if options.fillable:
+            data = radio_groups_fixed(data)
     if strict and warnings:
         raise RenderWarnings(document.title, warnings)
     return Rendered(data, len(laid_out.pages), tuple(warnings))
+
+
+def radio_groups_fixed(data: bytes) -> bytes:
+    """Make each group of radio buttons one form field, as PDF readers expect.
+
+    WeasyPrint gives every button of a group the group's name as well, so readers would see
+    each button as a field of its own; the buttons become plain parts of their group."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, NameObject, TextStringObject
+
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter(clone_from=reader)
+    form = writer._root_object["/AcroForm"]
+    buttons = set()
+    for reference in form["/Fields"]:
+        group = reference.get_object()
+        if group.get("/FT") == "/Btn" and "/Kids" in group:
+            if "/TU" in group:  # "How easy is it...?: 1" describes one button, not the group
+                group[NameObject("/TU")] = TextStringObject(str(group["/TU"]).rsplit(": ", 1)[0])
+            for kid in group["/Kids"]:
+                buttons.add(kid.idnum)
+                for key in ("/T", "/TU", "/FT"):
+                    kid.get_object().pop(key, None)
+    form[NameObject("/Fields")] = ArrayObject(
+        reference for reference in form["/Fields"] if reference.idnum not in buttons
+    )
+    writer.pdf_header = reader.pdf_header.encode()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 class _Accessibility(HTMLParser):

@@ -229,6 +229,7 @@ def _item(env, checked: CheckedModule, personal: Personal, options: Options, fir
         "label": KIND_LABELS[module.kind],
         "body": body_html(checked, env, personal, options),
         "show_note": bool(personal.note) and (first or not options.combined),
+        "fillable": options.fillable,
     }
 
 

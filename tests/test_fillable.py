@@ -1,0 +1,127 @@
+"""Fillable PDFs: every answer place is a named form field that can be filled, shown, printed
+and read back with 'handouts answers'."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pypdfium2
+import pytest
+from PIL import ImageChops
+from pypdf import PdfReader, PdfWriter
+
+from generator.build import build_handout
+from generator.content import load_library
+from generator.render import Options
+
+NAME = re.compile(r"^[a-z0-9-]+\.(name|date|[a-z-]+\.\d+(\.\d+)*(\.(date|me|inner|outer))?)$")
+
+
+@pytest.fixture(scope="module")
+def fillable(tmp_path_factory):
+    """Every built-in module as its own fillable PDF."""
+    out = tmp_path_factory.mktemp("fillable")
+    ids = sorted(load_library().modules)
+    built = build_handout(ids, out=out, options=Options(fillable=True))
+    return dict(zip(ids, built.paths, strict=True))
+
+
+def fields(path):
+    return PdfReader(str(path)).get_fields() or {}
+
+
+def test_every_answer_place_is_a_named_field(fillable):
+    library = load_library().modules
+    for module_id, path in fillable.items():
+        found = fields(path)
+        assert f"{module_id}.name" in found and f"{module_id}.date" in found
+        assert all(NAME.match(name) and name.startswith(module_id + ".") for name in found)
+        if library[module_id].kind == "worksheet":
+            kinds = {name.split(".")[1] for name in found} - {"name", "date"}
+            assert kinds, f"{module_id} has no answer fields"
+
+
+def test_each_component_becomes_the_right_kind_of_field(fillable):
+    found = fields(fillable["where-am-i"])
+    assert found["where-am-i.lines.3"]["/FT"] == "/Tx"
+    assert int(found["where-am-i.box.13"]["/Ff"]) & 4096  # multi-line
+    scale = found["where-am-i.scale.5"]
+    assert scale["/FT"] == "/Btn" and int(scale["/Ff"]) & 32768  # one radio group
+    assert [str(o) for o in scale["/Opt"]] == [str(n) for n in range(1, 11)]
+    assert str(scale["/TU"]) == "How easy is it for me to ask someone for help?"
+    assert found["where-am-i.checklist.11.1"]["/FT"] == "/Btn"
+    log = fields(fillable["asking-for-help-log"])
+    assert {"asking-for-help-log.log.7.7.date", "asking-for-help-log.log.7.7.4"} <= set(log)
+    assert "support-network-map.network-map.1.inner" in fields(fillable["support-network-map"])
+
+
+def fill(path, values, out):
+    reader = PdfReader(str(path))
+    writer = PdfWriter(clone_from=reader)
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=True)
+    writer.write(str(out))
+    return out
+
+
+def test_filled_answers_read_back_as_json_and_csv(fillable, run, tmp_path):
+    filled = fill(
+        fillable["where-am-i"],
+        {
+            "where-am-i.name": "Zoë Ñúñez",
+            "where-am-i.lines.3": "I marked the pit stop.",
+            "where-am-i.checklist.11.2": "/on",
+            "where-am-i.scale.5": "/6",
+        },
+        tmp_path / "filled.pdf",
+    )
+    result = run("answers", filled)
+    assert result.exit_code == 0
+    answers = {a["field"]: a for a in json.loads(result.output)["answers"]}
+    assert answers["where-am-i.name"]["value"] == "Zoë Ñúñez"
+    assert answers["where-am-i.lines.3"]["value"] == "I marked the pit stop."
+    assert answers["where-am-i.checklist.11.2"]["value"] is True
+    assert answers["where-am-i.checklist.11.1"]["value"] is False
+    assert answers["where-am-i.scale.5"] == {
+        "field": "where-am-i.scale.5",
+        "question": "How easy is it for me to ask someone for help?",
+        "value": "7",
+    }
+    assert answers["where-am-i.scale.7"]["value"] is None
+    rows = list(csv.DictReader(io.StringIO(run("answers", filled, "--format", "csv").output)))
+    by_field = {row["field"]: row["value"] for row in rows}
+    assert by_field["where-am-i.checklist.11.2"] == "yes"
+    assert by_field["where-am-i.scale.5"] == "7"
+
+
+def _render(path):
+    document = pypdfium2.PdfDocument(str(path))
+    document.init_forms()
+    return document[0].render(scale=1, may_draw_forms=True).to_pil().convert("L")
+
+
+def test_filled_values_show_on_the_page(fillable, tmp_path):
+    empty = _render(fillable["where-am-i"])
+    filled = _render(fill(fillable["where-am-i"], {"where-am-i.name": "Sam"}, tmp_path / "f.pdf"))
+    changed = ImageChops.difference(empty, filled).getbbox()
+    assert changed is not None
+    _, top, _, bottom = changed
+    assert top < 200 and bottom - top < 30  # only the name line, near the top of the page
+
+
+def test_without_fillable_there_are_no_fields(tmp_path):
+    path = build_handout(["where-am-i"], out=tmp_path).paths[0]
+    assert fields(path) == {}
+    assert "/AcroForm" not in PdfReader(str(path)).trailer["/Root"]
+
+
+def test_answers_of_a_pdf_without_fields_is_a_clear_error(run, tmp_path):
+    path = build_handout(["journey"], out=tmp_path).paths[0]
+    result = run("answers", path)
+    assert result.exit_code == 1
+    assert "has no form fields; build it with --fillable" in result.output
+    (tmp_path / "notes.pdf").write_text("not a pdf")
+    assert "cannot read it as a PDF" in run("answers", tmp_path / "notes.pdf").output
