@@ -252,6 +252,160 @@ def build(
         click.echo(f"{display_path(path)}  ({pages} page{'s' if pages != 1 else ''})")
 
 
+practice_option = click.option(
+    "--practice",
+    "practice_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Practice profile (YAML). Default: ./practice.yaml, else the one 'handouts init "
+    "--user' wrote.",
+)
+
+
+@cli.command()
+@content_option
+@click.argument("name", metavar="FILE|NAME")
+@click.option("--client", help="Participant's name, initials or pseudonym, for one packet.")
+@click.option("--note", help="A short note for the participant, printed on the cover.")
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV with a 'name' column (optional: pronouns, group, note): one packet per row.",
+)
+@click.option("--facilitator", is_flag=True, help="The facilitator edition, with session notes.")
+@click.option(
+    "--leader", help="Facilitator's name on the cover (default: the profile's therapist)."
+)
+@click.option(
+    "--date",
+    "dates",
+    multiple=True,
+    metavar="YYYY-MM-DD",
+    help="Session date; repeat once per session to date each one.",
+)
+@practice_option
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder, or a .pdf file name.")
+@layout_options
+@click.option("--duplex/--no-duplex", default=None, help="Start each module on a right-hand page.")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), help="Packets built at once (default: every core)."
+)
+@click.option(
+    "--strict/--no-strict", default=True, show_default=True, help="Stop on any render problem."
+)
+def packet(
+    content_dirs,
+    name,
+    client,
+    note,
+    roster,
+    facilitator,
+    leader,
+    dates,
+    practice_file,
+    out,
+    duplex,
+    workers,
+    strict,
+    **layout,
+) -> None:
+    """Build a workshop packet: cover, contents, sessions and modules in one PDF.
+
+    FILE|NAME is a packet file, or the name of a built-in or user packet ('handouts packets').
+    With --roster, one packet per participant in OUT (default output/NAME/), all-participants.pdf
+    to print them all in one go, and report.txt; bad rows are listed and skipped (exit code 1)."""
+    from .batch import build_packet, prepare_packet
+
+    if roster and (client or note):
+        raise HandoutError("--roster gives each participant's name and note; drop --client/--note")
+    personal = make_personal(therapist=leader, practice=_practice(practice_file))
+    job = prepare_packet(
+        name, personal, content_dirs, _layout(**layout), duplex, _dates(dates), strict
+    )
+    if roster:
+        _roster(job, roster, out, workers, facilitator)
+        return
+    participant = _participant(client, note) if client or note else None
+    built = build_packet(job, participant, out, facilitator)
+    for warning in built.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for path, pages in zip(built.paths, built.pages, strict=True):
+        click.echo(f"{display_path(path)}  ({pages} pages)")
+
+
+def _dates(values) -> list:
+    from .profiles import make_personal as check
+
+    return [check(date=value).date for value in values]
+
+
+def _participant(client, note):
+    from .profiles import make_participant
+
+    found, problems = make_participant(
+        {"name": client, "note": note}, {"name": "--client", "note": "--note"}
+    )
+    if problems:
+        raise HandoutError("\n".join(problems))
+    return found
+
+
+def _roster(job, roster_file, out, workers, facilitator) -> None:
+    import sys
+
+    from .batch import build_roster
+    from .roster import read_roster
+
+    roster = read_roster(roster_file)
+    total = len(roster.rows)
+    show = sys.stderr.isatty() and total > 1
+    with click.progressbar(
+        length=total, label="Building packets", file=sys.stderr if show else _Quiet()
+    ) as bar:
+        result = build_roster(job, roster, out, workers, facilitator, bar.update)
+    folder = display_path(result.folder)
+    click.echo(f"{len(result.written)} packet(s) in {folder}/ ({result.pages} pages each)")
+    if result.combined:
+        click.echo(f"Print all: {display_path(result.combined)}  ({result.combined_pages} pages)")
+    for path in result.extra:
+        click.echo(f"Facilitator edition: {display_path(path)}")
+    click.echo(f"Report: {folder}/report.txt")
+    for bad in result.bad:
+        click.echo(f"{display_path(roster.path)}: {bad}", err=True)
+    if result.bad:
+        raise HandoutError(f"{len(result.bad)} row(s) not built; the others were")
+
+
+class _Quiet:
+    """Where the progress bar goes when nobody is watching: nowhere."""
+
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+@cli.command()
+@content_option
+def packets(content_dirs) -> None:
+    """List the packets: built-in ones and your own (in a packets/ folder of --content)."""
+    from .packet import load_packet, packet_files
+
+    library = _library(content_dirs)
+    for packet_id, path in packet_files(library).items():
+        try:
+            found = load_packet(path, library)
+        except HandoutError:
+            click.echo(f"{packet_id:28} (problems: run 'handouts packet {packet_id}')", err=True)
+            continue
+        sessions = sum(1 for s in found.sessions if s.number)
+        what = f"{sessions} sessions, " if sessions else ""
+        click.echo(f"{packet_id:28} {found.title}  ({what}{len(found.module_ids)} modules)")
+
+
 @cli.command()
 @content_option
 def check(content_dirs) -> None:

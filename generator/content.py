@@ -335,7 +335,7 @@ class Library:
         ids = list(dict.fromkeys(ids))
         unknown = [i for i in ids if i not in self.files]
         if unknown:
-            raise HandoutError("\n".join(self._unknown(i) for i in unknown))
+            raise HandoutError("\n".join(self.unknown(i) for i in unknown))
         parsed = [read_module_cached(*self.files[i]) for i in ids]
         raise_if([problem for _, found in parsed for problem in found])
         return tuple(module for module, _ in parsed)
@@ -360,7 +360,8 @@ class Library:
         """Every problem in every module file."""
         return self._scan[1]
 
-    def _unknown(self, module_id: str) -> str:
+    def unknown(self, module_id: str) -> str:
+        """Why a module id is not known, with the closest ids there are."""
         close = difflib.get_close_matches(module_id, list(self.files), n=3, cutoff=0.5)
         hint = (
             f"; did you mean {', '.join(close)}?" if close else "; 'handouts list' shows them all"

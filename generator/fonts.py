@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import HandoutError
 from .resources import TEMPLATES_DIR
@@ -72,3 +73,59 @@ def font(name: str) -> Font:
             f"{FONT_DIR}; reinstall with 'make demo' or pip"
         )
     return chosen
+
+
+# --- measuring text, to fit a name into its place and to catch letters no font can print ----
+
+FALLBACK_FILE = "DroidSansFallbackFull.ttf"  # Chinese, Japanese and Korean names
+BOLD_FILES = {"noto": "NotoSans-Bold.ttf"}
+
+
+def bold_file(name: str) -> str:
+    """The bold face of a font choice, as used for names."""
+    chosen = FONTS[name]
+    bold = [f.file for f in chosen.faces if f.weight == 700 and f.style == "normal"]
+    return BOLD_FILES.get(name) or bold[0]
+
+
+@lru_cache(maxsize=16)
+def _metrics(file: str) -> tuple[dict[int, int], float]:
+    """Each character's advance width as a share of the font size, from the font file."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(FONT_DIR / file, lazy=True) as face:
+        units = face["head"].unitsPerEm
+        widths = face["hmtx"].metrics
+        advances = {code: widths[glyph][0] / units for code, glyph in face.getBestCmap().items()}
+    return advances, units
+
+
+def _advance(char: str, faces: tuple[str, ...]) -> float | None:
+    for file in faces:
+        width = _metrics(file)[0].get(ord(char))
+        if width is not None:
+            return width
+    return None
+
+
+def text_width(text: str, name: str, size: float) -> float:
+    """Width in points of text set in the bold face of a font choice (unknown letters: 1 em)."""
+    faces = (bold_file(name), FALLBACK_FILE)
+    return sum((_advance(char, faces) or 1.0) for char in text) * size
+
+
+def unprintable(text: str, name: str) -> str:
+    """The letters of text that neither the chosen font nor the fallback can print."""
+    faces = (bold_file(name), FALLBACK_FILE)
+    missing = (c for c in text if not c.isspace() and _advance(c, faces) is None)
+    return "".join(dict.fromkeys(missing))
+
+
+def fitted_size(text: str, name: str, size: float, width: float, smallest: float) -> float | None:
+    """The largest size, in half points, at which text fits the width; None if not even the
+    smallest does."""
+    needed = text_width(text, name, size)
+    if needed <= width:
+        return size
+    fitted = int(size * width / needed * 2) / 2
+    return fitted if fitted >= smallest else None

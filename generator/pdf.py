@@ -6,11 +6,12 @@ import io
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML, URLFetcher
@@ -19,11 +20,13 @@ from weasyprint.text.fonts import FontConfiguration
 from .errors import HandoutError, display_path
 from .render import Document, Options
 from .resources import TEMPLATES_DIR
+from .stamp import Slot, find_slots
 
 # Tagged and accessible by default: a screen reader gets the structure, language and alt texts.
 PDF_VARIANT = "pdf/ua-1"
 # Messages about this machine's set-up, not about the document: they never fail a build.
 ENVIRONMENT_NOTES = ("Using fontTools instead of HarfBuzz-Subset",)
+PARTIAL = ".part"  # suffix of a file still being written
 
 
 class FetchRefused(Exception):
@@ -89,6 +92,8 @@ class Rendered:
     data: bytes
     pages: int
     warnings: tuple[str, ...] = ()
+    slots: tuple[Slot, ...] = ()  # where the participant places are, when asked for
+    page_height: float = 0  # CSS pixels
 
 
 def render_pdf(
@@ -96,12 +101,17 @@ def render_pdf(
     roots: Iterable[Path] = (),
     strict: bool = True,
     options: Options = Options(),
+    tagged: bool = True,
+    slots: bool = False,
 ) -> Rendered:
-    """Lay out the document and return the PDF bytes; in strict mode any warning is an error."""
+    """Lay out the document and return the PDF bytes; in strict mode any warning is an error.
+
+    Untagged output is only for stamps laid over tagged pages; 'slots' also returns where the
+    participant places are."""
     fetcher = LocalFetcher([TEMPLATES_DIR, *roots])
-    pdf_options = {"pdf_variant": PDF_VARIANT, "pdf_forms": options.fillable}
+    pdf_options = {"pdf_variant": PDF_VARIANT if tagged else None, "pdf_forms": options.fillable}
     with captured_warnings() as warnings:
-        warnings += accessibility_problems(document.html)
+        warnings += accessibility_problems(document.html) if tagged else []
         fonts = FontConfiguration()
         html = HTML(
             string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
@@ -112,7 +122,13 @@ def render_pdf(
             data = radio_groups_fixed(data)
     if strict and warnings:
         raise RenderWarnings(document.title, warnings)
-    return Rendered(data, len(laid_out.pages), tuple(warnings))
+    return Rendered(
+        data,
+        len(laid_out.pages),
+        tuple(warnings),
+        find_slots(laid_out.pages) if slots else (),
+        laid_out.pages[0].height if laid_out.pages else 0,
+    )
 
 
 def radio_groups_fixed(data: bytes) -> bytes:
@@ -212,12 +228,14 @@ def prepare_folder(folder: Path) -> None:
         raise HandoutError(f"cannot write to output folder '{where}': {reason}") from None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that it is either complete or absent: temp file, then rename."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write a file so that it is either complete or absent: temp file, then rename.
+
+    'data' is the bytes, or a function that writes them to a stream (e.g. pikepdf's save)."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            stream.write(data) if isinstance(data, bytes) else data(stream)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, 0o666 & ~_umask())
@@ -225,6 +243,15 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def remove_partial(folder: Path) -> int:
+    """Delete what an interrupted or killed run was still writing; returns how many."""
+    removed = 0
+    for leftover in folder.glob(f".*{PARTIAL}"):
+        leftover.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def _umask() -> int:

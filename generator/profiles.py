@@ -281,3 +281,36 @@ def write_profile_template(target: Path) -> Path:
     except OSError as error:
         raise HandoutError(f"cannot write {where}: {error.strerror or error}") from None
     return target
+
+
+# --- participants of a workshop packet ------------------------------------------------
+
+PARTICIPANT_LIMITS = {"name": NAME_LIMIT, "pronouns": 40, "group": 60, "note": 280}
+
+
+@dataclass(frozen=True)
+class Participant:
+    """The person a packet is for: printed on its cover and on each module's name line."""
+
+    name: str = ""
+    pronouns: str = ""
+    group: str = ""
+    note: str = ""
+    slug: str = ""
+
+
+def make_participant(values: dict[str, str | None], labels: dict[str, str] | None = None):
+    """Check a participant's details; returns the participant (None if any is bad) and the
+    problems, each naming its field (or the label given for it, e.g. '--client')."""
+    labels = labels or {}
+    problems: list[str] = []
+    clean = {}
+    for key, limit in PARTICIPANT_LIMITS.items():
+        text, found = _checked_text(labels.get(key, key), values.get(key), limit)
+        problems += found
+        clean[key] = " ".join(text.split())  # one line on the cover
+    if not clean["name"] and not any(p.startswith(labels.get("name", "name")) for p in problems):
+        problems.append(f"{labels.get('name', 'name')}: expected a name, got nothing")
+    if problems:
+        return None, problems
+    return Participant(**clean, slug=slugify(clean["name"])), []

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 import traceback
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +44,7 @@ class Options:
     large_print: bool = False
     ink_saver: bool = False
     font: str = ""
+    duplex: bool = False  # packets: each module starts on a right-hand page
 
     @property
     def classes(self) -> str:
@@ -52,6 +53,7 @@ class Options:
             "fillable": self.fillable,
             "large-print": self.large_print,
             "ink-saver": self.ink_saver,
+            "duplex": self.duplex,
         }
         return " ".join(
             [*(name for name, on in flags.items() if on), f"font-{self.font or DEFAULT_FONT}"]
@@ -138,11 +140,12 @@ def body_html(
     env: SandboxedEnvironment,
     personal: Personal,
     options: Options = Options(),
+    name: Markup | None = None,
 ) -> Markup:
     """The module body as HTML, with the personal placeholders filled in (autoescaped)."""
     try:
         template = _body_template(env, checked, options)
-        return Markup(template.render(content_context(personal)))
+        return Markup(template.render(content_context(personal, name)))
     except TemplateError as error:
         raise HandoutError(f"{checked.module.where}: {error.message}") from None
 
@@ -177,14 +180,16 @@ def _component_html(
     )
 
 
-def content_context(personal: Personal) -> dict:
-    """The placeholders a module may use; what is not known becomes a line to write on."""
+def content_context(personal: Personal, name: Markup | None = None) -> dict:
+    """The placeholders a module may use; what is not known becomes a line to write on.
+
+    In a packet for a participant, the name is the participant's name place (see slots.html)."""
 
     def given(text: object) -> object:
         return text if text not in ("", None) else BLANK
 
     return {
-        "client": {"name": given(personal.client)},
+        "client": {"name": name or given(personal.client)},
         "therapist": {"name": given(personal.practice.signature)},
         "practice": {"name": given(personal.practice.name)},
         "session": {"date": given(personal.date_text), "number": given(personal.session)},
@@ -206,8 +211,14 @@ def render_document(
     ]
     meta = _metadata([entry.module for entry in checked], personal)
     html = _render(
-        _template(env, "document.html"),
-        modules=items,
+        _template(env, "document.html"), modules=items, **page_context(meta, personal, options)
+    )
+    return Document(html, meta["title"], meta["language"])
+
+
+def page_context(meta: dict, personal: Personal, options: Options) -> dict:
+    """What base.html needs: metadata, paper, variant classes, font, branding."""
+    return dict(
         personal=personal,
         document=meta,
         paper=PAPERS[options.paper or DEFAULT_PAPER],
@@ -218,19 +229,146 @@ def render_document(
         logo=personal.practice.logo.as_uri() if personal.practice.logo else "",
         version=__version__,
     )
-    return Document(html, meta["title"], meta["language"])
 
 
-def _item(env, checked: CheckedModule, personal: Personal, options: Options, first: bool) -> dict:
+def _item(
+    env, checked: CheckedModule, personal: Personal, options: Options, first: bool, name=None
+) -> dict:
     module = checked.module
     return {
         "module": module,
         "template": f"{module.kind}.html",
         "label": KIND_LABELS[module.kind],
-        "body": body_html(checked, env, personal, options),
+        "body": body_html(checked, env, personal, options, name),
         "show_note": bool(personal.note) and (first or not options.combined),
         "fillable": options.fillable,
+        "name_slot": False,
+        "date_text": personal.date_text,
+        "session": personal.session,
+        "band": None,
     }
+
+
+# --- packets ---------------------------------------------------------------------------
+
+
+def render_packet(
+    packet,
+    checked: Mapping[str, CheckedModule],
+    personal: Personal,
+    options: Options,
+    layout: Mapping,
+    view: Mapping | None = None,
+    facilitator: bool = False,
+    dates: Sequence[date] = (),
+) -> Document:
+    """One HTML document for a packet: cover, contents, sessions and their modules.
+
+    With a participant view, the participant's details fill the fixed-size places of
+    slots.html; without one, those places are blank lines to write on."""
+    env = environment()
+    parts = [
+        _part(env, session, checked, personal, options, view, facilitator, dates, packet)
+        for session in packet.sessions
+    ]
+    meta = _metadata([checked[m].module for m in packet.module_ids], personal)
+    meta |= {"title": packet.title + (" (facilitator edition)" if facilitator else "")}
+    meta["subject"] = packet.subtitle or meta["subject"]
+    cover = {
+        "kind": "Facilitator edition" if facilitator else _packet_kind(packet),
+        "leader": personal.practice.signature,
+        "dates": [date_text(day) for day in dates],
+        "sessions": sum(1 for s in packet.sessions if s.number),
+        "group": "group" in packet.audience,
+    }
+    html = _render(
+        _template(env, "packet.html"),
+        packet=packet,
+        parts=parts,
+        cover=cover,
+        view=view,
+        layout=layout,
+        facilitator=facilitator,
+        **page_context(meta, personal, options),
+    )
+    return Document(html, meta["title"], meta["language"])
+
+
+def render_stamps(
+    pages: Sequence[Sequence],
+    page_height: float,
+    view: Mapping,
+    layout: Mapping,
+    meta: Document,
+    personal: Personal,
+    options: Options,
+) -> str:
+    """The HTML of one participant's details alone, each at its place on its page."""
+    context = page_context(
+        {
+            "title": meta.title,
+            "language": meta.language,
+            "author": "",
+            "subject": "",
+            "keywords": "",
+            "created": _created(),
+        },
+        personal,
+        options,
+    )
+    return _render(
+        _template(environment(), "stamps.html"),
+        pages=pages,
+        page_height=page_height,
+        view=view,
+        layout=layout,
+        **context,
+    )
+
+
+def _packet_kind(packet) -> str:
+    audience = {"group": "Workshop", "couples": "For couples", "family": "For families"}
+    kinds = [audience[a] for a in packet.audience if a in audience]
+    return " · ".join([*(kinds[:1] or ["Packet"]), f"{len(packet.module_ids)} modules"])
+
+
+def _part(env, session, checked, personal, options, view, facilitator, dates, packet) -> dict:
+    number = session.number
+    band = {"id": f"packet-session-{number}", "label": f"Session {number} · {session.title}"}
+    band = band if number else None
+    notes = session.notes if facilitator else None
+    personal = replace(personal, client="", note="", session=number or None)
+    personal = replace(personal, date=_session_date(dates, number, len(packet.sessions)))
+    name = Markup(env.get_template("slots.html").module.name(view)) if view else None
+    items = []
+    for index, module_id in enumerate(session.modules):
+        item = _item(env, checked[module_id], personal, options, first=False, name=name)
+        item |= {"name_slot": view is not None, "participant": view, "show_note": False}
+        item["band"] = band if index == 0 and not notes else None
+        items.append(item)
+    return {
+        "number": number,
+        "title": session.title or packet.title,
+        "summary": session.summary,
+        "band": band,
+        "notes": notes,
+        "notes_id": f"notes-session-{number}",
+        "entries": items,
+    }
+
+
+def _session_date(dates: Sequence[date], number: int, sessions: int) -> date | None:
+    """A session's own date when there is one per session; the one date when only one."""
+    if len(dates) == 1:
+        return dates[0]
+    if number and len(dates) == sessions:
+        return dates[number - 1]
+    return None
+
+
+def date_text(day: date) -> str:
+    """A date as people write it, e.g. 'November 22, 2026'."""
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _metadata(modules: Sequence[Module], personal: Personal) -> dict:

@@ -1,16 +1,20 @@
-"""Speed figures for `make bench`: each built-in module, ours against bare WeasyPrint, and each
-print variant against the plain build.
+"""Speed and memory figures for `make bench`: each built-in module, ours against bare
+WeasyPrint; each print variant against the plain build; packets and rosters.
 
 For every module: the warm in-process build (load, check, render, write), a bare WeasyPrint
 render of the very same final HTML with the same PDF options, their ratio (target: at most
 1.10), both as median CPU time, and the wall time of a fresh `handouts build` process.
 For three representative modules: each variant (A4, fillable, large print, ink-saver, each
 font) against the plain build of the same module (target: at most 1.30).
+For the workshop packet, as whole commands: T30/T1 (target at most 4) and the peak memory of a
+200-person roster against a 10-person one (target at most 1.5). Run 'python tests/bench.py
+packets' for the packet figures alone.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import statistics
 import subprocess
 import sys
@@ -18,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -134,7 +139,8 @@ def main() -> int:
     verdict = "meets" if worst <= TARGET else "MISSES"
     print(f"worst ratio {worst:.3f}: {verdict} the target of {TARGET:.2f}\n")
     worst_variant = measure_variants()
-    ok = worst <= TARGET and worst_variant <= VARIANT_TARGET
+    packets_ok = measure_packets()
+    ok = worst <= TARGET and worst_variant <= VARIANT_TARGET and packets_ok
     return 0 if ok else 1
 
 
@@ -161,5 +167,88 @@ def measure_variants() -> float:
     return worst
 
 
+# --- packets and rosters: whole commands, as a facilitator runs them -----------------------
+
+PACKET = "interdependence-workshop"
+ROSTER_TARGET = 4.0
+MEMORY_TARGET = 1.5
+
+
+def roster_file(folder: Path, people: int) -> Path:
+    path = folder / f"roster-{people}.csv"
+    rows = [f"Participant {n:03d} Example;they/them;Group {n % 3 + 1}" for n in range(people)]
+    path.write_text("name;pronouns;group\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def packet_command(out: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "generator", "packet", PACKET, "--out", str(out), *args]
+
+
+def wall_time(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def peak_memory(command: list[str]) -> float:
+    """Peak of the summed proportional memory (PSS) of the command and all its workers, in MB,
+    sampled every 20 ms."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, sum(_pss(pid) for pid in _tree(process.pid)))
+        time.sleep(0.02)
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed with exit code {process.returncode}")
+    return peak / 1024
+
+
+def _tree(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(p for child in children for p in _tree(int(child)))]
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def measure_packets() -> bool:
+    """T30/T1 (target at most 4) and the memory of a 200-person roster against a 10-person one
+    (target at most 1.5), on the workshop packet."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        single = packet_command(out / "one", "--client", "Jordan D.")
+        t1 = statistics.median(wall_time(single) for _ in range(CLI_ROUNDS))
+        pages = len(PdfReader(next((out / "one").glob("*.pdf"))).pages)
+        t30 = statistics.median(
+            wall_time(packet_command(out / "r30", "--roster", str(roster_file(out, 30))))
+            for _ in range(2)
+        )
+        small = peak_memory(packet_command(out / "r10", "--roster", str(roster_file(out, 10))))
+        large = peak_memory(packet_command(out / "r200", "--roster", str(roster_file(out, 200))))
+    ratio, memory = t30 / t1, large / small
+    print(f"\npacket {PACKET}: {pages} pages, {os.cpu_count()} cores")
+    print(f"T1  (one personalized packet, fresh command)   {t1:6.2f}s")
+    print(f"T30 (30-person roster, fresh command)          {t30:6.2f}s")
+    verdict = "meets" if ratio <= ROSTER_TARGET else "MISSES"
+    print(f"T30/T1 = {ratio:.2f}: {verdict} the target of {ROSTER_TARGET:.1f}")
+    print(f"peak memory (PSS, all processes): 10 people {small:.0f} MB, 200 people {large:.0f} MB")
+    verdict = "meets" if memory <= MEMORY_TARGET else "MISSES"
+    print(f"200/10 = {memory:.2f}: {verdict} the target of {MEMORY_TARGET:.1f}")
+    return ratio <= ROSTER_TARGET and memory <= MEMORY_TARGET
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["packets"]:
+        sys.exit(0 if measure_packets() else 1)
     sys.exit(main())

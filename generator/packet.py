@@ -1,0 +1,351 @@
+"""Packet files: an ordered set of modules, in sessions, with a cover, contents and facilitator
+notes; read from YAML and checked, every problem reported at once."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .content import AUDIENCES, MODULE_ID, Library
+from .errors import HandoutError, Problem, display_path, raise_if
+from .profiles import PAPERS
+from .render import Options
+
+PACKET_KEYS = ("title", "subtitle", "audience", "cover", "contents", "options", "facilitator")
+OPTION_KEYS = ("paper", "duplex", "fillable", "large_print", "ink_saver")
+SESSION_KEYS = ("title", "summary", "modules", "facilitator")
+NOTE_KEYS = ("about", "minutes", "goals", "before", "plan", "prompts", "watch_for")
+LIST_NOTES = ("goals", "before", "prompts", "watch_for")
+TEXT_LIMIT = 400
+
+
+@dataclass(frozen=True)
+class Notes:
+    """Facilitator notes: printed only in the facilitator edition."""
+
+    about: str = ""
+    minutes: int | None = None
+    goals: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+    plan: tuple[tuple[int, str], ...] = ()
+    prompts: tuple[str, ...] = ()
+    watch_for: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Session:
+    """Part of a packet: a numbered session, or (number 0) the whole of an unsessioned packet."""
+
+    number: int
+    title: str
+    modules: tuple[str, ...]
+    summary: str = ""
+    notes: Notes | None = None
+
+
+@dataclass(frozen=True)
+class Packet:
+    """A checked packet file."""
+
+    id: str
+    path: Path
+    title: str
+    sessions: tuple[Session, ...]
+    subtitle: str = ""
+    audience: tuple[str, ...] = ()
+    cover: bool = True
+    contents: bool = True
+    options: dict[str, Any] = field(default_factory=dict)
+    notes: Notes | None = None
+
+    @property
+    def module_ids(self) -> tuple[str, ...]:
+        return tuple(m for session in self.sessions for m in session.modules)
+
+    @property
+    def where(self) -> str:
+        return display_path(self.path)
+
+    def layout(self, given: Options, duplex: bool | None = None) -> Options:
+        """The packet's own options, with what was given on the command line on top."""
+        chosen = self.options
+        return Options(
+            paper=given.paper or chosen.get("paper", ""),
+            fillable=given.fillable or chosen.get("fillable", False),
+            large_print=given.large_print or chosen.get("large_print", False),
+            ink_saver=given.ink_saver or chosen.get("ink_saver", False),
+            duplex=duplex if duplex is not None else chosen.get("duplex", False),
+            font=given.font,
+        )
+
+
+# --- finding packets -----------------------------------------------------------------
+
+
+def packet_files(library: Library) -> dict[str, Path]:
+    """Every packet in the packets/ folder of each content root; later roots win."""
+    found: dict[str, Path] = {}
+    for root in library.roots:
+        for path in sorted((root / "packets").glob("*.yaml")):
+            found[path.stem] = path
+    return found
+
+
+def find_packet(name: str, library: Library) -> Path:
+    """A packet file given by path, or by the name of a built-in or user packet."""
+    given = Path(name)
+    if given.suffix.lower() in (".yaml", ".yml") or given.is_file():
+        if not given.is_file():
+            raise HandoutError(f"packet file '{name}': no such file")
+        return given
+    known = packet_files(library)
+    if name in known:
+        return known[name]
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(known)}"
+    raise HandoutError(f"unknown packet '{name}'; {hint} ('handouts packets' lists them)")
+
+
+# --- reading and checking --------------------------------------------------------------
+
+
+class _Checker:
+    """Walks the YAML data, noting each problem with the line it comes from."""
+
+    def __init__(self, path: Path, lines: dict[tuple, int]):
+        self.where = display_path(path)
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def problem(self, at: tuple, message: str) -> None:
+        name = _dotted(at)
+        self.problems.append(Problem(self.where, f"'{name}': {message}", self._line(at)))
+
+    def _line(self, at: tuple) -> int | None:
+        while at and at not in self.lines:
+            at = at[:-1]
+        return self.lines.get(at)
+
+    def keys(self, data: dict, at: tuple, allowed: Iterable[str]) -> None:
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), list(allowed), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"expected {', '.join(allowed)}"
+                self.problem((*at, key), f"unknown key; {hint}")
+
+    def text(self, data: dict, at: tuple, key: str, required: bool = False) -> str:
+        value = data.get(key)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip() or len(value) > TEXT_LIMIT:
+            got = "nothing" if value is None else repr(value)[:60]
+            self.problem((*at, key), f"expected text of up to {TEXT_LIMIT} characters, got {got}")
+            return ""
+        return value.strip()
+
+    def texts(self, data: dict, at: tuple, key: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.problem((*at, key), "expected a list of short texts, one per line starting '- '")
+            return ()
+        for index, item in enumerate(value):
+            if len(item) > TEXT_LIMIT:
+                self.problem((*at, key, index), f"expected at most {TEXT_LIMIT} characters")
+        return tuple(v.strip() for v in value)
+
+    def flag(self, data: dict, at: tuple, key: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem((*at, key), f"expected yes or no (true or false), got {value!r}")
+            return default
+        return value
+
+    def minutes(self, value: Any, at: tuple) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 600:
+            return value
+        self.problem(at, f"expected a whole number of minutes from 1 to 600, got {value!r}")
+        return None
+
+
+def _dotted(at: tuple) -> str:
+    text = ""
+    for part in at:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _key_lines(node: yaml.Node, at: tuple = ()) -> dict[tuple, int]:
+    """The line of every key and list item in a YAML document, by its path."""
+    lines = {at: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines |= _key_lines(value, (*at, key.value))
+            lines[(*at, key.value)] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines |= _key_lines(item, (*at, index))
+    return lines
+
+
+def load_packet(path: Path, library: Library) -> Packet:
+    """Read and check a packet file against the library; all problems at once."""
+    where = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except OSError as error:
+        raise HandoutError(f"{where}: cannot read the packet: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise HandoutError(f"{where}: expected UTF-8 text") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f": line {mark.line + 1}" if mark is not None else ""
+        reason = getattr(error, "problem", None) or "could not be read"
+        raise HandoutError(f"{where}{line}: the packet is not valid YAML: {reason}") from None
+    if not isinstance(data, dict):
+        raise HandoutError(f"{where}: expected keys such as 'title:' and 'sessions:'")
+    check = _Checker(path, _key_lines(node) if node is not None else {})
+    packet = _packet(check, data, path, library)
+    raise_if(check.problems)
+    return packet
+
+
+def _packet(check: _Checker, data: dict, path: Path, library: Library) -> Packet:
+    has_sessions = "sessions" in data
+    check.keys(data, (), [*PACKET_KEYS, "sessions" if has_sessions else "modules"])
+    if has_sessions == ("modules" in data):
+        check.problem((), "expected either 'sessions' (a list of sessions) or 'modules' (a list)")
+    sessions = _sessions(check, data) if has_sessions else _single(check, data)
+    _check_modules(check, sessions, library)
+    if not MODULE_ID.match(path.stem):
+        check.problem((), "file name: expected lowercase words joined by hyphens")
+    return Packet(
+        id=path.stem,
+        path=path,
+        title=check.text(data, (), "title", required=True),
+        subtitle=check.text(data, (), "subtitle"),
+        audience=_audience(check, data.get("audience")),
+        cover=check.flag(data, (), "cover", True),
+        contents=check.flag(data, (), "contents", True),
+        options=_options(check, data.get("options", {})),
+        notes=_notes(check, data["facilitator"], ("facilitator",))
+        if "facilitator" in data
+        else None,
+        sessions=sessions,
+    )
+
+
+def _sessions(check: _Checker, data: dict) -> tuple[Session, ...]:
+    items = data["sessions"]
+    if not isinstance(items, list) or not items:
+        check.problem(("sessions",), "expected a list of sessions, each with a title and modules")
+        return ()
+    sessions = []
+    for index, item in enumerate(items):
+        at = ("sessions", index)
+        if not isinstance(item, dict):
+            check.problem(at, "expected a session with 'title:' and 'modules:'")
+            continue
+        check.keys(item, at, SESSION_KEYS)
+        notes = (
+            _notes(check, item["facilitator"], (*at, "facilitator"))
+            if "facilitator" in item
+            else None
+        )
+        sessions.append(
+            Session(
+                number=index + 1,
+                title=check.text(item, at, "title", required=True),
+                modules=_module_list(check, item.get("modules"), (*at, "modules")),
+                summary=check.text(item, at, "summary"),
+                notes=notes,
+            )
+        )
+    return tuple(sessions)
+
+
+def _single(check: _Checker, data: dict) -> tuple[Session, ...]:
+    return (Session(0, "", _module_list(check, data.get("modules"), ("modules",))),)
+
+
+def _module_list(check: _Checker, value: Any, at: tuple) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        check.problem(at, "expected a list of module ids, e.g. [journey, where-am-i]")
+        return ()
+    return tuple(value)
+
+
+def _check_modules(check: _Checker, sessions: tuple[Session, ...], library: Library) -> None:
+    seen: set[str] = set()
+    for session in sessions:
+        at = ("sessions", session.number - 1, "modules") if session.number else ("modules",)
+        for index, module_id in enumerate(session.modules):
+            if module_id not in library.files:
+                check.problem((*at, index), library.unknown(module_id))
+            elif module_id in seen:
+                check.problem((*at, index), f"module '{module_id}' is already in the packet")
+            seen.add(module_id)
+
+
+def _audience(check: _Checker, value: Any) -> tuple[str, ...]:
+    values = [value] if isinstance(value, str) else value
+    if value is None:
+        return ()
+    if not isinstance(values, list) or not all(v in AUDIENCES for v in values):
+        check.problem(("audience",), f"expected any of {', '.join(AUDIENCES)}, got {value!r}")
+        return ()
+    return tuple(values)
+
+
+def _options(check: _Checker, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        check.problem(("options",), f"expected settings such as 'duplex: true', got {value!r}")
+        return {}
+    check.keys(value, ("options",), OPTION_KEYS)
+    chosen: dict[str, Any] = {}
+    for key in OPTION_KEYS[1:]:
+        if key in value:
+            chosen[key] = check.flag(value, ("options",), key, False)
+    paper = value.get("paper")
+    if paper is not None:
+        if str(paper).lower() in PAPERS:
+            chosen["paper"] = str(paper).lower()
+        else:
+            check.problem(("options", "paper"), f"expected {' or '.join(PAPERS)}, got {paper!r}")
+    return chosen
+
+
+def _notes(check: _Checker, value: Any, at: tuple) -> Notes:
+    if not isinstance(value, dict):
+        check.problem(at, "expected notes such as 'minutes:', 'plan:' and 'prompts:'")
+        return Notes()
+    check.keys(value, at, NOTE_KEYS)
+    minutes = check.minutes(value["minutes"], (*at, "minutes")) if "minutes" in value else None
+    plan = _plan(check, value.get("plan", []), (*at, "plan"))
+    if minutes and plan and sum(step for step, _ in plan) != minutes:
+        total = sum(step for step, _ in plan)
+        check.problem((*at, "plan"), f"the steps add up to {total} minutes, not {minutes}")
+    lists = {key: check.texts(value, at, key) for key in LIST_NOTES}
+    return Notes(about=check.text(value, at, "about"), minutes=minutes, plan=plan, **lists)
+
+
+def _plan(check: _Checker, value: Any, at: tuple) -> tuple[tuple[int, str], ...]:
+    if not isinstance(value, list):
+        check.problem(at, "expected a list of steps, each with 'minutes:' and 'activity:'")
+        return ()
+    steps = []
+    for index, step in enumerate(value):
+        if not isinstance(step, dict) or set(step) != {"minutes", "activity"}:
+            check.problem((*at, index), "expected 'minutes:' and 'activity:' (and nothing else)")
+            continue
+        minutes = check.minutes(step["minutes"], (*at, index, "minutes"))
+        activity = check.text(step, (*at, index), "activity", required=True)
+        if minutes and activity:
+            steps.append((minutes, activity))
+    return tuple(steps)

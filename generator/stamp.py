@@ -1,0 +1,111 @@
+"""What differs per participant: the fixed-size places for their details, fitting the details
+into them, and stamping them onto pages rendered once for everyone."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pikepdf
+
+from .fonts import fitted_size, text_width, unprintable
+from .profiles import Participant
+from .render import Options
+
+PT_PER_MM = 72 / 25.4
+
+
+def slot_layout(options: Options) -> dict:
+    """Sizes of the participant places (mm and pt), as slots.html draws them."""
+    if options.large_print:
+        return dict(
+            name_width=120, name_size=16, name_line=23.5, name_smallest=12,
+            cover_width=150, cover_height=78, cover_size=30, cover_smallest=16,
+            details_size=16, details_smallest=12, note_size=16, note_lines=4,
+        )  # fmt: skip
+    return dict(
+        name_width=80, name_size=10, name_line=14.5, name_smallest=6.5,
+        cover_width=150, cover_height=50, cover_size=22, cover_smallest=11,
+        details_size=11, details_smallest=8, note_size=10.5, note_lines=4,
+    )  # fmt: skip
+
+
+def participant_view(participant: Participant, options: Options) -> tuple[dict | None, list[str]]:
+    """The participant's details sized to fit their places, or why they cannot fit."""
+    layout = slot_layout(options)
+    font = options.font
+    problems = [
+        f"{key}: the font cannot print {missing!r}; use letters the font has"
+        for key in ("name", "pronouns", "group", "note")
+        if (missing := unprintable(getattr(participant, key), font))
+    ]
+    details = " · ".join(p for p in (participant.pronouns, participant.group) if p)
+    fits = {
+        "name_size": (participant.name, "name_size", "name_smallest", layout["name_width"]),
+        "cover_size": (participant.name, "cover_size", "cover_smallest", layout["cover_width"]),
+        "details_size": (details, "details_size", "details_smallest", layout["cover_width"]),
+    }
+    sizes = {}
+    for key, (text, size, smallest, width) in fits.items():
+        sizes[key] = fitted_size(text, font, layout[size], width * PT_PER_MM, layout[smallest])
+        if sizes[key] is None:
+            what = "name" if key != "details_size" else "pronouns and group"
+            problems.append(f"{what}: too long to print in its place; shorten it")
+    note_width = text_width(participant.note, font, layout["note_size"])
+    if note_width > layout["cover_width"] * PT_PER_MM * (layout["note_lines"] - 0.6):
+        lines = layout["note_lines"]
+        problems.append(f"note: too long for the cover; keep it to about {lines} lines")
+    if problems:
+        return None, problems
+    view = {"name": participant.name, "details": details, "note": participant.note}
+    view |= {key: "" if sizes[key] == layout[key] else sizes[key] for key in sizes}
+    return view, []
+
+
+def blank_view() -> dict:
+    """The places with nothing in them: the pages everyone shares."""
+    return dict.fromkeys(("name", "details", "note", "name_size", "cover_size", "details_size"), "")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where one place sits: page index and top-left corner in CSS pixels."""
+
+    page: int
+    kind: str
+    x: float
+    y: float
+
+
+def find_slots(pages) -> tuple[Slot, ...]:
+    """The participant places on laid-out pages (WeasyPrint pages), in page order."""
+    found = []
+    for index, page in enumerate(pages):
+        seen = set()
+        for box in page._page_box.descendants():
+            element = box.element
+            kind = element.get("data-slot") if element is not None else None
+            if kind and id(element) not in seen:
+                seen.add(id(element))
+                found.append(Slot(index, kind, box.border_box_x(), box.border_box_y()))
+    return tuple(found)
+
+
+def by_page(slots: Iterable[Slot]) -> list[list[Slot]]:
+    """Slots grouped per page that has any, in page order."""
+    pages: dict[int, list[Slot]] = {}
+    for slot in slots:
+        pages.setdefault(slot.page, []).append(slot)
+    return [pages[number] for number in sorted(pages)]
+
+
+def stamped(base: bytes, stamps: bytes, slots: Sequence[Slot]) -> tuple[pikepdf.Pdf, pikepdf.Pdf]:
+    """The shared pages with one participant's stamp page laid over each page that has places.
+
+    Returns the stamped PDF and the stamp PDF, which must stay open until the first is saved."""
+    pdf = pikepdf.open(io.BytesIO(base))
+    overlay = pikepdf.open(io.BytesIO(stamps))
+    for stamp_page, page_slots in zip(overlay.pages, by_page(slots), strict=True):
+        pdf.pages[page_slots[0].page].add_overlay(stamp_page)
+    return pdf, overlay
