@@ -14,11 +14,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-## Render a demo handout and worksheet for a sample client into output/demo/.
+## Render demo handouts, a worksheet and the workshop packet for a sample client into output/demo/.
 demo: $(STAMP)
 	$(BIN)/handouts build journey codependency-vs-interdependence where-am-i \
 	  --practice content/practice.example.yaml --client "Jordan D." --date 2026-11-22 \
 	  --session 4 --note "Ask one person for help each day this week." --out $(DEMO)
+	$(BIN)/handouts packet interdependence-workshop --practice content/practice.example.yaml \
+	  --client "Jordan D." --date 2027-03-02 --date 2027-03-09 --date 2027-03-16 \
+	  --date 2027-03-23 --out $(DEMO)
 
 ## The whole test suite.
 test: $(STAMP)

@@ -270,6 +270,12 @@ def _start(plan: StampPlan, worker: bool = True) -> None:
     _PLAN = plan
     if worker:  # Ctrl-C is the main process's to handle: it stops the pool and tidies up
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _stop_worker)
+
+
+def _stop_worker(signum, frame):
+    """A worker told to stop removes the file it was writing on its way out."""
+    raise SystemExit(1)
 
 
 def _stamp_one(task: tuple[Participant, dict]) -> tuple[Path, bytes | str]:

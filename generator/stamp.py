@@ -25,7 +25,7 @@ def slot_layout(options: Options) -> dict:
             details_size=16, details_smallest=12, note_size=16, note_lines=4,
         )  # fmt: skip
     return dict(
-        name_width=80, name_size=10, name_line=14.5, name_smallest=6.5,
+        name_width=70, name_size=10, name_line=14.5, name_smallest=6.5,
         cover_width=150, cover_height=50, cover_size=22, cover_smallest=11,
         details_size=11, details_smallest=8, note_size=10.5, note_lines=4,
     )  # fmt: skip
@@ -57,7 +57,7 @@ def participant_view(participant: Participant, options: Options) -> tuple[dict |
         lines = layout["note_lines"]
         problems.append(f"note: too long for the cover; keep it to about {lines} lines")
     if problems:
-        return None, problems
+        return None, list(dict.fromkeys(problems))
     view = {"name": participant.name, "details": details, "note": participant.note}
     view |= {key: "" if sizes[key] == layout[key] else sizes[key] for key in sizes}
     return view, []
