@@ -257,7 +257,7 @@ def _stamp_all(plan: StampPlan, tasks, workers: int):
         yield from map(_stamp_one, [(row.participant, view) for row, view in tasks])
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with context.Pool(workers, initializer=_start, initargs=(plan,), maxtasksperchild=200) as pool:
+    with context.Pool(workers, initializer=_start, initargs=(plan,), maxtasksperchild=25) as pool:
         jobs = ((row.participant, view) for row, view in tasks)
         yield from pool.imap(_stamp_one, jobs, chunksize=1)
 
@@ -268,14 +268,9 @@ _PLAN: StampPlan | None = None
 def _start(plan: StampPlan, worker: bool = True) -> None:
     global _PLAN
     _PLAN = plan
-    if worker:  # Ctrl-C is the main process's to handle: it stops the pool and tidies up
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, _stop_worker)
-
-
-def _stop_worker(signum, frame):
-    """A worker told to stop removes the file it was writing on its way out."""
-    raise SystemExit(1)
+    if worker:  # Ctrl-C is the main process's to handle: it stops the pool, then removes
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # any file a worker was still writing
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _stamp_one(task: tuple[Participant, dict]) -> tuple[Path, bytes | str]:
