@@ -469,6 +469,82 @@ def answers(pdf, output_format) -> None:
 
 
 @cli.command()
+@click.argument("module_id", metavar="ID")
+@click.option(
+    "--kind", type=click.Choice(KINDS), required=True, help="A handout to read or a worksheet."
+)
+@click.option(
+    "--content",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Your module folder (default: ./my-modules).",
+)
+def new(module_id, kind, folder) -> None:
+    """Start a new module: a commented skeleton with an example of every component, which
+    passes 'handouts check' as written. Never overwrites a file."""
+    from .scaffold import DEFAULT_FOLDER, new_module
+
+    target = new_module(module_id, kind, folder)
+    where = display_path(folder or DEFAULT_FOLDER)
+    click.echo(f"Wrote {display_path(target)}. Open it in a text editor, then:")
+    click.echo(f"  handouts preview {module_id} --content {where}   # see it as you write")
+    click.echo(f"  handouts check --content {where}                 # check it")
+
+
+@cli.command()
+@content_option
+@click.argument("module_id", metavar="ID")
+@practice_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--open/--no-open", "open_browser", default=True, help="Open it in your browser.")
+def preview(content_dirs, module_id, practice_file, port, open_browser) -> None:
+    """Show a module's pages in your browser, rendered again each time you save the module, a
+    template or the practice profile. Only this computer can see it (127.0.0.1)."""
+    import time
+    import webbrowser
+
+    from .preview import Preview, serve, stop_serving, where
+
+    click.echo(f"Watching {where(module_id, content_dirs)}")
+    shown = Preview(module_id, content_dirs, practice_file, say=lambda m: click.echo(m, err=True))
+    try:
+        server, stop = serve(shown, port)
+    except OSError:
+        server, stop = serve(shown, 0)  # the usual port is taken: any free one
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    click.echo(f"Preview at {url}  (Ctrl-C to stop)")
+    if open_browser:
+        webbrowser.open(url)
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        stop_serving(server, stop)
+
+
+@cli.command()
+@content_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output/catalog"),
+    show_default=True,
+    help="Folder for catalog.html, catalog.pdf and the thumbnails.",
+)
+def catalog(content_dirs, out) -> None:
+    """The library at a glance: an HTML page and a PDF with a thumbnail of each module's first
+    page, its title, kind, minutes, topics and reading grade, grouped by topic."""
+    from .catalog import build_catalog
+
+    made = build_catalog(out, content_dirs)
+    for notice in made.notices:
+        click.echo(notice, err=True)
+    click.echo(f"{made.count} modules: {display_path(made.html)} and {display_path(made.pdf)}")
+
+
+@cli.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--user", is_flag=True, help="Put it in your user settings folder instead.")
 def init(path, user) -> None:

@@ -31,9 +31,10 @@ def page_images(pdf: bytes, pages: Iterable[int] | None = None, scale: float = P
         document.close()
 
 
-def png_bytes(image: Image.Image) -> bytes:
+def png_bytes(image: Image.Image, fast: bool = False) -> bytes:
+    """PNG data: small files by default; quick to make when 'fast' (a live preview)."""
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", **({"compress_level": 1} if fast else {"optimize": True}))
     return buffer.getvalue()
 
 

@@ -7,8 +7,9 @@ render of the very same final HTML with the same PDF options, their ratio (targe
 For three representative modules: each variant (A4, fillable, large print, ink-saver, each
 font) against the plain build of the same module (target: at most 1.30).
 For the workshop packet, as whole commands: T30/T1 (target at most 4) and the peak memory of a
-200-person roster against a 10-person one (target at most 1.5). Run 'python tests/bench.py
-packets' for the packet figures alone.
+200-person roster against a 10-person one (target at most 1.5). The live preview: from saving
+a 2-page module to its new pages being served (target at most 1 s). 'python tests/bench.py
+packets' (or 'preview') runs one part alone.
 """
 
 from __future__ import annotations
@@ -140,7 +141,8 @@ def main() -> int:
     print(f"worst ratio {worst:.3f}: {verdict} the target of {TARGET:.2f}\n")
     worst_variant = measure_variants()
     packets_ok = measure_packets()
-    ok = worst <= TARGET and worst_variant <= VARIANT_TARGET and packets_ok
+    preview_ok = measure_preview()
+    ok = worst <= TARGET and worst_variant <= VARIANT_TARGET and packets_ok and preview_ok
     return 0 if ok else 1
 
 
@@ -248,7 +250,42 @@ def measure_packets() -> bool:
     return ratio <= ROSTER_TARGET and memory <= MEMORY_TARGET
 
 
+# --- live preview: from a save to the new pages being served -------------------------------
+
+PREVIEW_MODULE = "where-am-i"  # two pages
+PREVIEW_TARGET = 1.0
+
+
+def measure_preview() -> bool:
+    """Seconds from saving a 2-page module to the preview serving its new pages (target 1 s)."""
+    from generator.preview import Preview, serve, stop_serving
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{PREVIEW_MODULE}.md"
+        original = (CONTENT_DIR / "modules" / path.name).read_text(encoding="utf-8")
+        path.write_text(original, encoding="utf-8")
+        shown = Preview(PREVIEW_MODULE, [Path(folder)], say=lambda message: None)
+        server, stop = serve(shown, 0)
+        times = []
+        for round_ in range(ROUNDS):
+            version = shown.snapshot()[0]
+            path.write_text(original.replace("Pause and look", f"Pause ({round_}) and look"))
+            start = time.perf_counter()
+            while shown.snapshot()[0] == version:
+                time.sleep(0.005)
+            times.append(time.perf_counter() - start)
+        stop_serving(server, stop)
+    median, worst = statistics.median(times), max(times)
+    verdict = "meets" if worst <= PREVIEW_TARGET else "MISSES"
+    print(
+        f"\npreview of {PREVIEW_MODULE} (2 pages): save to new pages served, median "
+        f"{median:.2f}s, worst {worst:.2f}s: {verdict} the target of {PREVIEW_TARGET:.1f}s"
+    )
+    return worst <= PREVIEW_TARGET
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["packets"]:
-        sys.exit(0 if measure_packets() else 1)
+    parts = {"packets": measure_packets, "preview": measure_preview}
+    if sys.argv[1:] and sys.argv[1] in parts:
+        sys.exit(0 if parts[sys.argv[1]]() else 1)
     sys.exit(main())

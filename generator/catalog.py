@@ -1,0 +1,95 @@
+"""The library at a glance: every module, built-in and the user's, with a thumbnail of its first
+page, as an HTML page and a PDF, grouped by topic."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import SAMPLE, render_group, settle
+from .content import load_library
+from .errors import HandoutError, display_path
+from .pdf import prepare_folder, render_pdf, write_atomic
+from .previews import page_images, png_bytes
+from .profiles import make_personal
+from .readability import reading_grade
+from .render import Document, Options, _render, _template, environment
+from .validate import check_module
+
+THUMB_SCALE = 0.45  # a US Letter page becomes 275 x 356 pixels
+
+
+@dataclass(frozen=True)
+class Made:
+    html: Path
+    pdf: Path
+    count: int
+    notices: tuple[str, ...] = ()
+
+
+def build_catalog(out: Path, content_dirs: Iterable[Path | str] = ()) -> Made:
+    """Write catalog.html, catalog.pdf and thumbnails/ID.png into the out folder."""
+    library = load_library([Path(d) for d in content_dirs])
+    prepare_folder(out / "thumbnails")
+    entries, notices = [], [str(p) for p in library.problems]
+    for module in sorted(library.modules.values(), key=lambda m: m.title.lower()):
+        entry = _entry(module, library, out)
+        if isinstance(entry, str):
+            notices.append(f"{module.where}: left out of the catalog: {entry}")
+        else:
+            entries.append(entry)
+    if not entries:
+        raise HandoutError("no module could be shown; run 'handouts check' to see why")
+    groups = _groups(entries)
+    html = _page(groups, len(entries), for_print=False)
+    write_atomic(out / "catalog.html", html.encode("utf-8"))
+    document = Document(_page(groups, len(entries), for_print=True), "Handouts catalog", "en")
+    pdf = render_pdf(document, (*library.roots, out.resolve()), strict=True)
+    write_atomic(out / "catalog.pdf", pdf.data)
+    notices += [f"{display_path(out)}: {w}" for w in pdf.warnings]
+    return Made(out / "catalog.html", out / "catalog.pdf", len(entries), tuple(notices))
+
+
+def _entry(module, library, out: Path) -> dict | str:
+    checked, problems = check_module(module, library.roots)
+    if problems:
+        return str(problems[0])
+    personal = make_personal(**SAMPLE)
+    try:
+        result = render_group(
+            (checked,), personal, settle(Options(), personal.practice), library, True
+        )
+    except HandoutError as error:
+        return error.message
+    (image,) = page_images(result.data, [0], THUMB_SCALE)
+    thumb = out / "thumbnails" / f"{module.id}.png"
+    write_atomic(thumb, png_bytes(image))
+    return {
+        "module": module,
+        "pages": result.pages,
+        "grade": reading_grade(checked),
+        "thumb": f"thumbnails/{module.id}.png",
+        "thumb_uri": thumb.resolve().as_uri(),
+        "mine": not module.builtin,
+    }
+
+
+def _groups(entries: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Modules on shelves by topic, as worksheet sites do: each under the topic it shares with
+    the most other modules, leaving out topics so common (in over half) they would say nothing."""
+    counts = Counter(topic for entry in entries for topic in entry["module"].topics)
+    common = {topic for topic, n in counts.items() if n > len(entries) / 2}
+    groups: dict[str, list[dict]] = {}
+    for entry in entries:
+        topics = entry["module"].topics
+        choices = [t for t in topics if t not in common] or list(topics)
+        shelf = max(choices, key=lambda t: (counts[t], -topics.index(t)))
+        groups.setdefault(shelf, []).append(entry)
+    return [(topic.replace("-", " ").capitalize(), groups[topic]) for topic in sorted(groups)]
+
+
+def _page(groups, count: int, for_print: bool) -> str:
+    env = environment()
+    return _render(_template(env, "catalog.html"), groups=groups, count=count, for_print=for_print)

@@ -1,0 +1,203 @@
+"""Live preview while writing a module: a page on 127.0.0.1 showing every page as an image,
+rendered again whenever the module, a template or the practice profile is saved."""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections.abc import Callable, Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .build import SAMPLE, render_group, settle
+from .content import load_library
+from .errors import HandoutError, display_path
+from .previews import page_images, png_bytes
+from .profiles import find_practice, load_practice, make_personal
+from .render import Options
+from .resources import TEMPLATES_DIR
+from .validate import check_modules
+
+PREVIEW_SCALE = 1.4  # about 100 dpi: sharp on screen, quick to make
+POLL_SECONDS = 0.05
+
+
+class Preview:
+    """The latest rendering of one module (or the latest error), and a version that changes
+    each time either does."""
+
+    def __init__(
+        self,
+        module_id: str,
+        content_dirs: Iterable[Path] = (),
+        practice_file: Path | None = None,
+        say: Callable[[str], None] = print,
+    ):
+        self.module_id = module_id
+        self.content_dirs = [Path(d) for d in content_dirs]
+        self.practice_file = practice_file
+        self.say = say
+        self.version = 0
+        self.pages: list[bytes] = []
+        self.error = ""
+        self.lock = threading.Lock()
+        self._seen: dict[Path, int] = {}
+
+    def watched(self) -> list[Path]:
+        """The module's folder, every template, and the practice profile."""
+        library = load_library(self.content_dirs)
+        files = [path for path, _ in library.files.values()]
+        found = [f for f in TEMPLATES_DIR.rglob("*") if f.is_file()]
+        profile = find_practice(self.practice_file)
+        return [*files, *found, *([profile] if profile else [])]
+
+    def changed(self) -> bool:
+        """Whether any watched file was saved since the last look."""
+        try:
+            stamps = {path: path.stat().st_mtime_ns for path in self.watched()}
+        except (OSError, HandoutError):
+            stamps = {}
+        if stamps == self._seen:
+            return False
+        self._seen = stamps
+        return True
+
+    def render(self) -> None:
+        """Render the module now; on failure keep the last good pages and show the error."""
+        start = time.perf_counter()
+        try:
+            pages = self._pages()
+        except HandoutError as error:
+            with self.lock:
+                self.error, self.version = error.message, self.version + 1
+            self.say(f"Error: {error.message}")
+            return
+        with self.lock:
+            self.pages, self.error, self.version = pages, "", self.version + 1
+        took = time.perf_counter() - start
+        self.say(f"Rendered {self.module_id}: {len(pages)} page(s) in {took:.1f} s")
+
+    def _pages(self) -> list[bytes]:
+        library = load_library(self.content_dirs)
+        checked = check_modules(library.select([self.module_id]), library.roots)
+        found = find_practice(self.practice_file)
+        practice = load_practice(found) if found else SAMPLE["practice"]
+        personal = make_personal(**{**SAMPLE, "practice": practice})
+        options = settle(Options(), personal.practice)
+        result = render_group(checked, personal, options, library, strict=True)
+        images = page_images(result.data, None, PREVIEW_SCALE)
+        return [png_bytes(image, fast=True) for image in images]
+
+    def watch(self, stop: threading.Event) -> None:
+        """Render whenever something changes, until told to stop."""
+        while not stop.is_set():
+            if self.changed():
+                self.render()
+            stop.wait(POLL_SECONDS)
+
+    def snapshot(self) -> tuple[int, list[bytes], str]:
+        with self.lock:
+            return self.version, list(self.pages), self.error
+
+
+def serve(preview: Preview, port: int = 0) -> tuple[ThreadingHTTPServer, threading.Event]:
+    """Start the watcher and a web server on 127.0.0.1 (port 0: any free port), both in
+    background threads. Returns the server (its port is server.server_address[1]) and the
+    event that stops the watcher."""
+    stop = threading.Event()
+    preview.changed()
+    preview.render()
+    threading.Thread(target=preview.watch, args=(stop,), daemon=True).start()
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, stop
+
+
+class _Handler(BaseHTTPRequestHandler):
+    preview: Preview
+
+    def do_GET(self):
+        version, pages, error = self.preview.snapshot()
+        path = self.path.split("?", 1)[0]
+        if path == "/":
+            self._send(200, "text/html; charset=utf-8", _page(self.preview, version, pages, error))
+        elif path == "/version":
+            self._send(200, "text/plain", str(version).encode())
+        elif path.startswith("/page/") and path.removesuffix(".png")[6:].isdigit():
+            number = int(path.removesuffix(".png")[6:])
+            if 1 <= number <= len(pages):
+                self._send(200, "image/png", pages[number - 1])
+            else:
+                self._send(404, "text/plain", b"no such page")
+        else:
+            self._send(404, "text/plain", b"not found")
+
+    def _send(self, status: int, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):  # requests are not worth a line each
+        pass
+
+
+def _page(preview: Preview, version: int, pages: list[bytes], error: str) -> bytes:
+    title = html.escape(f"{preview.module_id} - handouts preview")
+    problem = f'<pre class="error">{html.escape(error)}</pre>' if error else ""
+    note = "Showing the last version that rendered." if error and pages else ""
+    images = "".join(
+        f'<img src="/page/{n}.png?v={version}" alt="Page {n}">' for n in range(1, len(pages) + 1)
+    )
+    return _TEMPLATE.format(
+        title=title, module=html.escape(preview.module_id), error=problem, note=note,
+        images=images, version=version, count=len(pages),
+    ).encode("utf-8")  # fmt: skip
+
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ margin: 0; background: #d9dedf; font: 15px/1.4 sans-serif; color: #1d2426; }}
+header {{ position: sticky; top: 0; background: #24606a; color: #fff; padding: 8px 16px; }}
+.error {{ margin: 16px; padding: 12px 16px; background: #fff0ec; border-left: 5px solid #b5652b;
+  white-space: pre-wrap; font: 14px/1.4 monospace; color: #5c1e00; }}
+.note {{ margin: 0 16px; color: #5a6568; }}
+main {{ display: flex; flex-wrap: wrap; gap: 16px; padding: 16px; justify-content: center; }}
+img {{ background: #fff; box-shadow: 0 1px 6px rgba(0,0,0,.25); max-width: 100%; }}
+</style></head>
+<body><header><strong>{module}</strong> &middot; {count} page(s) &middot; saves show here by
+themselves</header>
+{error}<p class="note">{note}</p>
+<main>{images}</main>
+<script>
+const shown = {version};
+setInterval(async () => {{
+  try {{
+    const now = await (await fetch("/version", {{cache: "no-store"}})).text();
+    if (Number(now) !== shown) location.reload();
+  }} catch (e) {{}}
+}}, 150);
+</script>
+</body></html>
+"""
+
+
+def stop_serving(server: ThreadingHTTPServer, stop: threading.Event) -> None:
+    stop.set()
+    server.shutdown()
+    server.server_close()
+
+
+def where(module_id: str, content_dirs: Iterable[Path]) -> str:
+    """The module's file as shown to the user, for the start-up line."""
+    library = load_library([Path(d) for d in content_dirs])
+    path = library.files.get(module_id)
+    if path is None:
+        raise HandoutError(library.unknown(module_id))
+    return display_path(path[0])
