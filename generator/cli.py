@@ -487,8 +487,13 @@ def new(module_id, kind, folder) -> None:
     target = new_module(module_id, kind, folder)
     where = display_path(folder or DEFAULT_FOLDER)
     click.echo(f"Wrote {display_path(target)}. Open it in a text editor, then:")
-    click.echo(f"  handouts preview {module_id} --content {where}   # see it as you write")
-    click.echo(f"  handouts check --content {where}                 # check it")
+    steps = [
+        (f"handouts preview {module_id} --content {where}", "see it as you write"),
+        (f"handouts check --content {where}", "check it"),
+    ]
+    width = max(len(command) for command, _ in steps)
+    for command, why in steps:
+        click.echo(f"  {command.ljust(width)}   # {why}")
 
 
 @cli.command()

@@ -140,6 +140,8 @@ def radio_groups_fixed(data: bytes) -> bytes:
     from pypdf.generic import ArrayObject, NameObject, TextStringObject
 
     reader = PdfReader(io.BytesIO(data))
+    if "/AcroForm" not in reader.trailer["/Root"]:
+        return data  # nothing to fill in: a handout without answer places
     writer = PdfWriter(clone_from=reader)
     form = writer._root_object["/AcroForm"]
     buttons = set()

@@ -125,3 +125,12 @@ def test_answers_of_a_pdf_without_fields_is_a_clear_error(run, tmp_path):
     assert "has no form fields; build it with --fillable" in result.output
     (tmp_path / "notes.pdf").write_text("not a pdf")
     assert "cannot read it as a PDF" in run("answers", tmp_path / "notes.pdf").output
+
+
+def test_a_handout_with_nothing_to_fill_in_still_builds_fillable(tmp_path):
+    from generator.profiles import make_personal
+
+    personal = make_personal(client="J.D.", date="2026-11-22")
+    (path,) = build_handout(["journey"], personal, tmp_path, options=Options(fillable=True)).paths
+    assert fields(path) == {}
+    assert len(PdfReader(str(path)).pages) == 3
