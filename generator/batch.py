@@ -27,7 +27,15 @@ from .pdf import Rendered, prepare_folder, remove_partial, render_pdf, write_ato
 from .profiles import Participant, Personal
 from .render import Document, Options, render_packet, render_stamps
 from .roster import BadRow, Roster, Row
-from .stamp import Slot, blank_view, by_page, participant_view, slot_layout, stamped
+from .stamp import (
+    Slot,
+    blank_view,
+    by_page,
+    open_stamps,
+    participant_view,
+    slot_layout,
+    stamped,
+)
 from .validate import CheckedModule, check_modules
 
 
@@ -322,7 +330,7 @@ class Combined:
         self._open = [source]  # sources must stay open until the file is saved
 
     def add(self, stamps: bytes) -> None:
-        overlay = pikepdf.open(io.BytesIO(stamps))
+        overlay = open_stamps(stamps)
         self._open.append(overlay)
         stamp_of = dict(zip(self.stamped_pages, overlay.pages, strict=True))
         for index, template in enumerate(self.templates):

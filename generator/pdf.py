@@ -136,31 +136,26 @@ def radio_groups_fixed(data: bytes) -> bytes:
 
     WeasyPrint gives every button of a group the group's name as well, so readers would see
     each button as a field of its own; the buttons become plain parts of their group."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, NameObject, TextStringObject
+    import pikepdf
 
-    reader = PdfReader(io.BytesIO(data))
-    if "/AcroForm" not in reader.trailer["/Root"]:
-        return data  # nothing to fill in: a handout without answer places
-    writer = PdfWriter(clone_from=reader)
-    form = writer._root_object["/AcroForm"]
-    buttons = set()
-    for reference in form["/Fields"]:
-        group = reference.get_object()
-        if group.get("/FT") == "/Btn" and "/Kids" in group:
-            if "/TU" in group:  # "How easy is it...?: 1" describes one button, not the group
-                group[NameObject("/TU")] = TextStringObject(str(group["/TU"]).rsplit(": ", 1)[0])
-            for kid in group["/Kids"]:
-                buttons.add(kid.idnum)
-                for key in ("/T", "/TU", "/FT"):
-                    kid.get_object().pop(key, None)
-    form[NameObject("/Fields")] = ArrayObject(
-        reference for reference in form["/Fields"] if reference.idnum not in buttons
-    )
-    writer.pdf_header = reader.pdf_header.encode()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if "/AcroForm" not in pdf.Root:
+            return data  # nothing to fill in: a handout without answer places
+        form = pdf.Root.AcroForm
+        buttons = set()
+        for group in form.Fields:
+            if group.get("/FT") == "/Btn" and "/Kids" in group:
+                if "/TU" in group:  # "How easy is it...?: 1" describes one button, not the group
+                    group.TU = pikepdf.String(str(group.TU).rsplit(": ", 1)[0])
+                for kid in group.Kids:
+                    buttons.add(kid.objgen)
+                    for key in ("/T", "/TU", "/FT"):
+                        if key in kid:
+                            del kid[key]
+        form.Fields = pikepdf.Array([f for f in form.Fields if f.objgen not in buttons])
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()
 
 
 class _Accessibility(HTMLParser):

@@ -105,7 +105,17 @@ def stamped(base: bytes, stamps: bytes, slots: Sequence[Slot]) -> tuple[pikepdf.
 
     Returns the stamped PDF and the stamp PDF, which must stay open until the first is saved."""
     pdf = pikepdf.open(io.BytesIO(base))
-    overlay = pikepdf.open(io.BytesIO(stamps))
+    overlay = open_stamps(stamps)
     for stamp_page, page_slots in zip(overlay.pages, by_page(slots), strict=True):
         pdf.pages[page_slots[0].page].add_overlay(stamp_page)
     return pdf, overlay
+
+
+def open_stamps(stamps: bytes) -> pikepdf.Pdf:
+    """The stamp PDF, its pages' content marked as an artifact so that the tagged pages it is
+    laid over stay valid PDF/UA (the details print and can be searched and copied)."""
+    overlay = pikepdf.open(io.BytesIO(stamps))
+    for page in overlay.pages:
+        page.contents_add(b"/Artifact BMC\n", prepend=True)
+        page.contents_add(b"\nEMC\n")
+    return overlay
