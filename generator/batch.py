@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pikepdf
 
-from .build import DEFAULT_OUT, settle
+from .build import DEFAULT_OUT, file_name, settle, write_file
 from .content import load_library
 from .errors import HandoutError, display_path
 from .packet import Packet, find_packet, load_packet
@@ -117,7 +117,7 @@ def build_packet(
     stem = job.packet.id + ("-facilitator" if facilitator else "")
     path = _target(Path(out) if out else DEFAULT_OUT, stem, participant)
     prepare_folder(path.parent)
-    _write(path, rendered.data)
+    write_file(path, rendered.data)
     return PacketBuilt((path,), (rendered.pages,), rendered.warnings)
 
 
@@ -133,17 +133,7 @@ def _view_or_error(participant: Participant, options: Options) -> dict:
 def _target(out: Path, stem: str, participant: Participant | None) -> Path:
     if out.suffix.lower() == ".pdf":
         return out
-    slug = participant.slug if participant else ""
-    return out / (f"{stem}-{slug}.pdf" if slug else f"{stem}.pdf")
-
-
-def _write(path: Path, data) -> None:
-    try:
-        write_atomic(path, data)
-    except OSError as error:
-        raise HandoutError(
-            f"cannot write '{display_path(path)}': {error.strerror or error}"
-        ) from None
+    return out / file_name(stem, participant.slug if participant else "")
 
 
 # --- rosters ---------------------------------------------------------------------------
@@ -208,7 +198,7 @@ def build_roster(
         _run(_plan(job, folder), tasks, result, workers, progress)
     if facilitator:
         result.extra.append(_facilitator_copy(job, folder))
-    _write(folder / REPORT, report_text(job, roster, result).encode("utf-8"))
+    write_file(folder / REPORT, report_text(job, roster, result).encode("utf-8"))
     return result
 
 
@@ -221,7 +211,7 @@ def _plan(job: PacketJob, folder: Path) -> StampPlan:
 
 def _facilitator_copy(job: PacketJob, folder: Path) -> Path:
     _, rendered = render_job(job, None, facilitator=True)
-    _write(folder / FACILITATOR_FILE, rendered.data)
+    write_file(folder / FACILITATOR_FILE, rendered.data)
     return folder / FACILITATOR_FILE
 
 
@@ -248,7 +238,7 @@ def _run(plan: StampPlan, tasks, result: BatchResult, workers, progress) -> None
     if result.written:
         result.combined = plan.folder / COMBINED
         result.combined_pages = len(combined.pdf.pages)
-        _write(result.combined, combined.pdf.save)
+        write_file(result.combined, combined.pdf.save)
 
 
 def _interrupted(signum, frame):

@@ -74,6 +74,13 @@ def settle(options: Options, practice: Practice, combined: bool = False) -> Opti
     )
 
 
+def render_sample(group, library: Library, practice: Practice | None = None) -> Rendered:
+    """Render modules strictly for the sample client, as check, previews and the catalog show
+    them (with the user's practice profile when given)."""
+    personal = make_personal(**{**SAMPLE, "practice": practice or SAMPLE["practice"]})
+    return render_group(group, personal, settle(Options(), personal.practice), library, True)
+
+
 def render_group(group, personal, options, library: Library, strict: bool) -> Rendered:
     """Render checked modules into one PDF in memory."""
     document = render_document(group, personal, options)
@@ -104,12 +111,17 @@ def _write(rendered: list[tuple[Path, Rendered]]) -> None:
     for folder in dict.fromkeys(path.parent for path, _ in rendered):
         prepare_folder(folder)
     for path, result in rendered:
-        try:
-            write_atomic(path, result.data)
-        except OSError as error:
-            raise HandoutError(
-                f"cannot write '{display_path(path)}': {error.strerror or error}"
-            ) from None
+        write_file(path, result.data)
+
+
+def write_file(path: Path, data) -> None:
+    """write_atomic, with a failure reported as the user's error, naming the file."""
+    try:
+        write_atomic(path, data)
+    except OSError as error:
+        raise HandoutError(
+            f"cannot write '{display_path(path)}': {error.strerror or error}"
+        ) from None
 
 
 # --- checking the whole library ----------------------------------------------------------
@@ -181,9 +193,7 @@ def _check_one(
     if known_pages:
         return ModuleReport(module, module.where, (), known_pages, grade)
     try:
-        result = render_group(
-            (checked,), personal, settle(Options(), personal.practice), library, strict=True
-        )
+        result = render_sample((checked,), library, personal.practice)
     except HandoutError as error:
         problems.append(Problem(module.where, error.message))
         return ModuleReport(module, module.where, tuple(problems), grade=grade)

@@ -8,14 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import SAMPLE, render_group, settle
+from .build import render_sample, write_file
 from .content import load_library
 from .errors import HandoutError, display_path
-from .pdf import prepare_folder, render_pdf, write_atomic
+from .pdf import prepare_folder, render_pdf
 from .previews import page_images, png_bytes
-from .profiles import make_personal
 from .readability import reading_grade
-from .render import Document, Options, _render, _template, environment
+from .render import Document, _render, _template, environment
 from .validate import check_module
 
 THUMB_SCALE = 0.45  # a US Letter page becomes 275 x 356 pixels
@@ -44,10 +43,10 @@ def build_catalog(out: Path, content_dirs: Iterable[Path | str] = ()) -> Made:
         raise HandoutError("no module could be shown; run 'handouts check' to see why")
     groups = _groups(entries)
     html = _page(groups, len(entries), for_print=False)
-    write_atomic(out / "catalog.html", html.encode("utf-8"))
+    write_file(out / "catalog.html", html.encode("utf-8"))
     document = Document(_page(groups, len(entries), for_print=True), "Handouts catalog", "en")
     pdf = render_pdf(document, (*library.roots, out.resolve()), strict=True)
-    write_atomic(out / "catalog.pdf", pdf.data)
+    write_file(out / "catalog.pdf", pdf.data)
     notices += [f"{display_path(out)}: {w}" for w in pdf.warnings]
     return Made(out / "catalog.html", out / "catalog.pdf", len(entries), tuple(notices))
 
@@ -56,16 +55,13 @@ def _entry(module, library, out: Path) -> dict | str:
     checked, problems = check_module(module, library.roots)
     if problems:
         return str(problems[0])
-    personal = make_personal(**SAMPLE)
     try:
-        result = render_group(
-            (checked,), personal, settle(Options(), personal.practice), library, True
-        )
+        result = render_sample((checked,), library)
     except HandoutError as error:
         return error.message
     (image,) = page_images(result.data, [0], THUMB_SCALE)
     thumb = out / "thumbnails" / f"{module.id}.png"
-    write_atomic(thumb, png_bytes(image))
+    write_file(thumb, png_bytes(image))
     return {
         "module": module,
         "pages": result.pages,

@@ -10,12 +10,11 @@ from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .build import SAMPLE, render_group, settle
+from .build import render_sample
 from .content import load_library
 from .errors import HandoutError, display_path
 from .previews import page_images, png_bytes
-from .profiles import find_practice, load_practice, make_personal
-from .render import Options
+from .profiles import find_practice, load_practice
 from .resources import TEMPLATES_DIR
 from .validate import check_modules
 
@@ -82,10 +81,7 @@ class Preview:
         library = load_library(self.content_dirs)
         checked = check_modules(library.select([self.module_id]), library.roots)
         found = find_practice(self.practice_file)
-        practice = load_practice(found) if found else SAMPLE["practice"]
-        personal = make_personal(**{**SAMPLE, "practice": practice})
-        options = settle(Options(), personal.practice)
-        result = render_group(checked, personal, options, library, strict=True)
+        result = render_sample(checked, library, load_practice(found) if found else None)
         images = page_images(result.data, None, PREVIEW_SCALE)
         return [png_bytes(image, fast=True) for image in images]
 

@@ -9,11 +9,9 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image, ImageDraw
 
-from .build import SAMPLE, render_group
+from .build import render_sample
 from .content import load_library
 from .pdf import prepare_folder, write_atomic
-from .profiles import make_personal
-from .render import Options
 from .validate import check_modules
 
 PREVIEW_SCALE = 1.0  # 72 dpi: a US Letter page is 612 x 792 pixels
@@ -46,11 +44,10 @@ def library_previews(
     Also writes library.png, one contact sheet of every first page, to look over at a glance."""
     library = load_library([Path(d) for d in content_dirs])
     checked = check_modules(library.select(sorted(library.files)), library.roots)
-    personal = make_personal(**SAMPLE)
     prepare_folder(out)
     written, firsts = [], []
     for entry in checked:
-        result = render_group((entry,), personal, Options(), library, strict=True)
+        result = render_sample((entry,), library)
         images = page_images(result.data, None if all_pages else [0])
         for number, image in enumerate(images, 1):
             name = f"{entry.module.id}-page{number}.png" if all_pages else f"{entry.module.id}.png"

@@ -70,12 +70,17 @@ class Personal:
     @property
     def date_text(self) -> str:
         """The session date as people write it, e.g. 'November 22, 2026'."""
-        return f"{self.date:%B} {self.date.day}, {self.date.year}" if self.date else ""
+        return date_text(self.date) if self.date else ""
 
     @property
     def author(self) -> str:
         """The PDF author: therapist and practice, whichever are known."""
         return " · ".join(p for p in (self.practice.signature, self.practice.name) if p)
+
+
+def date_text(day: dt.date) -> str:
+    """A date as people write it, e.g. 'November 22, 2026'."""
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _checked_text(field_name: str, value: str | None, limit: int) -> tuple[str, list[str]]:

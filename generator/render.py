@@ -23,7 +23,7 @@ from .components import Component
 from .content import Module
 from .errors import HandoutError, display_path
 from .fonts import DEFAULT_FONT, FONTS
-from .profiles import Personal
+from .profiles import Personal, date_text
 from .resources import TEMPLATES_DIR
 from .validate import CheckedModule, image_path
 
@@ -364,11 +364,6 @@ def _session_date(dates: Sequence[date], number: int, sessions: int) -> date | N
     if number and len(dates) == sessions:
         return dates[number - 1]
     return None
-
-
-def date_text(day: date) -> str:
-    """A date as people write it, e.g. 'November 22, 2026'."""
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _metadata(modules: Sequence[Module], personal: Personal) -> dict:
