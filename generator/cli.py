@@ -30,6 +30,13 @@ content_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Your own module folder, layered over the built-in library (repeatable).",
 )
+practice_option = click.option(
+    "--practice",
+    "practice_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Practice profile (YAML). Default: ./practice.yaml, else the one 'handouts init "
+    "--user' wrote.",
+)
 
 
 class Handouts(click.Group):
@@ -191,13 +198,7 @@ def _practice(practice_file):
 @click.option("--date", "date", metavar="YYYY-MM-DD", help="Session date.")
 @click.option("--session", type=int, help="Session number.")
 @click.option("--note", help="A short homework note printed near the top.")
-@click.option(
-    "--practice",
-    "practice_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Practice profile (YAML). Default: ./practice.yaml, else the one 'handouts init "
-    "--user' wrote.",
-)
+@practice_option
 @click.option("--slug", help="File-name part for this client (default: made from --client).")
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder, or a .pdf file name.")
 @click.option("--combine", is_flag=True, help="One PDF holding every module, in order.")
@@ -250,15 +251,6 @@ def build(
         click.echo(f"warning: {warning}", err=True)
     for path, pages in zip(built.paths, built.pages, strict=True):
         click.echo(f"{display_path(path)}  ({pages} page{'s' if pages != 1 else ''})")
-
-
-practice_option = click.option(
-    "--practice",
-    "practice_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Practice profile (YAML). Default: ./practice.yaml, else the one 'handouts init "
-    "--user' wrote.",
-)
 
 
 @cli.command()
