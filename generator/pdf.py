@@ -112,7 +112,7 @@ def render_pdf(
     pdf_options = {"pdf_variant": PDF_VARIANT if tagged else None, "pdf_forms": options.fillable}
     with captured_warnings() as warnings:
         warnings += accessibility_problems(document.html) if tagged else []
-        fonts = FontConfiguration()
+        fonts = font_configuration()
         html = HTML(
             string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
         )
@@ -129,6 +129,19 @@ def render_pdf(
         find_slots(laid_out.pages) if slots else (),
         laid_out.pages[0].height if laid_out.pages else 0,
     )
+
+
+_FONT_CONFIGURATIONS: dict[int, FontConfiguration] = {}
+
+
+def font_configuration() -> FontConfiguration:
+    """One WeasyPrint font configuration per process, shared by every document it renders, so
+    the bundled fonts are read and registered once rather than for every PDF. (Per process: a
+    forked worker gets its own.) Fonts come only from the templates folder, which every
+    document may use."""
+    if os.getpid() not in _FONT_CONFIGURATIONS:
+        _FONT_CONFIGURATIONS[os.getpid()] = FontConfiguration()
+    return _FONT_CONFIGURATIONS[os.getpid()]
 
 
 def radio_groups_fixed(data: bytes) -> bytes:
