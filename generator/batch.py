@@ -191,11 +191,11 @@ def build_roster(
             result.bad.append(BadRow(row.line, "; ".join(problems)))
         else:
             tasks.append((row, view))
-    result.bad.sort(key=lambda bad: bad.line)
     prepare_folder(folder)
     remove_partial(folder)
     if tasks:
         _run(_plan(job, folder), tasks, result, workers, progress)
+    result.bad.sort(key=lambda bad: bad.line)
     if facilitator:
         result.extra.append(_facilitator_copy(job, folder))
     write_file(folder / REPORT, report_text(job, roster, result).encode("utf-8"))
@@ -233,7 +233,6 @@ def _run(plan: StampPlan, tasks, result: BatchResult, workers, progress) -> None
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
-    result.bad.sort(key=lambda bad: bad.line)
     result.pages = len(combined.templates)
     if result.written:
         result.combined = plan.folder / COMBINED
@@ -293,7 +292,7 @@ def stamp_pdf(plan: StampPlan, view: dict) -> bytes:
     """A PDF holding only one participant's details, one page per shared page with places."""
     job = plan.job
     html = render_stamps(
-        [[slot for slot in page] for page in by_page(plan.slots)],
+        by_page(plan.slots),
         plan.page_height,
         view,
         slot_layout(job.options),

@@ -17,6 +17,7 @@ from .profiles import (
     find_practice,
     load_practice,
     make_personal,
+    parse_dates,
     user_profile,
     write_profile_template,
 )
@@ -311,7 +312,7 @@ def packet(
         raise HandoutError("--roster gives each participant's name and note; drop --client/--note")
     personal = make_personal(therapist=leader, practice=_practice(practice_file))
     job = prepare_packet(
-        name, personal, content_dirs, _layout(**layout), duplex, _dates(dates), strict
+        name, personal, content_dirs, _layout(**layout), duplex, parse_dates(list(dates)), strict
     )
     if roster:
         _roster(job, roster, out, workers, facilitator)
@@ -322,12 +323,6 @@ def packet(
         click.echo(f"warning: {warning}", err=True)
     for path, pages in zip(built.paths, built.pages, strict=True):
         click.echo(f"{display_path(path)}  ({pages} pages)")
-
-
-def _dates(values) -> list:
-    from .profiles import make_personal as check
-
-    return [check(date=value).date for value in values]
 
 
 def _participant(client, note):

@@ -131,6 +131,15 @@ def make_personal(
     return Personal(name, day, session, note_text, practice, file_slug)
 
 
+def parse_dates(values: list[str]) -> list[dt.date]:
+    """Session dates as given with --date (YYYY-MM-DD); every bad one reported at once."""
+    problems: list[str] = []
+    days = [_date(value, problems) for value in values]
+    if problems:
+        raise HandoutError("\n".join(problems))
+    return days
+
+
 def _date(value: dt.date | str | None, problems: list[str]) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
