@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import tempfile
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from weasyprint import HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
@@ -117,9 +117,8 @@ def render_pdf(
             string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
         )
         laid_out = html.render(font_config=fonts, **pdf_options)
-        data = laid_out.write_pdf(attachments=[], **pdf_options)
-        if options.fillable:
-            data = radio_groups_fixed(data)
+        finisher = fix_radio_groups if options.fillable else None
+        data = laid_out.write_pdf(attachments=[], finisher=finisher, **pdf_options)
     if strict and warnings:
         raise RenderWarnings(document.title, warnings)
     return Rendered(
@@ -144,31 +143,30 @@ def font_configuration() -> FontConfiguration:
     return _FONT_CONFIGURATIONS[os.getpid()]
 
 
-def radio_groups_fixed(data: bytes) -> bytes:
+def fix_radio_groups(document, pdf: pydyf.PDF) -> None:
     """Make each group of radio buttons one form field, as PDF readers expect.
 
-    WeasyPrint gives every button of a group the group's name as well, so readers would see
-    each button as a field of its own; the buttons become plain parts of their group."""
-    import pikepdf
+    WeasyPrint gives every button of a group the group's name as well and lists it among the
+    form's fields, so readers would see each button as a field of its own; the buttons become
+    plain parts of their group. Runs on the PDF objects before they are written."""
+    form = pdf.catalog.get("AcroForm")
+    if form is None:
+        return  # nothing to fill in: a handout without answer places
+    buttons = set()
+    for group in (_object(pdf, reference) for reference in form["Fields"]):
+        if group.get("FT") == "/Btn" and "Kids" in group:
+            if "TU" in group:  # "How easy is it...?: 1" describes one button, not the group
+                group["TU"] = pydyf.String(group["TU"].string.rsplit(": ", 1)[0])
+            buttons.update(group["Kids"])
+            for kid in (_object(pdf, reference) for reference in group["Kids"]):
+                for key in ("T", "TU", "FT"):
+                    kid.pop(key, None)
+    form["Fields"] = pydyf.Array(f for f in form["Fields"] if f not in buttons)
 
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        if "/AcroForm" not in pdf.Root:
-            return data  # nothing to fill in: a handout without answer places
-        form = pdf.Root.AcroForm
-        buttons = set()
-        for group in form.Fields:
-            if group.get("/FT") == "/Btn" and "/Kids" in group:
-                if "/TU" in group:  # "How easy is it...?: 1" describes one button, not the group
-                    group.TU = pikepdf.String(str(group.TU).rsplit(": ", 1)[0])
-                for kid in group.Kids:
-                    buttons.add(kid.objgen)
-                    for key in ("/T", "/TU", "/FT"):
-                        if key in kid:
-                            del kid[key]
-        form.Fields = pikepdf.Array([f for f in form.Fields if f.objgen not in buttons])
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
-        return out.getvalue()
+
+def _object(pdf: pydyf.PDF, reference: bytes):
+    """The object an indirect reference (b'12 0 R') points to."""
+    return pdf.objects[int(reference.split()[0])]
 
 
 class _Accessibility(HTMLParser):
