@@ -112,6 +112,34 @@ def test_filled_values_show_on_the_page(fillable, tmp_path):
     assert top < 200 and bottom - top < 30  # only the name line, near the top of the page
 
 
+def test_every_box_to_tick_shows_on_the_printed_page(fillable):
+    """Checkboxes and radio buttons are drawn in the page itself, so an unticked copy printed on
+    paper still shows each place to tick (a viewer adds only the tick)."""
+    for module_id in ("where-am-i", "support-network-map"):
+        document = pypdfium2.PdfDocument(str(fillable[module_id]))
+        reader = PdfReader(str(fillable[module_id]))
+        buttons = 0
+        for page, image in zip(reader.pages, (p.render(scale=2) for p in document), strict=True):
+            pixels = image.to_pil().convert("L")
+            height = float(page.mediabox.height)
+            for annotation in page.get("/Annots", []):
+                widget = annotation.get_object()
+                if "/AS" not in widget:  # text fields have no on/off state
+                    continue
+                x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+                grow = abs(x2 - x1) / 2  # a spot on the journey map sits inside its circle
+                box = (
+                    min(x1, x2) - grow,
+                    height - max(y1, y2) - grow,
+                    max(x1, x2) + grow,
+                    height - min(y1, y2) + grow,
+                )
+                darkest, _ = pixels.crop(tuple(round(v * 2) for v in box)).getextrema()
+                assert darkest < 200, f"{module_id}: nothing drawn at {box}"
+                buttons += 1
+        assert buttons >= 5
+
+
 def test_without_fillable_there_are_no_fields(tmp_path):
     path = build_handout(["where-am-i"], out=tmp_path).paths[0]
     assert fields(path) == {}
