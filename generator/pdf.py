@@ -155,8 +155,6 @@ def fix_radio_groups(document, pdf: pydyf.PDF) -> None:
     buttons = set()
     for group in (_object(pdf, reference) for reference in form["Fields"]):
         if group.get("FT") == "/Btn" and "Kids" in group:
-            if "TU" in group:  # "How easy is it...?: 1" describes one button, not the group
-                group["TU"] = pydyf.String(group["TU"].string.rsplit(": ", 1)[0])
             buttons.update(group["Kids"])
             for kid in (_object(pdf, reference) for reference in group["Kids"]):
                 for key in ("T", "TU", "FT"):
