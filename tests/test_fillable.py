@@ -140,6 +140,18 @@ def test_every_box_to_tick_shows_on_the_printed_page(fillable):
         assert buttons >= 5
 
 
+def test_large_print_answers_are_typed_in_large_print(tmp_path):
+    options = Options(fillable=True, large_print=True)
+    (path,) = build_handout(["where-am-i"], out=tmp_path, options=options).paths
+    widgets = [a.get_object() for page in PdfReader(str(path)).pages for a in page["/Annots"]]
+    sizes = {
+        str(w["/T"]): float(re.search(r"([\d.]+) Tf", str(w["/DA"])).group(1))
+        for w in widgets
+        if w.get("/FT") == "/Tx"
+    }
+    assert len(sizes) >= 5 and min(sizes.values()) >= 16, sizes
+
+
 def test_without_fillable_there_are_no_fields(tmp_path):
     path = build_handout(["where-am-i"], out=tmp_path).paths[0]
     assert fields(path) == {}

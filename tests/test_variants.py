@@ -47,12 +47,13 @@ def outside_margins(path, margin=MARGIN, slack=2.0) -> list[str]:
     return found
 
 
-def text_sizes(path) -> dict[float, int]:
-    """How many characters are set at each font size (in points), over all pages."""
+def text_sizes(path, containing: str = "") -> dict[float, int]:
+    """How many characters are set at each font size (in points), over all pages; only in
+    pieces of text holding 'containing', when given."""
     sizes: dict[float, int] = {}
 
     def visit(text, cm, tm, font, size):
-        if text.strip():
+        if text.strip() and containing in text:
             points = round(size * abs(tm[3]) * abs(cm[3]), 1)
             sizes[points] = sizes.get(points, 0) + len(text.strip())
 
@@ -90,6 +91,37 @@ def test_large_print_sets_body_text_at_16_points(large_print):
     at_16 = sum(count for size, count in sizes.items() if size >= 16)
     assert min(sizes) >= 12, sorted(sizes.items())
     assert at_16 / total > 0.8, sorted(sizes.items())
+
+
+def stranded_headings(path) -> list[str]:
+    """Headings left at the foot of a page, with nothing of their section under them."""
+    modules = load_library().modules.values()
+    headings = {
+        flat(line.lstrip("#"))
+        for module in modules
+        for line in module.body.splitlines()
+        if line.startswith(("## ", "### "))
+    }
+    titles = sorted({module.title for module in modules}, key=len, reverse=True)
+    found = []
+    for number, text in enumerate(pdf_pages_text(path), 1):
+        body = re.sub(r"\s*Page \d+ of \d+$", "", flat(text))  # the footer: title, page
+        body = next((body[: -len(t)].rstrip() for t in titles if body.endswith(t)), body)
+        found += [f"page {number}: {h}" for h in headings if body.endswith(h)]
+    return found
+
+
+@pytest.mark.parametrize("wide", [False, True], ids=["large-print", "large-print-opendyslexic"])
+def test_no_heading_is_left_at_the_foot_of_a_page(large_print, wide, tmp_path):
+    options = Options(large_print=True, font="opendyslexic")
+    path = build_library(tmp_path, options) if wide else large_print
+    assert stranded_headings(path) == []
+
+
+def test_large_print_sets_quotes_and_the_crisis_note_at_16_points(large_print):
+    for words in ("entire of itself", "supports your work with your therapist"):
+        sizes = text_sizes(large_print, containing=words)
+        assert sizes and min(sizes) >= 16, (words, sorted(sizes.items()))
 
 
 def test_large_print_keeps_every_character_inside_the_margins(large_print):
