@@ -145,9 +145,23 @@ def show(content_dirs, module_id) -> None:
         f"Language:  {module.language}",
         "Sources:",
         *(f"  - {s.author}, {s.title} ({s.year}; {s.licence})" for s in module.sources),
+        *_clinician_lines(module),
         f"File:      {module.where}{'' if not module.builtin else '  (built-in)'}",
     ]
     click.echo("\n".join(lines))
+
+
+def _clinician_lines(module) -> list[str]:
+    """The clinician's notes, which never print on a client's pages."""
+    notes = module.clinician
+    if notes is None:
+        return []
+    return [
+        "For the clinician (never printed on client pages):",
+        f"  Purpose:   {notes.purpose}",
+        f"  Not for:   {notes.not_for}",
+        f"  Cautions:  {notes.cautions}",
+    ]
 
 
 def layout_options(command):

@@ -53,6 +53,7 @@ SPECS: dict[str, Spec] = {
     "checklist": Spec(body="items", min_items=1, max_items=15),
     "scale": Spec({"left": Option("Not at all"), "right": Option("Very much")}),
     "journey-map": Spec(),
+    "key-points": Spec(body="items", min_items=3, max_items=4, item_name="key points"),
     "table": Spec(
         {"rows": Option(4, 1, 12)},
         ("rows",),

@@ -21,6 +21,9 @@ MODULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOPIC = MODULE_ID
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
+# Pages on these topics describe pleasing, checking moods or giving in, which can be how a person
+# with a frightening partner stays safe: they carry a safety note on page 1.
+SAFETY_TOPICS = frozenset({"codependency", "couples", "boundaries", "attachment"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,16 @@ class Source:
     title: str
     year: int
     licence: str
+
+
+@dataclass(frozen=True)
+class Clinician:
+    """Notes for the clinician about a module: shown by 'show' and the catalog, never printed
+    on a client's pages."""
+
+    purpose: str
+    not_for: str
+    cautions: str
 
 
 @dataclass(frozen=True)
@@ -51,11 +64,17 @@ class Module:
     body_line: int
     subtitle: str = ""
     builtin: bool = False
+    clinician: Clinician | None = None
 
     @property
     def where(self) -> str:
         """The module's file as shown in messages."""
         return display_path(self.path)
+
+    @property
+    def safety_note(self) -> bool:
+        """Whether page 1 carries the note for a reader who is afraid of someone."""
+        return bool(SAFETY_TOPICS.intersection(self.topics))
 
 
 # --- front matter schema -------------------------------------------------------------
@@ -109,8 +128,13 @@ SCHEMA: dict[str, Any] = {
     "language": _language,
     "sources": None,  # checked by _check_sources: it is a list of mappings
 }
-OPTIONAL = {"subtitle": _text}
+OPTIONAL = {"subtitle": _text, "clinician": None}  # clinician: checked by _check_clinician
 SOURCE_KEYS = ("author", "title", "year", "licence")
+CLINICIAN_KEYS = {
+    "purpose": "what the module is for",
+    "not_for": "when not to use it",
+    "cautions": "what to watch for when using it",
+}
 
 
 def _shown(value: Any) -> str:
@@ -228,8 +252,29 @@ def _check_front_matter(where: str, data: Mapping, lines: dict[str, int]) -> lis
         else:
             problems += _check_field(where, name, data[name], check, lines)
     for name, check in OPTIONAL.items():
-        if name in data:
+        if name == "clinician" and name in data:
+            problems += _check_clinician(where, data[name], lines.get(name))
+        elif name in data:
             problems += _check_field(where, name, data[name], check, lines)
+    return problems
+
+
+def _check_clinician(where: str, value: Any, line: int | None) -> list[Problem]:
+    """'clinician' holds three short notes for the clinician: purpose, not_for, cautions."""
+    expected = "expected " + ", ".join(f"{key} ({what})" for key, what in CLINICIAN_KEYS.items())
+    if not isinstance(value, dict):
+        return [Problem(where, f"front matter 'clinician': {expected}, got {_shown(value)}", line)]
+    problems = [
+        Problem(where, f"front matter 'clinician': unknown key '{key}'; {expected}", line)
+        for key in value
+        if key not in CLINICIAN_KEYS
+    ]
+    for key in CLINICIAN_KEYS:
+        if _text(value.get(key)):
+            got = "nothing" if value.get(key) is None else _shown(value.get(key))
+            problems.append(
+                Problem(where, f"front matter 'clinician.{key}': expected text, got {got}", line)
+            )
     return problems
 
 
@@ -276,6 +321,15 @@ def _build_module(path: Path, data: dict, split: _Split, builtin: bool) -> Modul
         body=split.body,
         body_line=split.body_line,
         builtin=builtin,
+        clinician=_clinician(data.get("clinician")),
+    )
+
+
+def _clinician(value: dict | None) -> Clinician | None:
+    return (
+        Clinician(**{key: " ".join(value[key].split()) for key in CLINICIAN_KEYS})
+        if value
+        else None
     )
 
 

@@ -25,6 +25,8 @@ TEXT_KEYS = {
     "credentials": "letters after the therapist's name, e.g. LMFT",
     "contact": "one contact line: phone, email or website",
     "crisis_line": "what to do in a crisis in your region, e.g. 'Call or text 988'",
+    "safety_line": "a domestic and family violence service for your region, e.g. "
+    "'National Domestic Violence Hotline: call 1-800-799-7233 or text START to 88788'",
 }
 PRACTICE_KEYS = [*TEXT_KEYS, "logo", "brand_color", "paper", "font"]
 PAPERS = ("letter", "a4")
@@ -45,6 +47,7 @@ class Practice:
     credentials: str = ""
     contact: str = ""
     crisis_line: str = ""
+    safety_line: str = ""
     logo: Path | None = None
     brand_color: str = ""
     paper: str = ""

@@ -32,6 +32,14 @@ BLANK = Markup('<span class="blank" aria-label="blank space to fill in"></span>'
 PAPERS = {"letter": "letter", "a4": "A4"}
 DEFAULT_PAPER = "letter"
 KIND_LABELS = {"handout": "Handout", "worksheet": "Worksheet"}
+# What page 1 says when the practice profile gives no crisis or safety line of its own.
+DEFAULT_CRISIS = (
+    "If you are in crisis or think you might harm yourself, call your local emergency number now."
+)
+DEFAULT_SAFETY = (
+    "A domestic violence service can help you plan how to stay safe, and your therapist or group "
+    "leader can help you find one. If you are in danger now, call your local emergency number."
+)
 
 
 @dataclass(frozen=True)
@@ -227,6 +235,10 @@ def page_context(meta: dict, personal: Personal, options: Options) -> dict:
         font=FONTS[options.font or DEFAULT_FONT],
         brand_color=personal.practice.brand_color,
         logo=personal.practice.logo.as_uri() if personal.practice.logo else "",
+        safety={
+            "crisis": personal.practice.crisis_line or DEFAULT_CRISIS,
+            "line": personal.practice.safety_line or DEFAULT_SAFETY,
+        },
         version=__version__,
     )
 
