@@ -562,6 +562,11 @@ def init(path, user) -> None:
         raise HandoutError("give a PATH or --user, not both")
     target = write_profile_template(user_profile() if user else path or Path(PROFILE_NAME))
     click.echo(f"Wrote {display_path(target)}. Open it in a text editor and fill in your details.")
+    click.echo(
+        "Set crisis_line and safety_line for your region: page 1 of every module says where to "
+        "turn in a crisis, and pages on codependency, couples, boundaries and attachment say "
+        "where to get help when someone at home is frightening."
+    )
 
 
 def main() -> None:

@@ -1,0 +1,144 @@
+"""Clinical safety on real PDFs of the whole library: page-1 crisis and safety lines, key points,
+described pictures, clinician notes kept off client pages, words for group members."""
+
+from __future__ import annotations
+
+import re
+
+import pikepdf
+import pytest
+
+from generator.build import build_handout
+from generator.components import Component
+from generator.content import SAFETY_TOPICS, load_library
+from generator.profiles import Practice, make_personal
+from generator.validate import IMAGE, check_module
+
+from .conftest import flat, pdf_pages_text
+
+PRACTICE = Practice(
+    name="Harbour Therapy",
+    therapist="Robin Vale",
+    crisis_line="Crisis: call the Harbour crisis team on 555-0199.",
+    safety_line="Harbour Family Safety Service: 555-0123, day or night.",
+)
+FEAR_NOTE = "If someone frightens you"
+# The pages that describe pleasing, checking moods, giving in, couples work or limits: each must
+# carry the note for a reader who is afraid of someone.
+NEEDS_FEAR_NOTE = {
+    "attachment-styles",
+    "growth-anxious-attachment",
+    "codependency-self-check",
+    "codependency-vs-interdependence",
+    "couples-emotional-interdependence",
+    "shared-goals-planner",
+    "trust-tracker",
+    "what-i-offer-what-i-need",
+    "needs-and-boundaries",
+}
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library()
+
+
+@pytest.fixture(scope="module")
+def first_pages(library, tmp_path_factory):
+    """Page 1 of every built-in module, built for a client with the practice's own lines."""
+    out = tmp_path_factory.mktemp("safety")
+    personal = make_personal(client="Sam", note="Notice one kind thing.", practice=PRACTICE)
+    ids = sorted(library.modules)
+    built = build_handout(ids, personal, out=out)
+    return {m: flat(pdf_pages_text(p)[0]) for m, p in zip(ids, built.paths, strict=True)}
+
+
+def test_page_one_of_every_module_says_where_to_turn_in_a_crisis(first_pages):
+    missing = [m for m, text in first_pages.items() if PRACTICE.crisis_line not in text]
+    assert missing == []
+
+
+def test_the_fear_note_and_safety_line_are_on_page_one_where_the_topics_call_for_them(
+    library, first_pages
+):
+    noted = {m for m, text in first_pages.items() if FEAR_NOTE in text}
+    with_line = {m for m, text in first_pages.items() if PRACTICE.safety_line in text}
+    by_topic = {m for m, module in library.modules.items() if SAFETY_TOPICS & set(module.topics)}
+    assert noted == with_line == by_topic
+    assert NEEDS_FEAR_NOTE <= noted
+
+
+def test_without_a_safety_line_the_note_points_to_help_anywhere(tmp_path):
+    built = build_handout(["codependency-self-check"], out=tmp_path)
+    page = flat(pdf_pages_text(built.paths[0])[0])
+    assert FEAR_NOTE in page
+    assert "domestic violence service" in page
+    assert "call your local emergency number" in page
+
+
+def test_every_handout_opens_with_key_points(library, first_pages):
+    handouts = [m for m, module in library.modules.items() if module.kind == "handout"]
+    assert handouts
+    assert [m for m in handouts if "KEY POINTS" not in first_pages[m].upper()] == []
+    for module_id in handouts:
+        checked, _ = check_module(library.modules[module_id], library.roots)
+        (points,) = [s for s in checked.segments if _named(s, "key-points")]
+        assert 3 <= len(points.items) <= 4, module_id
+
+
+def test_every_handout_has_a_picture_with_a_description(library, tmp_path):
+    for module_id, module in library.modules.items():
+        if module.kind != "handout":
+            continue
+        checked, _ = check_module(module, library.roots)
+        images = [alt for alt, _ in IMAGE.findall(module.body) if alt.strip()]
+        drawings = [s for s in checked.segments if _named(s, "journey-map", "network-map")]
+        assert images or drawings, module_id
+        built = build_handout([module_id], out=tmp_path)
+        assert _described_figures(built.paths[0]), module_id
+
+
+def test_clinician_notes_are_there_and_never_printed(library, first_pages, run):
+    for module_id, module in library.modules.items():
+        notes = module.clinician
+        assert notes and notes.purpose and notes.not_for and notes.cautions, module_id
+        assert notes.purpose not in first_pages[module_id], module_id
+    shown = run("show", "journey").output
+    assert library.modules["journey"].clinician.cautions in flat(shown)
+
+
+def test_modules_speak_to_group_members_too(library):
+    only_therapist = re.compile(r"your therapist(?! or (?:your )?group leader)", re.IGNORECASE)
+    found = {m: only_therapist.findall(module.body) for m, module in library.modules.items()}
+    assert {m: hits for m, hits in found.items() if hits} == {}
+
+
+def test_the_donne_quote_lives_in_one_module(library):
+    quoting = [m for m, module in library.modules.items() if "entire of itself" in module.body]
+    assert quoting == ["secure-base-and-webs"]
+
+
+def test_init_explains_the_safety_line(run, tmp_path):
+    assert run("init").exit_code == 0
+    profile = (tmp_path / "practice.yaml").read_text(encoding="utf-8")
+    assert "safety_line:" in profile
+    assert "domestic and family violence service" in profile
+
+
+def _named(segment, *names: str) -> bool:
+    return isinstance(segment, Component) and segment.name in names
+
+
+def _described_figures(path) -> list[str]:
+    """The descriptions (/Alt) of every Figure in the PDF's structure tree."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                if node.get("/S") == "/Figure" and str(node.get("/Alt", "")).strip():
+                    found.append(str(node.Alt))
+                kids = node.get("/K")
+                stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    return found
