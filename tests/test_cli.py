@@ -190,7 +190,8 @@ def test_bad_practice_profile_names_the_key(run, tree, tmp_path):
         result,
         tmp_path,
         "mine/practice.yaml: unknown key 'colour'; expected one of "
-        "name, therapist, credentials, contact, crisis_line, safety_line, logo, brand_color, paper, font",
+        "name, therapist, credentials, contact, crisis_line, safety_line, logo, brand_color, "
+        "paper, font",
     )
 
 
