@@ -112,13 +112,23 @@ def build_packet(
     facilitator: bool = False,
 ) -> PacketBuilt:
     """One packet PDF: for a participant, for nobody in particular, or the facilitator edition."""
+    name, data, pages, warnings = packet_pdf(job, participant, facilitator)
+    out = Path(out) if out else DEFAULT_OUT
+    path = out if out.suffix.lower() == ".pdf" else out / name
+    prepare_folder(path.parent)
+    write_file(path, data)
+    return PacketBuilt((path,), (pages,), warnings)
+
+
+def packet_pdf(
+    job: PacketJob, participant: Participant | None = None, facilitator: bool = False
+) -> tuple[str, bytes, int, tuple[str, ...]]:
+    """One packet in memory: its file name, bytes, page count and renderer warnings."""
     view = _view_or_error(participant, job.options) if participant else None
     _, rendered = render_job(job, view, facilitator)
     stem = job.packet.id + ("-facilitator" if facilitator else "")
-    path = _target(Path(out) if out else DEFAULT_OUT, stem, participant)
-    prepare_folder(path.parent)
-    write_file(path, rendered.data)
-    return PacketBuilt((path,), (rendered.pages,), rendered.warnings)
+    name = file_name(stem, participant.slug if participant else "")
+    return name, rendered.data, rendered.pages, rendered.warnings
 
 
 def _view_or_error(participant: Participant, options: Options) -> dict:
@@ -128,12 +138,6 @@ def _view_or_error(participant: Participant, options: Options) -> dict:
             "\n".join(f"--client {p}" if p.startswith("name") else p for p in problems)
         )
     return view
-
-
-def _target(out: Path, stem: str, participant: Participant | None) -> Path:
-    if out.suffix.lower() == ".pdf":
-        return out
-    return out / file_name(stem, participant.slug if participant else "")
 
 
 # --- rosters ---------------------------------------------------------------------------

@@ -43,23 +43,41 @@ def build_handout(
     """Build one PDF per module (or one combined PDF) and write it atomically.
 
     Paper and font not set in the options come from the practice profile, else the defaults."""
+    out = Path(out) if out else DEFAULT_OUT
+    if out.suffix.lower() == ".pdf" and len(set(ids)) > 1 and not combine:
+        raise HandoutError(
+            f"--out '{display_path(out)}': a file name needs a single module "
+            "or --combine; give a folder to get one PDF per module"
+        )
+    library = load_library([Path(d) for d in content_dirs])
+    rendered = render_handouts(ids, personal or Personal(), library, combine, strict, options)
+    targets = [(out if out.suffix.lower() == ".pdf" else out / name, r) for name, r in rendered]
+    _write(targets)
+    return Built(
+        paths=tuple(path for path, _ in targets),
+        pages=tuple(result.pages for _, result in targets),
+        notices=library.notices,
+        warnings=tuple(w for _, result in targets for w in result.warnings),
+    )
+
+
+def render_handouts(
+    ids: Sequence[str],
+    personal: Personal,
+    library: Library,
+    combine: bool = False,
+    strict: bool = True,
+    options: Options = Options(),
+) -> list[tuple[str, Rendered]]:
+    """Read, check and render modules in memory: each PDF with the file name it is given."""
     if not ids:
         raise HandoutError("no module given; 'handouts list' shows what there is")
-    personal = personal or Personal()
-    library = load_library([Path(d) for d in content_dirs])
     checked = check_modules(library.select(ids), library.roots)
     options = settle(options, personal.practice, combined=combine and len(checked) > 1)
-    jobs = _targets(checked, personal, Path(out) if out else DEFAULT_OUT, combine)
-    rendered = [
-        (path, render_group(group, personal, options, library, strict)) for path, group in jobs
+    return [
+        (name, render_group(group, personal, options, library, strict))
+        for name, group in _named_groups(checked, personal, combine)
     ]
-    _write(rendered)
-    return Built(
-        paths=tuple(path for path, _ in rendered),
-        pages=tuple(result.pages for _, result in rendered),
-        notices=library.notices,
-        warnings=tuple(w for _, result in rendered for w in result.warnings),
-    )
 
 
 def settle(options: Options, practice: Practice, combined: bool = False) -> Options:
@@ -88,18 +106,11 @@ def render_group(group, personal, options, library: Library, strict: bool) -> Re
     return render_pdf(document, (*library.roots, *logo), strict, options)
 
 
-def _targets(checked: Sequence[CheckedModule], personal: Personal, out: Path, combine: bool):
-    """Where each PDF goes: a folder gets one file per module, a .pdf path one file in all."""
-    if out.suffix.lower() == ".pdf":
-        if len(checked) > 1 and not combine:
-            raise HandoutError(
-                f"--out '{display_path(out)}': a file name needs a single module "
-                "or --combine; give a folder to get one PDF per module"
-            )
-        return [(out, tuple(checked))]
+def _named_groups(checked: Sequence[CheckedModule], personal: Personal, combine: bool):
+    """Each PDF's file name and modules: one per module, or one holding them all."""
     if combine and len(checked) > 1:
-        return [(out / file_name("handouts", personal.slug), tuple(checked))]
-    return [(out / file_name(entry.module.id, personal.slug), (entry,)) for entry in checked]
+        return [(file_name("handouts", personal.slug), tuple(checked))]
+    return [(file_name(entry.module.id, personal.slug), (entry,)) for entry in checked]
 
 
 def file_name(stem: str, slug: str) -> str:

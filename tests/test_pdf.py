@@ -65,7 +65,10 @@ def test_first_page_carries_name_date_session_and_note(personalized):
 
 def test_last_page_says_it_supports_therapy_and_credits_sources(personalized):
     last = flat(pdf_pages_text(personalized["journey"])[-1])
-    assert "This handout supports your work with your therapist. It does not replace it." in last
+    assert (
+        "This handout supports your work with your therapist or group leader. "
+        "It does not replace it." in last
+    )
     assert "call or text 988" in last
     assert "Stephen R. Covey" in last
 

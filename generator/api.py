@@ -1,0 +1,171 @@
+"""The public Python API: load a library, build handouts and packets, run rosters, read answers.
+
+Everything the command line and the web app do goes through these functions. A build returns
+PDFs in memory (`PDF.data`), with the file name the command line would give them; `PDF.write`
+puts one on disk atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import Library, load_library
+from .errors import HandoutError
+from .profiles import Personal, Practice, find_practice, load_practice, make_personal
+from .render import Options
+
+PathLike = str | Path
+
+
+@dataclass(frozen=True)
+class PDF:
+    """A finished PDF in memory, and the file name the command line gives it."""
+
+    name: str
+    data: bytes
+    pages: int
+    warnings: tuple[str, ...] = ()
+
+    def write(self, target: PathLike = "output") -> Path:
+        """Write the PDF atomically: into a folder under its own name, or to a .pdf path."""
+        from .build import write_file
+        from .pdf import prepare_folder
+
+        target = Path(target)
+        path = target if target.suffix.lower() == ".pdf" else target / self.name
+        prepare_folder(path.parent)
+        write_file(path, self.data)
+        return path
+
+
+def library(content_dirs: Iterable[PathLike] = ()) -> Library:
+    """The built-in modules and packets, with each of your own folders layered on top."""
+    return load_library([Path(d) for d in content_dirs])
+
+
+def practice(path: PathLike | None = None) -> Practice:
+    """A practice profile: the file given, else ./practice.yaml, else the user's own, else none."""
+    found = find_practice(Path(path) if path is not None else None)
+    return load_practice(found) if found else Practice()
+
+
+def person(
+    client: str | None = None,
+    date: dt.date | str | None = None,
+    session: int | None = None,
+    note: str | None = None,
+    therapist: str | None = None,
+    practice: Practice | None = None,
+    slug: str | None = None,
+) -> Personal:
+    """Who a handout is for, checked: every problem reported at once as a HandoutError."""
+    return make_personal(client, date, session, note, therapist, practice, slug)
+
+
+def build(
+    ids: Sequence[str],
+    who: Personal | None = None,
+    options: Options | None = None,
+    *,
+    combine: bool = False,
+    content: Library | Iterable[PathLike] = (),
+    strict: bool = True,
+) -> list[PDF]:
+    """One PDF per module (or one for all with combine), in memory, named as the CLI names them."""
+    from .build import render_handouts
+
+    found = content if isinstance(content, Library) else library(content)
+    rendered = render_handouts(ids, who or Personal(), found, combine, strict, options or Options())
+    return [PDF(name, r.data, r.pages, r.warnings) for name, r in rendered]
+
+
+def build_packet(
+    name: str,
+    who: Personal | None = None,
+    options: Options | None = None,
+    *,
+    participant: str | None = None,
+    note: str | None = None,
+    dates: Sequence[dt.date | str] = (),
+    facilitator: bool = False,
+    duplex: bool | None = None,
+    content: Iterable[PathLike] = (),
+    strict: bool = True,
+) -> PDF:
+    """A packet for one participant (or blank name lines), or the facilitator edition."""
+    from .batch import packet_pdf
+
+    job = _packet_job(name, who, options, dates, duplex, content, strict)
+    return PDF(*packet_pdf(job, _participant(participant, note), facilitator))
+
+
+def run_roster(
+    name: str,
+    roster: PathLike,
+    out: PathLike | None = None,
+    who: Personal | None = None,
+    options: Options | None = None,
+    *,
+    dates: Sequence[dt.date | str] = (),
+    facilitator: bool = False,
+    duplex: bool | None = None,
+    workers: int | None = None,
+    content: Iterable[PathLike] = (),
+    strict: bool = True,
+    progress: Callable[[int], None] | None = None,
+):
+    """One packet per roster row in `out`, the print file and report.txt; bad rows are listed in
+    the result (by row number and reason), never built, and never stop the good ones.
+    Raising from `progress` (e.g. KeyboardInterrupt) cancels the run and removes partial files."""
+    from .batch import build_roster
+    from .roster import read_roster
+
+    job = _packet_job(name, who, options, dates, duplex, content, strict)
+    return build_roster(job, read_roster(Path(roster)), out, workers, facilitator, progress)
+
+
+def read_answers(pdf: PathLike):
+    """What a client typed into a fillable PDF: a list of Answer(field, question, value)."""
+    from .answers import read_answers as read
+
+    return read(Path(pdf))
+
+
+def check(content_dirs: Iterable[PathLike] = ()):
+    """Check every module (front matter, components, reading level, a strict render): one
+    report per module file, each with its problems, pages and reading grade."""
+    from .build import check_library
+
+    return check_library(content_dirs)
+
+
+def _packet_job(name, who, options, dates, duplex, content, strict):
+    from .batch import prepare_packet
+    from .profiles import parse_dates
+
+    days = [d for d in dates if isinstance(d, dt.date)] or []
+    if len(days) != len(dates):
+        days = parse_dates([d if isinstance(d, str) else d.isoformat() for d in dates])
+    return prepare_packet(
+        name,
+        who or Personal(),
+        [Path(d) for d in content],
+        options or Options(),
+        duplex,
+        days,
+        strict,
+    )
+
+
+def _participant(name: str | None, note: str | None):
+    if not name and not note:
+        return None
+    from .profiles import make_participant
+
+    found, problems = make_participant({"name": name, "note": note})
+    if problems:
+        raise HandoutError("\n".join(problems))
+    return found

@@ -1,0 +1,64 @@
+"""The public Python API: the README's first example runs as written, and each call does what
+the command line does."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import generator
+from generator import HandoutError, Options, build, build_packet, person, read_answers
+
+from .conftest import flat, pdf_pages_text, pdf_reader
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_the_readme_example_runs_in_an_empty_folder(tmp_path):
+    code = re.search(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S).group(1)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["journey-jd.pdf", "where-am-i-jd.pdf"]
+    box = pdf_reader(tmp_path / "journey-jd.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
+
+
+def test_build_returns_pdfs_in_memory_named_as_the_cli_names_them(tmp_path):
+    pdfs = build(["journey", "where-am-i"], person(client="Zoë N."), combine=True)
+    (pdf,) = pdfs
+    assert pdf.name == "handouts-zoe-n.pdf"
+    assert pdf.pages == len(pdf_pages_text(pdf.data)) >= 4
+    assert "Zoë N." in flat(pdf_pages_text(pdf.data)[0])
+    assert not list(tmp_path.iterdir())
+    assert pdf.write(tmp_path) == tmp_path / "handouts-zoe-n.pdf"
+    assert (tmp_path / "handouts-zoe-n.pdf").read_bytes() == pdf.data
+
+
+def test_errors_name_the_field_and_raise_one_exception():
+    with pytest.raises(HandoutError) as raised:
+        person(client="x" * 81, date="23/11/2026")
+    assert "--client: expected at most 80 characters" in raised.value.message
+    assert "--date: expected a date as YYYY-MM-DD" in raised.value.message
+    with pytest.raises(HandoutError, match="unknown module 'jorney'; did you mean journey"):
+        build(["jorney"])
+
+
+def test_a_packet_and_its_answers_round_trip(tmp_path):
+    pdf = build_packet("couples", participant="Ana Díaz", options=Options(fillable=True))
+    assert pdf.name == "couples-ana-diaz.pdf"
+    path = pdf.write(tmp_path)
+    answers = read_answers(path)
+    assert answers and all(a.value in ("", None, False) for a in answers)
+
+
+def test_the_package_exports_only_what_it_documents():
+    assert set(generator.__all__) >= {"build", "build_packet", "run_roster", "read_answers"}
+    with pytest.raises(AttributeError):
+        generator.render_pdf  # noqa: B018
