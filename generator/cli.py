@@ -551,6 +551,24 @@ def catalog(content_dirs, out) -> None:
 
 
 @cli.command()
+@content_option
+@practice_option
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="Port (default: any free one)."
+)
+@click.option("--browser/--no-browser", default=True, help="Open it in your browser.")
+def app(content_dirs, practice_file, port, browser) -> None:
+    """Everything this command does, as pages in your browser: pick a handout, type a client's
+    name, see it and download it. Only this computer can reach it (127.0.0.1), with the key in
+    the address it prints; client names never leave the computer and are never kept on disk."""
+    from .app import Settings, serve
+
+    _library(content_dirs)  # a bad --content folder is reported before anything starts
+    settings = Settings(tuple(Path(d) for d in content_dirs), practice_file, port)
+    serve(settings, say=click.echo, open_browser=browser)
+
+
+@cli.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--user", is_flag=True, help="Put it in your user settings folder instead.")
 def init(path, user) -> None:

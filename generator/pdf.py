@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -96,6 +97,11 @@ class Rendered:
     page_height: float = 0  # CSS pixels
 
 
+# One layout at a time in a process: threads (the web app's requests) share one font
+# configuration and one log to read warnings from, and WeasyPrint holds the GIL anyway.
+_ONE_AT_A_TIME = threading.RLock()
+
+
 def render_pdf(
     document: Document,
     roots: Iterable[Path] = (),
@@ -110,7 +116,7 @@ def render_pdf(
     participant places are."""
     fetcher = LocalFetcher([TEMPLATES_DIR, *roots])
     pdf_options = {"pdf_variant": PDF_VARIANT if tagged else None, "pdf_forms": options.fillable}
-    with captured_warnings() as warnings:
+    with _ONE_AT_A_TIME, captured_warnings() as warnings:
         warnings += accessibility_problems(document.html) if tagged else []
         fonts = font_configuration()
         html = HTML(

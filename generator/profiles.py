@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import unicodedata
@@ -284,6 +285,20 @@ def _svg_problem(file: Path) -> str | None:
     if not root.tag.endswith("svg"):
         return "expected an SVG drawing (an <svg> element at the top)"
     return None
+
+
+def profile_text(values: dict[str, str]) -> str:
+    """The commented profile that 'init' writes, with these values filled in (empty ones are
+    left as the template has them)."""
+    text = (TEMPLATES_DIR / PROFILE_NAME).read_text(encoding="utf-8")
+    for key in PRACTICE_KEYS:
+        value = (values.get(key) or "").strip()
+        if value:  # JSON strings are valid YAML double-quoted scalars
+            line = f"{key}: {json.dumps(value, ensure_ascii=False)}"
+            text = re.sub(
+                rf"^(?:# )?{key}:.*$", lambda _, line=line: line, text, count=1, flags=re.M
+            )
+    return text
 
 
 def write_profile_template(target: Path) -> Path:

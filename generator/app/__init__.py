@@ -1,0 +1,82 @@
+"""The local web app: the whole command line as pages in the browser, for this computer only."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+
+from ..errors import HandoutError
+from .gate import Gate
+
+UPLOAD_LIMIT = 25 * 1024 * 1024  # the largest request: a returned PDF with a little to spare
+
+
+@dataclass
+class Settings:
+    """One launch of the app: its content folders, practice profile, port and private folder."""
+
+    content_dirs: tuple[Path, ...] = ()
+    practice_file: Path | None = None
+    port: int = 0
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="handouts-app-")))
+    answers: dict = field(default_factory=dict)  # a returned form's answers, for its CSV
+    warm_up: bool = True  # make every thumbnail in the background at start-up
+
+    def clean_up(self) -> None:
+        """Remove the private folder and everything in it: uploads, roster packets, zips."""
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def create_app(settings: Settings) -> Flask:
+    """The Flask app for one launch, behind its gate."""
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=UPLOAD_LIMIT, SECRET_KEY=secrets.token_bytes(32))
+    app.extensions["handouts"] = settings
+    Gate(settings.token).install(app)
+    from . import views
+
+    views.register(app)
+    return app
+
+
+def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
+    """Serve the app on 127.0.0.1 until Ctrl-C or SIGTERM, then remove every file it made."""
+    import signal
+    import webbrowser
+
+    from waitress.server import create_server
+
+    from . import jobs
+
+    try:
+        server = create_server(
+            create_app(settings), host="127.0.0.1", port=settings.port, threads=6, ident="handouts"
+        )
+    except OSError as error:
+        settings.clean_up()
+        raise HandoutError(
+            f"--port {settings.port}: cannot listen there ({error.strerror}); "
+            "choose another port, or leave --port out to use any free one"
+        ) from None
+    settings.port = server.effective_port
+    url = f"http://127.0.0.1:{settings.port}/?token={settings.token}"
+    say(f"Open {url}  (Ctrl-C to stop)")
+    previous = signal.signal(signal.SIGTERM, lambda *_: server.close())
+    try:
+        if open_browser:
+            webbrowser.open(url)
+        server.run()
+    except (KeyboardInterrupt, OSError):  # Ctrl-C, or SIGTERM closing the sockets under run()
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.close()
+        jobs.finish_all()
+        settings.clean_up()
+        say("Stopped. Nothing the app made is left on disk.")

@@ -1,0 +1,95 @@
+"""The app's gate: only this computer's browser, holding this launch's token, gets in.
+
+Modelled on how Jupyter guards a local server: a per-launch secret in the printed address is
+exchanged for an HttpOnly, SameSite=Strict cookie; the Host header must name this machine (DNS
+rebinding); a state change must come from the app's own pages (Origin / Sec-Fetch-Site) and carry
+the session's CSRF token; documents are never cached and may load nothing from elsewhere."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from urllib.parse import urlencode
+
+from flask import Flask, abort, g, redirect, request
+
+COOKIE = "handouts_session"
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "X-CSRF-Token"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+
+class Gate:
+    """The secrets of one launch: the token in the printed address, and the session it buys."""
+
+    def __init__(self, token: str | None = None):
+        self.token = token or secrets.token_urlsafe(32)
+        self.session = secrets.token_urlsafe(32)
+        self.csrf = hmac.new(self.session.encode(), b"csrf", hashlib.sha256).hexdigest()
+
+    def install(self, app: Flask) -> None:
+        app.before_request(self.check)
+        app.after_request(self.headers)
+
+    def check(self):
+        """Host first, then the token exchange, then the session cookie, then same origin."""
+        if not _local_host(request.host, request.environ.get("SERVER_PORT", "")):
+            abort(400, "This address is not allowed. Open the address the app printed.")
+        if request.endpoint == "static":
+            return self._need_session()
+        given = request.args.get("token")
+        if given is not None:
+            return self._exchange(given)
+        self._need_session()
+        if request.method not in SAFE_METHODS:
+            self._same_origin()
+        g.csrf = self.csrf
+        return None
+
+    def _exchange(self, given: str):
+        if not hmac.compare_digest(given.encode(), self.token.encode()):
+            abort(403, "This link has expired. Open the address the app printed when it started.")
+        rest = {k: v for k, v in request.args.items() if k != "token"}
+        target = request.path + (f"?{urlencode(rest)}" if rest else "")
+        response = redirect(target, 303)
+        response.set_cookie(COOKIE, self.session, httponly=True, samesite="Strict", path="/")
+        return response
+
+    def _need_session(self):
+        cookie = request.cookies.get(COOKIE, "")
+        if not hmac.compare_digest(cookie.encode(), self.session.encode()):
+            abort(401, "Open the address the app printed when it started (it holds a key).")
+
+    def _same_origin(self) -> None:
+        site = request.headers.get("Sec-Fetch-Site")
+        origin = request.headers.get("Origin")
+        if site not in (None, "same-origin") or (origin and origin != request.host_url[:-1]):
+            abort(403, "Refused: this request did not come from the app's own page.")
+        if origin is None and site is None:
+            abort(403, "Refused: the browser did not say where this request came from.")
+        sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
+        if not hmac.compare_digest(sent.encode(), self.csrf.encode()):
+            abort(403, "Refused: the form has expired. Reload the page and try again.")
+
+    def headers(self, response):
+        response.headers["Content-Security-Policy"] = POLICY
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        if request.endpoint != "static" or response.status_code >= 400:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _local_host(host: str, port: str) -> bool:
+    """127.0.0.1, localhost or [::1], with the port the app listens on."""
+    name, _, given_port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    return name in LOCAL_HOSTS and given_port == port

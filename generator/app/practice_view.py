@@ -1,0 +1,117 @@
+"""The Practice page: the practice profile as a form, saved to the same file that
+'handouts init --user' writes (or the --practice file the app was started with)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from flask import current_app, render_template, request
+
+from ..errors import HandoutError
+from ..profiles import Practice, load_practice, profile_text, user_profile
+from . import forms
+
+FIELDS = (
+    ("name", "Practice name"),
+    ("contact", "Contact"),
+    ("therapist", "Therapist"),
+    ("credentials", "Credentials"),
+    ("crisis_line", "Crisis line"),
+    ("safety_line", "Safety line"),
+)
+LOGO_LIMIT = 2_000_000
+
+
+def profile_path(settings) -> Path:
+    return settings.practice_file or user_profile()
+
+
+def current(settings) -> Practice:
+    """The practice profile as saved now (none yet: an empty one)."""
+    path = profile_path(settings)
+    return load_practice(path) if path.is_file() else Practice()
+
+
+def page():
+    settings = current_app.extensions["handouts"]
+    if request.method == "GET":
+        return _show(settings, _values(current(settings)), {}, saved=False)
+    values = {key: (request.form.get(key) or "").strip() for key, _ in FIELDS}
+    values |= {k: (request.form.get(k) or "").strip() for k in ("brand_color", "paper", "font")}
+    errors = _save(settings, values, request.files.get("logo"))
+    status = 400 if errors else 200
+    return _show(settings, values, errors, saved=not errors), status
+
+
+def _show(settings, values: dict, errors: dict, saved: bool):
+    return render_template(
+        "practice.html",
+        fields=FIELDS,
+        values=values,
+        errors=errors,
+        saved=saved,
+        where=str(profile_path(settings)),
+        logo=current(settings).logo if not errors else None,
+    )
+
+
+def _values(practice: Practice) -> dict:
+    values = {key: getattr(practice, key) for key, _ in FIELDS}
+    values |= {"brand_color": practice.brand_color, "paper": practice.paper or "letter"}
+    return values | {"font": practice.font or "noto"}
+
+
+def _save(settings, values: dict, logo) -> dict[str, str]:
+    """Check everything as 'build' would, then write the profile; nothing is written on error."""
+    target = profile_path(settings)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    values = dict(values)
+    errors: dict[str, str] = {}
+    new_logo = _logo(target, logo, errors)
+    values["logo"] = new_logo.name if new_logo else _kept_logo(target)
+    trial = target.with_name(f".{target.name}.check")
+    try:
+        trial.write_text(profile_text(values), encoding="utf-8")
+        load_practice(trial)
+    except HandoutError as error:
+        errors |= _by_key(error.message)
+    if errors:
+        trial.unlink(missing_ok=True)
+        if new_logo:
+            new_logo.unlink(missing_ok=True)
+        return errors
+    trial.replace(target)
+    return {}
+
+
+def _logo(target: Path, upload, errors: dict) -> Path | None:
+    if upload is None or not upload.filename:
+        return None
+    try:
+        data = forms.upload(upload, "Logo", LOGO_LIMIT, (".png", ".svg"))
+    except HandoutError as error:
+        errors["logo"] = error.message.removeprefix("Logo: ").capitalize()
+        return None
+    path = target.with_name("logo" + Path(upload.filename).suffix.lower())
+    path.write_bytes(data)
+    return path
+
+
+def _kept_logo(target: Path) -> str:
+    """The logo already in the profile, if any, is kept when no new one is uploaded."""
+    if not target.is_file():
+        return ""
+    logo = load_practice(target).logo
+    return os.path.relpath(logo, target.parent.resolve()) if logo else ""
+
+
+def _by_key(message: str) -> dict[str, str]:
+    """Each problem with the profile under the form field whose key it names."""
+    found: dict[str, str] = {}
+    for line in message.splitlines():
+        match = re.search(r"'([a-z_]+)': (.*)$", line)
+        key, text = (match.group(1), match.group(2)) if match else ("form", line.strip())
+        found[key] = text[:1].upper() + text[1:]
+    return found
