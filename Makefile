@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := output/demo
 
-.PHONY: demo test bench previews lint format golden system clean
+.PHONY: demo test bench previews lint format golden system browser app clean
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system
@@ -23,8 +23,12 @@ demo: $(STAMP)
 	  --client "Jordan D." --date 2027-03-02 --date 2027-03-09 --date 2027-03-16 \
 	  --date 2027-03-23 --out $(DEMO)
 
+## The web app: prints the address to open (Ctrl-C to stop).
+app: $(STAMP)
+	$(BIN)/handouts app
+
 ## The whole test suite.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 ## Speed figures: per module, in-process and as a fresh command, against bare WeasyPrint.
@@ -63,6 +67,18 @@ system:
 	      echo "make: could not install libharfbuzz-subset0; PDFs will still build, a little slower."; \
 	  else \
 	    echo "make: note: libharfbuzz-subset0 is not installed; PDFs will still build, a little slower."; \
+	  fi; }
+
+## A browser for the web app's tests: Debian's chromium, installed when missing and run as root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "make: installing chromium (the web app's tests drive it)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	      { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; } || \
+	      echo "make: could not install chromium; the browser tests will fail under CI=true"; \
+	  else \
+	    echo "make: note: chromium is not installed; the browser tests need it (Debian: apt-get install chromium)"; \
 	  fi; }
 
 clean:

@@ -127,7 +127,10 @@ def _summary(result) -> dict:
     return {
         "written": [path.name for _, path in result.written],
         "bad": [str(bad) for bad in result.bad],
-        "extra": [p.name for p in [*([result.combined] if result.combined else []), *result.extra]],
+        "extra": [
+            *(p.name for p in [*([result.combined] if result.combined else []), *result.extra]),
+            "report.txt",
+        ],
     }
 
 

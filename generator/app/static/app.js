@@ -124,6 +124,7 @@ function rosterRun() {
       return;
     }
     if (state.state === "failed") { status.textContent = state.error; return; }
+    bar.value = bar.max;
     status.textContent = `${state.written.length} packet(s) built` + (state.bad.length ? `; ${state.bad.length} row(s) could not be built.` : ".");
     if (state.bad.length) {
       const list = document.createElement("ul");
