@@ -324,3 +324,27 @@ def test_nothing_with_client_details_stays_on_disk(client, settings):
     )
     assert list(settings.workdir.iterdir()) == []
     assert pdf_reader(pdf.data).pages
+
+
+def test_several_downloads_at_once_are_each_served_right(app, settings):
+    import threading
+
+    names = ["Ana", "Ben", "Cai", "Dee"]
+    got: dict[str, bytes] = {}
+
+    def fetch(name: str) -> None:
+        browser = app.test_client()
+        browser.get(f"/?token={settings.token}", base_url=BASE)
+        answer = post(
+            browser, "/module/where-am-i/download", {"csrf": csrf(browser), "client": name}
+        )
+        got[name] = answer.data
+
+    threads = [threading.Thread(target=fetch, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(got) == names
+    for name, data in got.items():
+        assert f"Name: {name}" in flat(pdf_pages_text(data)[0])
