@@ -1,4 +1,5 @@
-"""Reading level of a module: the Flesch-Kincaid grade of the words a reader actually reads."""
+"""Reading level of a module, from the words a reader actually reads: the Flesch-Kincaid grade
+for English, and the Szigriszt-Pazos perspicuity read on the INFLESZ scale for Spanish."""
 
 from __future__ import annotations
 
@@ -59,6 +60,54 @@ def syllable_count(word: str) -> int:
 @lru_cache(maxsize=1)
 def _dictionary() -> pyphen.Pyphen:
     return pyphen.Pyphen(lang="en_US", left=1, right=1)
+
+
+# --- Spanish: Szigriszt-Pazos perspicuity on the INFLESZ scale (Barrio-Cantalejo et al. 2008) --
+
+EASE_LIMIT = 65.0  # "bastante fácil" or easier
+SPANISH_WORD = re.compile(r"[a-zA-ZáéíóúüñÁÉÍÓÚÜÑ]+")
+SILENT_U = re.compile(r"([qg])u(?=[eiéí])")
+STRONG = set("aeoáéíóú")  # an accented i or u is a syllable of its own
+VOWEL_RUN = re.compile(r"[aeiouáéíóúü]+")
+INFLESZ_BANDS = ((80, "muy fácil"), (65, "bastante fácil"), (55, "normal"), (40, "algo difícil"))
+
+
+def reading_ease(checked: CheckedModule) -> float | None:
+    """Szigriszt-Pazos perspicuity of a Spanish module (higher is easier); None otherwise."""
+    if not checked.module.language.startswith("es"):
+        return None
+    units = [unit for unit in _units(checked) if SPANISH_WORD.search(unit)]
+    words = [word for unit in units for word in SPANISH_WORD.findall(unit)]
+    if not words:
+        return 100.0
+    sentences = sum(max(1, len(SENTENCE_END.findall(unit))) for unit in units)
+    syllables = sum(spanish_syllables(word) for word in words)
+    return round(206.835 - 62.3 * syllables / len(words) - len(words) / sentences, 1)
+
+
+@lru_cache(maxsize=8192)
+def spanish_syllables(word: str) -> int:
+    """Syllables in a Spanish word: one per strong vowel in each run of vowels (weak i and u
+    join a neighbour as a diphthong; 'que', 'gui' have a silent u; a final y is a vowel)."""
+    lower = SILENT_U.sub(r"\1", word.lower())
+    lower = re.sub(r"y(?![aeiouáéíóú])", "i", lower)
+    runs = VOWEL_RUN.findall(lower)
+    return max(1, sum(max(1, sum(c in STRONG for c in run)) for run in runs))
+
+
+def inflesz_band(ease: float) -> str:
+    """The INFLESZ name for a perspicuity score, e.g. 'bastante fácil'."""
+    return next((name for floor, name in INFLESZ_BANDS if ease >= floor), "muy difícil")
+
+
+def ease_problem(ease: float | None) -> str | None:
+    """The message for a Spanish module harder than 'bastante fácil', else None."""
+    if ease is None or ease >= EASE_LIMIT:
+        return None
+    return (
+        f"reading ease is {ease:.1f} on the INFLESZ scale ({inflesz_band(ease)}); expected "
+        f"{EASE_LIMIT:.0f} or more (bastante fácil): try shorter sentences and everyday words"
+    )
 
 
 def grade_problem(checked: CheckedModule, grade: float | None) -> str | None:

@@ -53,3 +53,40 @@ def test_check_fails_a_module_above_grade_8(run, tree):
     assert "mine/dense.md: reading level is grade" in result.output
     assert "expected 8 or below: try shorter sentences and everyday words" in result.output
     assert "grade 5.1" in result.output  # the built-in journey handout, shown with its grade
+
+
+# --- Spanish: Szigriszt-Pazos perspicuity, INFLESZ scale --------------------------------------
+
+PLAIN_ES = "Pedir ayuda está bien. Puede apoyarse en una amiga. Hoy pruebe un paso pequeño."
+DENSE_ES = (
+    "La interdependencia emocional necesita una negociación interpersonal sofisticada, "
+    "particularmente respecto a la disponibilidad afectiva, la responsabilidad recíproca y las "
+    "responsabilidades organizativas colaborativas que caracterizan las relaciones contemporáneas."
+)
+
+
+def ease_of(tree, body: str, language: str = "es") -> float | None:
+    from generator.readability import reading_ease
+
+    text = module_text(body).replace("language: en", f"language: {language}")
+    library = load_library([tree({"muestra.md": text})])
+    (checked,) = check_modules(library.select(["muestra"]), library.roots)
+    return reading_ease(checked)
+
+
+def test_spanish_syllables_follow_diphthongs_and_hiatus():
+    from generator.readability import spanish_syllables
+
+    words = ("ciudad", "día", "cuidado", "poeta", "guitarra", "pingüino", "hoy", "familia")
+    assert [spanish_syllables(w) for w in words] == [2, 2, 3, 3, 3, 3, 1, 3]
+
+
+def test_plain_spanish_is_easy_and_dense_spanish_is_not(tree):
+    from generator.readability import EASE_LIMIT, ease_problem, inflesz_band
+
+    plain, dense = ease_of(tree, PLAIN_ES), ease_of(tree, DENSE_ES)
+    assert plain >= EASE_LIMIT > dense
+    assert inflesz_band(dense) in ("algo difícil", "muy difícil")
+    assert ease_problem(plain) is None
+    assert ease_problem(dense).startswith(f"reading ease is {dense:.1f} on the INFLESZ scale")
+    assert ease_of(tree, PLAIN, language="en") is None
