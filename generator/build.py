@@ -13,7 +13,7 @@ from .errors import HandoutError, Problem, display_path
 from .fonts import DEFAULT_FONT, font
 from .pdf import Rendered, prepare_folder, render_pdf, write_atomic
 from .profiles import Personal, Practice, make_personal
-from .readability import grade_problem, reading_grade
+from .readability import ease_problem, grade_problem, reading_ease, reading_grade
 from .render import DEFAULT_PAPER, Options, render_document
 from .resources import TEMPLATES_DIR
 from .validate import CheckedModule, check_module, check_modules
@@ -196,7 +196,9 @@ def _check_one(
 ) -> ModuleReport:
     checked, problems = check_module(module, library.roots)
     grade = reading_grade(checked) if not problems else None
-    too_hard = grade_problem(checked, grade)
+    too_hard = grade_problem(checked, grade) or ease_problem(
+        reading_ease(checked) if not problems else None
+    )
     if too_hard:
         problems.append(Problem(module.where, too_hard))
     if problems:

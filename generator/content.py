@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Mapping
@@ -128,12 +129,19 @@ SCHEMA: dict[str, Any] = {
     "language": _language,
     "sources": None,  # checked by _check_sources: it is a list of mappings
 }
-OPTIONAL = {"subtitle": _text, "clinician": None}  # clinician: checked by _check_clinician
+# clinician and translation: mappings, checked by _check_notes
+OPTIONAL = {"subtitle": _text, "clinician": None, "translation": None}
 SOURCE_KEYS = ("author", "title", "year", "licence")
 CLINICIAN_KEYS = {
     "purpose": "what the module is for",
     "not_for": "when not to use it",
     "cautions": "what to watch for when using it",
+}
+TRANSLATION_KEYS = {
+    "translator": "who wrote this language's version",
+    "reviewer": "who reviewed it",
+    "date": "when, as YYYY-MM-DD",
+    "notes": "what was adapted rather than translated",
 }
 
 
@@ -234,6 +242,9 @@ def _source_hint() -> str:
     return "expected author, title, year and licence"
 
 
+NOTES = {"clinician": CLINICIAN_KEYS, "translation": TRANSLATION_KEYS}
+
+
 def _check_front_matter(where: str, data: Mapping, lines: dict[str, int]) -> list[Problem]:
     problems = [
         Problem(
@@ -252,28 +263,32 @@ def _check_front_matter(where: str, data: Mapping, lines: dict[str, int]) -> lis
         else:
             problems += _check_field(where, name, data[name], check, lines)
     for name, check in OPTIONAL.items():
-        if name == "clinician" and name in data:
-            problems += _check_clinician(where, data[name], lines.get(name))
+        if name in data and name in NOTES:
+            problems += _check_notes(where, name, data[name], lines.get(name))
         elif name in data:
             problems += _check_field(where, name, data[name], check, lines)
     return problems
 
 
-def _check_clinician(where: str, value: Any, line: int | None) -> list[Problem]:
-    """'clinician' holds three short notes for the clinician: purpose, not_for, cautions."""
-    expected = "expected " + ", ".join(f"{key} ({what})" for key, what in CLINICIAN_KEYS.items())
+def _check_notes(where: str, name: str, value: Any, line: int | None) -> list[Problem]:
+    """A mapping of short texts: 'clinician' (purpose, not_for, cautions) or 'translation'
+    (translator, reviewer, date, notes)."""
+    keys = NOTES[name]
+    expected = "expected " + ", ".join(f"{key} ({what})" for key, what in keys.items())
     if not isinstance(value, dict):
-        return [Problem(where, f"front matter 'clinician': {expected}, got {_shown(value)}", line)]
+        return [Problem(where, f"front matter '{name}': {expected}, got {_shown(value)}", line)]
     problems = [
-        Problem(where, f"front matter 'clinician': unknown key '{key}'; {expected}", line)
+        Problem(where, f"front matter '{name}': unknown key '{key}'; {expected}", line)
         for key in value
-        if key not in CLINICIAN_KEYS
+        if key not in keys
     ]
-    for key in CLINICIAN_KEYS:
-        if _text(value.get(key)):
-            got = "nothing" if value.get(key) is None else _shown(value.get(key))
+    for key in keys:
+        given = value.get(key)
+        given = given.isoformat() if isinstance(given, dt.date) else given
+        if _text(given):
+            got = "nothing" if given is None else _shown(given)
             problems.append(
-                Problem(where, f"front matter 'clinician.{key}': expected text, got {got}", line)
+                Problem(where, f"front matter '{name}.{key}': expected text, got {got}", line)
             )
     return problems
 
