@@ -143,7 +143,8 @@ def test_every_box_to_tick_shows_on_the_printed_page(fillable):
 def test_large_print_answers_are_typed_in_large_print(tmp_path):
     options = Options(fillable=True, large_print=True)
     (path,) = build_handout(["where-am-i"], out=tmp_path, options=options).paths
-    widgets = [a.get_object() for page in PdfReader(str(path)).pages for a in page["/Annots"]]
+    pages = PdfReader(str(path)).pages
+    widgets = [a.get_object() for page in pages for a in page.get("/Annots", [])]
     sizes = {
         str(w["/T"]): float(re.search(r"([\d.]+) Tf", str(w["/DA"])).group(1))
         for w in widgets
