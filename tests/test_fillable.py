@@ -54,7 +54,7 @@ def test_each_component_becomes_the_right_kind_of_field(fillable):
     assert str(scale["/TU"]) == "How easy is it for me to ask someone for help?"
     assert found["where-am-i.checklist.11.1"]["/FT"] == "/Btn"
     log = fields(fillable["asking-for-help-log"])
-    assert {"asking-for-help-log.log.7.7.date", "asking-for-help-log.log.7.7.4"} <= set(log)
+    assert {"asking-for-help-log.log.7.6.date", "asking-for-help-log.log.7.6.4"} <= set(log)
     assert "support-network-map.network-map.1.inner" in fields(fillable["support-network-map"])
 
 
