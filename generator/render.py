@@ -21,6 +21,7 @@ from markupsafe import Markup
 from . import __version__
 from .components import Component
 from .content import Module
+from .drawings import journey_map
 from .errors import HandoutError, display_path
 from .fonts import DEFAULT_FONT, FONTS
 from .profiles import Personal, date_text
@@ -177,13 +178,17 @@ def _component_html(
 ) -> str:
     template = _template(env, f"components/{component.name}.html")
     field = f"{checked.module.id}.{component.name}.{index}"
+    # A drawing's layout comes from one place, so its form fields land on what it draws.
+    drawing = {"map": journey_map(options.large_print)} if component.name == "journey-map" else {}
     return _render(
         template,
         c=component,
         field=field,
+        kind=checked.module.kind,
         fillable=options.fillable,
         ink_saver=options.ink_saver,
         large_print=options.large_print,
+        **drawing,
         **component.options,
     )
 
