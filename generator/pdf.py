@@ -68,9 +68,17 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record):
-        message = record.getMessage().strip()
+        message = _redacted(record) or record.getMessage().strip()
         if not message.startswith(ENVIRONMENT_NOTES):
             self.messages.append(message)
+
+
+def _redacted(record: logging.LogRecord) -> str | None:
+    """WeasyPrint's note of a character no font has, without the character itself, which may
+    be a letter of a client's name: its code point is enough to find it."""
+    if str(record.msg).startswith(".notdef glyph") and len(record.args or ()) == 2:
+        return f"no font can print the character U+{record.args[1]:04X}"
+    return None
 
 
 @contextmanager
