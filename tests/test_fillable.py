@@ -164,7 +164,7 @@ def test_answers_of_a_pdf_without_fields_is_a_clear_error(run, tmp_path):
     assert result.exit_code == 1
     assert "has no form fields; build it with --fillable" in result.output
     (tmp_path / "notes.pdf").write_text("not a pdf")
-    assert "cannot read it as a PDF" in run("answers", tmp_path / "notes.pdf").output
+    assert run("answers", tmp_path / "notes.pdf").output == "Error: notes.pdf: is not a PDF file\n"
 
 
 def test_a_handout_with_nothing_to_fill_in_still_builds_fillable(tmp_path):
