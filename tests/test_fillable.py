@@ -9,7 +9,6 @@ import json
 import re
 
 import pypdfium2
-import pytest
 from PIL import ImageChops
 from pypdf import PdfReader, PdfWriter
 
@@ -18,15 +17,6 @@ from generator.content import load_library
 from generator.render import Options
 
 NAME = re.compile(r"^[a-z0-9-]+\.(name|date|[a-z-]+\.\d+(\.\d+)*(\.(date|me|inner|outer))?)$")
-
-
-@pytest.fixture(scope="module")
-def fillable(tmp_path_factory):
-    """Every built-in module as its own fillable PDF."""
-    out = tmp_path_factory.mktemp("fillable")
-    ids = sorted(load_library().modules)
-    built = build_handout(ids, out=out, options=Options(fillable=True))
-    return dict(zip(ids, built.paths, strict=True))
 
 
 def fields(path):
