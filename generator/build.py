@@ -10,7 +10,7 @@ from pathlib import Path
 from . import cache
 from .content import Library, Module, load_library
 from .errors import HandoutError, Problem, display_path
-from .fonts import DEFAULT_FONT, font
+from .fonts import DEFAULT_FONT, font, unprintable_problem
 from .pdf import Rendered, prepare_folder, render_pdf, write_atomic
 from .profiles import Personal, Practice, make_personal
 from .readability import ease_problem, grade_problem, reading_ease, reading_grade
@@ -74,6 +74,7 @@ def render_handouts(
         raise HandoutError("no module given; 'handouts list' shows what there is")
     checked = check_modules(library.select(ids), library.roots)
     options = settle(options, personal.practice, combined=combine and len(checked) > 1)
+    check_printable(personal, options.font)
     return [
         (name, render_group(group, personal, options, library, strict))
         for name, group in _named_groups(checked, personal, combine)
@@ -90,6 +91,14 @@ def settle(options: Options, practice: Practice, combined: bool = False) -> Opti
         font=chosen,
         combined=combined,
     )
+
+
+def check_printable(personal: Personal, font_name: str) -> None:
+    """Refuse a client name with letters no shipped font has, before anything renders (and
+    without repeating the letters)."""
+    problem = unprintable_problem(personal.client, font_name)
+    if problem:
+        raise HandoutError(f"--client: {problem}")
 
 
 def render_sample(group, library: Library, practice: Practice | None = None) -> Rendered:

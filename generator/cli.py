@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import traceback
 from pathlib import Path
 
@@ -464,9 +466,16 @@ def answers(pdf, output_format) -> None:
     from .answers import as_csv, as_json, read_answers
 
     found = read_answers(pdf)
-    click.echo(as_json(pdf, found) if output_format == "json" else as_csv(found), nl=False)
-    if output_format == "json":
-        click.echo()
+    echo_all(as_json(pdf, found) + "\n" if output_format == "json" else as_csv(found))
+
+
+def echo_all(text: str) -> None:
+    """Print text to stdout; a reader that stops early (e.g. '| head -1') is not an error."""
+    try:
+        click.echo(text, nl=False)
+    except BrokenPipeError:
+        # Python flushes stdout again at exit and would complain: point it at nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @cli.command()

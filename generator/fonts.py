@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,7 +67,8 @@ def font(name: str) -> Font:
     if name not in FONTS:
         raise HandoutError(f"--font: expected one of {', '.join(FONTS)}, got {name!r}")
     chosen = FONTS[name]
-    missing = [file for file in chosen.files() if not (FONT_DIR / file).is_file()]
+    needed = [*chosen.files(), NAME_FONT.file, *(face.file for face in FALLBACKS)]
+    missing = [file for file in needed if not (FONT_DIR / file).is_file()]
     if missing:
         raise HandoutError(
             f"--font {name}: missing font file(s) {', '.join(missing)} in "
@@ -75,10 +77,49 @@ def font(name: str) -> Font:
     return chosen
 
 
-# --- measuring text, to fit a name into its place and to catch letters no font can print ----
+# --- the fallback for scripts the chosen font lacks ------------------------------------------
 
-FALLBACK_FILE = "DroidSansFallbackFull.ttf"  # Chinese, Japanese and Korean names
+HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF))
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """One fallback font, and the characters it is used for (empty: all it has)."""
+
+    family: str
+    file: str
+    ranges: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def unicode_range(self) -> str:
+        """The ranges as a CSS unicode-range, e.g. 'U+AC00-D7FF'."""
+        return ", ".join(f"U+{start:X}-{end:X}" for start, end in self.ranges)
+
+    def covers(self, code: int) -> bool:
+        return not self.ranges or any(start <= code <= end for start, end in self.ranges)
+
+
+# Tried in this order after the chosen font (base.html lists them as --script-fallback). Each
+# needs a family of its own: WeasyPrint tells fonts apart by family, weight and style, so two
+# files of one family would share one PDF font and print each other's glyphs. Regular weights
+# only, to keep the package small: a bold name in these scripts prints in the regular weight.
+FALLBACKS = (
+    Fallback("Noto Sans Arabic", "NotoSansArabic-Regular.ttf"),  # Arabic, Persian, Urdu
+    Fallback("Noto Sans Hebrew", "NotoSansHebrew-Regular.ttf"),
+    Fallback("Noto Sans Devanagari", "NotoSansDevanagari-Regular.ttf"),  # Hindi, Marathi
+    Fallback("Noto Sans Bengali", "NotoSansBengali-Regular.ttf"),
+    Fallback("Noto Sans Tamil", "NotoSansTamil-Regular.ttf"),
+    Fallback("Noto Sans Thai", "NotoSansThai-Regular.ttf"),
+    # Korean; its Chinese characters are left to Droid, so a Chinese name looks Chinese.
+    Fallback("NanumSquare", "NanumSquareR.ttf", HANGUL),
+    Fallback("Droid Sans Fallback", "DroidSansFallbackFull.ttf"),  # Chinese, Japanese
+)
+# Between the chosen font and the fallbacks: Cyrillic, Greek and Vietnamese in any --font.
+NAME_FONT = Fallback("Noto Sans", "NotoSans-Bold.ttf")
 BOLD_FILES = {"noto": "NotoSans-Bold.ttf"}
+
+
+# --- measuring text, to fit a name into its place and to catch letters no font can print ----
 
 
 def bold_file(name: str) -> str:
@@ -86,6 +127,11 @@ def bold_file(name: str) -> str:
     chosen = FONTS[name]
     bold = [f.file for f in chosen.faces if f.weight == 700 and f.style == "normal"]
     return BOLD_FILES.get(name) or bold[0]
+
+
+def name_faces(name: str) -> tuple[Fallback, ...]:
+    """The faces a name is printed in, in the order they are tried for each letter."""
+    return (Fallback(FONTS[name].family, bold_file(name)), NAME_FONT, *FALLBACKS)
 
 
 @lru_cache(maxsize=16)
@@ -100,25 +146,41 @@ def _metrics(file: str) -> tuple[dict[int, int], float]:
     return advances, units
 
 
-def _advance(char: str, faces: tuple[str, ...]) -> float | None:
-    for file in faces:
-        width = _metrics(file)[0].get(ord(char))
-        if width is not None:
+def _advance(char: str, faces: tuple[Fallback, ...]) -> float | None:
+    code = ord(char)
+    for face in faces:
+        width = _metrics(face.file)[0].get(code)
+        if width is not None and face.covers(code):
             return width
     return None
 
 
 def text_width(text: str, name: str, size: float) -> float:
     """Width in points of text set in the bold face of a font choice (unknown letters: 1 em)."""
-    faces = (bold_file(name), FALLBACK_FILE)
+    faces = name_faces(name)
     return sum((_advance(char, faces) or 1.0) for char in text) * size
 
 
+def _invisible(char: str) -> bool:
+    """Spaces and formatting characters (joiners, variation selectors) need no glyph."""
+    return char.isspace() or unicodedata.category(char) == "Cf" or 0xFE00 <= ord(char) <= 0xFE0F
+
+
 def unprintable(text: str, name: str) -> str:
-    """The letters of text that neither the chosen font nor the fallback can print."""
-    faces = (bold_file(name), FALLBACK_FILE)
-    missing = (c for c in text if not c.isspace() and _advance(c, faces) is None)
+    """The letters of text that neither the chosen font nor any fallback can print."""
+    faces = name_faces(name)
+    missing = (c for c in text if not _invisible(c) and _advance(c, faces) is None)
     return "".join(dict.fromkeys(missing))
+
+
+def unprintable_problem(text: str, name: str) -> str | None:
+    """Why text cannot be printed, naming code points only: the letters may be a client's name
+    and must not reach a terminal, a log or a report."""
+    missing = unprintable(text, name)
+    if not missing:
+        return None
+    count = f"{len(missing)} character{'s' if len(missing) != 1 else ''}"
+    return f"contains characters no shipped font can print ({count}, e.g. U+{ord(missing[0]):04X})"
 
 
 def fitted_size(text: str, name: str, size: float, width: float, smallest: float) -> float | None:

@@ -69,9 +69,17 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record):
-        message = record.getMessage().strip()
+        message = _redacted(record) or record.getMessage().strip()
         if not message.startswith(ENVIRONMENT_NOTES):
             self.messages.append(message)
+
+
+def _redacted(record: logging.LogRecord) -> str | None:
+    """WeasyPrint's note of a character no font has, without the character itself, which may
+    be a letter of a client's name: its code point is enough to find it."""
+    if str(record.msg).startswith(".notdef glyph") and len(record.args or ()) == 2:
+        return f"no font can print the character U+{record.args[1]:04X}"
+    return None
 
 
 @contextmanager
@@ -123,8 +131,8 @@ def render_pdf(
             string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
         )
         laid_out = html.render(font_config=fonts, **pdf_options)
-        finisher = fix_radio_groups if options.fillable else None
-        data = laid_out.write_pdf(attachments=[], finisher=finisher, **pdf_options)
+        finish = _finisher(tagged, options.fillable)
+        data = laid_out.write_pdf(attachments=[], finisher=finish, **pdf_options)
     if strict and warnings:
         raise RenderWarnings(document.title, warnings)
     return Rendered(
@@ -147,6 +155,31 @@ def font_configuration() -> FontConfiguration:
     if os.getpid() not in _FONT_CONFIGURATIONS:
         _FONT_CONFIGURATIONS[os.getpid()] = FontConfiguration()
     return _FONT_CONFIGURATIONS[os.getpid()]
+
+
+def _finisher(tagged: bool, fillable: bool):
+    """What to change in the PDF objects before they are written, if anything."""
+    wanted = {mark_header_scopes: tagged, fix_radio_groups: fillable}
+    steps = [step for step, on in wanted.items() if on]
+
+    def finish(document, pdf: pydyf.PDF) -> None:
+        for step in steps:
+            step(document, pdf)
+
+    return finish if steps else None
+
+
+def mark_header_scopes(document, pdf: pydyf.PDF) -> None:
+    """Give each tagged table header cell the scope its HTML gives it: /Row for scope="row",
+    else /Column. WeasyPrint links data cells to their headers but writes no scope, so a header
+    that heads only other headers (a log's "Day" above the day names) heads nothing a screen
+    reader or a PDF/UA checker can see."""
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            mark = getattr(box, "mark", None)  # the box's structure element, if tagged
+            if mark is not None and box.element_tag == "th" and "A" in mark:
+                row = box.element.get("scope") == "row"
+                mark["A"]["Scope"] = "/Row" if row else "/Column"
 
 
 def fix_radio_groups(document, pdf: pydyf.PDF) -> None:

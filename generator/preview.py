@@ -4,6 +4,7 @@ rendered again whenever the module, a template or the practice profile is saved.
 from __future__ import annotations
 
 import html
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -20,6 +21,10 @@ from .validate import check_modules
 
 PREVIEW_SCALE = 1.4  # about 100 dpi: sharp on screen, quick to make
 POLL_SECONDS = 0.05
+IDLE_SECONDS = 10  # a connection that sends nothing for this long is closed
+# Names this server answers to: any other Host header is a page elsewhere reaching it through
+# DNS rebinding (its own host name pointed at 127.0.0.1), so it gets 400 and nothing else.
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 class Preview:
@@ -97,7 +102,9 @@ class Preview:
             return self.version, list(self.pages), self.error
 
 
-def serve(preview: Preview, port: int = 0) -> tuple[ThreadingHTTPServer, threading.Event]:
+def serve(
+    preview: Preview, port: int = 0, idle_seconds: float = IDLE_SECONDS
+) -> tuple[ThreadingHTTPServer, threading.Event]:
     """Start the watcher and a web server on 127.0.0.1 (port 0: any free port), both in
     background threads. Returns the server (its port is server.server_address[1]) and the
     event that stops the watcher."""
@@ -105,17 +112,30 @@ def serve(preview: Preview, port: int = 0) -> tuple[ThreadingHTTPServer, threadi
     preview.changed()
     preview.render()
     threading.Thread(target=preview.watch, args=(stop,), daemon=True).start()
-    handler = type("Handler", (_Handler,), {"preview": preview})
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    server.daemon_threads = True
+    handler = type("Handler", (_Handler,), {"preview": preview, "timeout": idle_seconds})
+    server = _Server(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, stop
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A browser that goes away mid-answer, or a connection left idle, is normal: no
+        traceback on the terminal for it. Anything else is a bug and is shown."""
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class _Handler(BaseHTTPRequestHandler):
     preview: Preview
+    timeout: float  # seconds a connection may stay silent (set on the socket by the base class)
 
     def do_GET(self):
+        if not self._host_allowed():
+            self._send(400, "text/plain", b"this preview answers only to 127.0.0.1 or localhost")
+            return
         version, pages, error = self.preview.snapshot()
         path = self.path.split("?", 1)[0]
         if path == "/":
@@ -130,6 +150,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(404, "text/plain", b"no such page")
         else:
             self._send(404, "text/plain", b"not found")
+
+    def _host_allowed(self) -> bool:
+        port = self.server.server_address[1]
+        host = (self.headers.get("Host") or "").strip().lower()
+        names = {f"{name}:{port}" for name in LOOPBACK_NAMES}
+        return host in names or (port == 80 and host in LOOPBACK_NAMES)
 
     def _send(self, status: int, kind: str, body: bytes) -> None:
         self.send_response(status)

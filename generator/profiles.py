@@ -36,7 +36,10 @@ LOGO_BYTES = 2_000_000
 LOGO_PIXELS = 6000
 PROFILE_NAME = "practice.yaml"
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Bidi embeddings, overrides, isolates and marks: in a name they could reverse the text printed
+# after it. Names are printed each in an element of its own, so they need none of them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def date_text(day: dt.date) -> str:
 
 
 def _checked_text(field_name: str, value: str | None, limit: int) -> tuple[str, list[str]]:
-    text = (value or "").strip()
+    text = BIDI_CONTROLS.sub("", value or "").strip()
     if CONTROL.search(text.replace("\n", " ")):
         return "", [f"{field_name}: expected plain text without control characters"]
     if len(text) > limit:

@@ -23,7 +23,7 @@ from .components import Component
 from .content import Module
 from .drawings import journey_map
 from .errors import HandoutError, display_path
-from .fonts import DEFAULT_FONT, FONTS
+from .fonts import DEFAULT_FONT, FALLBACKS, FONTS
 from .profiles import Personal, date_text
 from .resources import TEMPLATES_DIR
 from .validate import CheckedModule, image_path
@@ -201,10 +201,14 @@ def content_context(personal: Personal, name: Markup | None = None) -> dict:
     def given(text: object) -> object:
         return text if text not in ("", None) else BLANK
 
+    def isolated(text: str) -> Markup:
+        # A name in its own element: a right-to-left name never reorders the sentence around it.
+        return Markup("<bdi>{}</bdi>").format(text) if text else BLANK
+
     return {
-        "client": {"name": name or given(personal.client)},
-        "therapist": {"name": given(personal.practice.signature)},
-        "practice": {"name": given(personal.practice.name)},
+        "client": {"name": name or isolated(personal.client)},
+        "therapist": {"name": isolated(personal.practice.signature)},
+        "practice": {"name": isolated(personal.practice.name)},
         "session": {"date": given(personal.date_text), "number": given(personal.session)},
         "note": given(personal.note),
     }
@@ -238,6 +242,7 @@ def page_context(meta: dict, personal: Personal, options: Options) -> dict:
         classes=options.classes,
         options=options,
         font=FONTS[options.font or DEFAULT_FONT],
+        fallbacks=FALLBACKS,
         brand_color=personal.practice.brand_color,
         logo=personal.practice.logo.as_uri() if personal.practice.logo else "",
         safety={

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from .fonts import fitted_size, text_width, unprintable
+from .fonts import fitted_size, text_width, unprintable_problem
 from .profiles import Participant
 from .render import Options
 
@@ -36,9 +36,9 @@ def participant_view(participant: Participant, options: Options) -> tuple[dict |
     layout = slot_layout(options)
     font = options.font
     problems = [
-        f"{key}: the font cannot print {missing!r}; use letters the font has"
+        f"{key}: {problem}"
         for key in ("name", "pronouns", "group", "note")
-        if (missing := unprintable(getattr(participant, key), font))
+        if (problem := unprintable_problem(getattr(participant, key), font))
     ]
     details = " · ".join(p for p in (participant.pronouns, participant.group) if p)
     fits = {

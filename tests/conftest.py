@@ -47,6 +47,20 @@ def user_folders(tmp_path_factory):
         yield folder
 
 
+@pytest.fixture(scope="session")
+def fillable(tmp_path_factory):
+    """Every built-in module as its own fillable PDF (read by the form and accessibility
+    tests alike: rendering the library is the slow part)."""
+    from generator.build import build_handout
+    from generator.content import load_library
+    from generator.render import Options
+
+    out = tmp_path_factory.mktemp("fillable")
+    ids = sorted(load_library().modules)
+    built = build_handout(ids, out=out, options=Options(fillable=True))
+    return dict(zip(ids, built.paths, strict=True))
+
+
 @pytest.fixture
 def tree(tmp_path):
     """Build a throwaway folder from a dict of relative path -> text (or bytes)."""

@@ -3,6 +3,9 @@ follows saves and shows errors; the catalog shows every module with its thumbnai
 
 from __future__ import annotations
 
+import http.client
+import socket
+import struct
 import time
 import urllib.request
 from pathlib import Path
@@ -63,7 +66,7 @@ def wait_for_version_after(port: int, version: int) -> int:
 def preview(tmp_path):
     path = new_module("live", "worksheet", tmp_path / "mine")
     shown = Preview("live", [tmp_path / "mine"], say=lambda message: None)
-    server, stop = serve(shown, 0)
+    server, stop = serve(shown, 0, idle_seconds=1)  # 10 s in use; 1 s keeps the tests quick
     yield path, server.server_address[1]
     stop_serving(server, stop)
 
@@ -75,6 +78,54 @@ def test_the_preview_answers_on_loopback_with_every_page(preview):
     assert b'<img src="/page/1.png' in page and b'<img src="/page/2.png' in page
     status, image = get(port, "/page/1.png")
     assert status == 200 and image.startswith(b"\x89PNG")
+
+
+def status_for_host(port: int, host: str | None) -> int:
+    """The status of GET / sent with this Host header (None: with none at all)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest("GET", "/", skip_host=True)
+    if host is not None:
+        connection.putheader("Host", host)
+    connection.endheaders()
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def test_the_preview_answers_only_to_its_own_host_names(preview):
+    # A page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) sends its name.
+    _, port = preview
+    for host in ("127.0.0.1", "localhost", "LocalHost", "[::1]"):
+        assert status_for_host(port, f"{host}:{port}") == 200
+    wrong = ["evil.example", f"evil.example:{port}", f"localhost.evil.example:{port}"]
+    wrong += ["127.0.0.1", f"localhost:{port + 1}", "", None]
+    for host in wrong:
+        assert status_for_host(port, host) == 400, host
+
+
+def test_an_idle_connection_is_closed_by_the_preview(preview):
+    _, port = preview
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        start = time.monotonic()
+        client.sendall(b"GET / HTTP/1.1\r\n")  # half a request, then silence
+        assert client.recv(1024) == b""  # closed, without an answer
+        assert time.monotonic() - start < 5
+
+
+def test_a_browser_leaving_mid_download_leaves_no_traceback(preview, capfd):
+    _, port = preview
+    request = f"GET /page/1.png HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    for _ in range(5):
+        client = socket.socket()
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)  # the image cannot fit
+        client.connect(("127.0.0.1", port))
+        client.sendall(request)
+        assert client.recv(64).startswith(b"HTTP/1.0 200")
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()  # a reset, as when a tab is closed mid-download
+    time.sleep(0.5)  # let the server's threads meet the closed connections
+    assert get(port, "/")[0] == 200
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_the_preview_renders_again_after_a_save_and_recovers_from_errors(preview):

@@ -120,10 +120,12 @@ def test_a_name_too_long_for_its_place_or_the_font_is_a_bad_row(tmp_path):
     roster_file.write_text("name\nAna\n" + "W" * 80 + "\nSmile 😀\n", encoding="utf-8")
     result = build_roster(job(), read_roster(roster_file), tmp_path / "out", workers=1)
     assert [row.participant.name for row, _ in result.written] == ["Ana"]
+    unprintable = "contains characters no shipped font can print (1 character, e.g. U+1F600)"
     assert [str(bad) for bad in result.bad] == [
         "row 3: name: too long to print in its place; shorten it",
-        "row 4: name: the font cannot print '😀'; use letters the font has",
+        f"row 4: name: {unprintable}",  # the letters are a name: only their code points
     ]
+    assert "😀" not in (result.folder / "report.txt").read_text(encoding="utf-8")
 
 
 def test_cli_exit_code_says_a_row_failed_and_logs_no_names(run, tmp_path):
