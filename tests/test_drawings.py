@@ -39,15 +39,27 @@ def where_am_i(tmp_path_factory):
     }
 
 
-def _page(path, number=0):
-    return pypdfium2.PdfDocument(str(path))[number]
+def _page(path, number=None):
+    """A page of the PDF; by default the one the journey map is drawn on."""
+    return pypdfium2.PdfDocument(str(path))[map_page(path) if number is None else number]
 
 
-def drawn_circles(path, number=0) -> list[tuple[float, float, float]]:
+def map_page(path) -> int:
+    """The page holding the journey map (a note or large print can move it to page 2)."""
+    pages = range(len(pypdfium2.PdfDocument(str(path))))
+    return next((n for n in pages if drawn_circles(path, n)), 0)
+
+
+def drawn_circles(path, number=None) -> list[tuple[float, float, float]]:
     """Centre and diameter (in points, without the outline) of every circle drawn with both a
-    fill and an outline: the spots and stops of the journey map."""
+    fill and an outline: the spots and stops of the journey map (on the given page, else on
+    the first page that has any: a note or large print can move the map to page 2)."""
+    if number is None:
+        pages = range(len(pypdfium2.PdfDocument(str(path))))
+        return next((found for n in pages if (found := drawn_circles(path, n))), [])
     found = []
-    for obj in _page(path, number).get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+    page = pypdfium2.PdfDocument(str(path))[number]
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
         fill, stroke = ctypes.c_int(), ctypes.c_int()
         pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
         points = _points(obj)
@@ -70,7 +82,7 @@ def _points(obj) -> list[tuple[float, float]]:
     return points
 
 
-def drawing_words(path, texts, number=0) -> dict[str, tuple[float, float, float]]:
+def drawing_words(path, texts, number=None) -> dict[str, tuple[float, float, float]]:
     """Where each text is set inside a drawing: x and baseline of its first letter, and the
     smallest printed size of its letters in points (font size times the drawing's scale)."""
     textpage = _page(path, number).get_textpage()
@@ -141,7 +153,7 @@ def test_one_radio_button_on_each_spot(where_am_i, variant):
     reader = PdfReader(str(where_am_i[variant]))
     widgets = [
         annotation.get_object()
-        for annotation in reader.pages[0]["/Annots"]
+        for annotation in reader.pages[map_page(where_am_i[variant])]["/Annots"]
         if "journey-map" in str(annotation.get_object().get("/Parent", {}).get("/T", ""))
     ]
     assert len(widgets) == 12
@@ -340,8 +352,7 @@ def _cell_heights(paths) -> dict[str, float]:
 @pytest.mark.parametrize(("large", "least"), [(False, 16.0), (True, 22.0)])
 def test_table_and_log_cells_hold_two_handwritten_lines(tables, large, least):
     heights = _cell_heights(tables[large])
-    # 5 table rows of 2 columns, 6 log days of 3 columns
-    assert len(heights) == 5 * 2 + 6 * 3
+    assert len(heights) == answer_cells("what-i-offer-what-i-need", "trust-tracker")
     assert {name: round(h, 1) for name, h in heights.items() if h < least} == {}
 
 
@@ -351,7 +362,7 @@ def test_printed_cells_are_ruled_for_two_lines(tmp_path):
     pages = [page for page in pypdfium2.PdfDocument(str(path)) if _ruled_cells(page)]
     assert len(pages) == 1
     cells = _ruled_cells(pages[0])
-    assert len(cells) == 5 * 2
+    assert len(cells) == answer_cells("what-i-offer-what-i-need")
     image = pages[0].render(scale=4).to_pil().convert("L")
     page_top = pages[0].get_height()
     for cell in cells:
@@ -360,6 +371,22 @@ def test_printed_cells_are_ruled_for_two_lines(tmp_path):
         assert _darkest(image, page_top, cell, 0.5) < 235, "no rule halfway down the cell"
         blank = [_darkest(image, page_top, cell, share) for share in (0.25, 0.75)]
         assert blank == [255, 255], "a line of writing is not blank"
+
+
+def answer_cells(*ids: str) -> int:
+    """How many body cells the tables and logs of these modules have (a log's date excepted)."""
+    from generator.components import Component
+    from generator.content import load_library
+    from generator.validate import check_module
+
+    library, total = load_library(), 0
+    for module_id in ids:
+        checked, _ = check_module(library.modules[module_id], library.roots)
+        for part in checked.segments:
+            if isinstance(part, Component) and part.name in ("table", "log"):
+                count = part.options["rows" if part.name == "table" else "days"]
+                total += count * len(part.items)
+    return total
 
 
 def _darkest(image, page_top, cell, share: float) -> int:
