@@ -3,7 +3,7 @@ edition, or one PDF per roster row plus one print job for them all.
 
 A roster is fast because the pages are rendered once, with fixed-size empty places for the
 participant's details; each participant then costs only a small render of those details, laid
-over the shared pages (see stamp.py)."""
+over the shared pages (see stamp.py and overlay.py)."""
 
 from __future__ import annotations
 
@@ -457,7 +457,7 @@ class _PrintJob:
                 self._fail(error)
         self.discard()
         if self.problem:
-            result.problems.append(f"{COMBINED} not written: {self.problem}")
+            result.problems.append(f"{display_path(self.path)} not written: {self.problem}")
 
     def discard(self) -> None:
         if self.file:
@@ -481,8 +481,13 @@ def folder_lock(folder: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        path.unlink(missing_ok=True)  # while still holding it, see _lock
-        os.close(handle)
+        if fcntl:
+            path.unlink(missing_ok=True)  # while still holding it, see _lock
+            os.close(handle)
+        else:
+            os.close(handle)  # Windows removes no file that is open
+            with suppress(OSError):
+                path.unlink()
 
 
 def _lock(path: Path) -> int:
@@ -525,7 +530,11 @@ class Report:
         lines = [*_head(job, roster), RUNNING, "", "Row  File"]
         lines += [f"{bad.line:<4} not built: {bad.reason}" for bad in result.bad]
         write_file(path, "\n".join(lines).encode("utf-8") + b"\n")
-        self.stream = open(path, "a", encoding="utf-8")  # noqa: SIM115 (open until finish)
+        try:
+            self.stream = open(path, "a", encoding="utf-8")  # noqa: SIM115 (open until finish)
+        except OSError as error:
+            reason = error.strerror or error
+            raise HandoutError(f"cannot write '{display_path(path)}': {reason}") from None
 
     def written(self, line: int, path: Path) -> None:
         self._add(f"{line:<4} {path.name}")

@@ -358,8 +358,9 @@ def _roster(job, roster_file, out, workers, facilitator) -> None:
     click.echo(f"Report: {folder}/report.txt")
     for bad in result.bad:
         click.echo(f"{display_path(roster.path)}: {bad}", err=True)
-    if result.bad:
-        raise HandoutError(f"{len(result.bad)} row(s) not built; the others were")
+    failed = [f"{len(result.bad)} row(s) not built; the others were"] if result.bad else []
+    if result.problems or failed:
+        raise HandoutError("\n".join([*result.problems, *failed]))
 
 
 class _Quiet:

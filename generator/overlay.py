@@ -195,11 +195,13 @@ LAYER = "/HandoutsLayer%d"  # the name of stamp page N in a stamped page's resou
 BEFORE = b"q\n"  # keeps the page's own drawing state from reaching the layer laid over it
 
 
-def write_layers(stamps: bytes, out: Output) -> list[int]:
-    """Each page of a stamp PDF as a form XObject (numbers returned), its content marked as an
-    artifact so that the tagged pages it is laid over stay valid PDF/UA (the details print and
-    can be searched and copied)."""
+def write_layers(stamps: bytes, out: Output, count: int) -> list[int]:
+    """Each of the 'count' pages of a stamp PDF as a form XObject (numbers returned), its
+    content marked as an artifact so that the tagged pages it is laid over stay valid PDF/UA
+    (the details print and can be searched and copied)."""
     with pikepdf.open(io.BytesIO(stamps)) as pdf:
+        if len(pdf.pages) != count:
+            raise ValueError(f"expected {count} stamp pages, got {len(pdf.pages)}")
         copier = Copier(out)
         numbers = []
         for page in pdf.pages:
@@ -238,28 +240,30 @@ def _shared_pages(
     entries but /XObject, and the entries of its /XObject (the layers are added there)."""
     pages, resources = [], {}
     for index, page in enumerate(pdf.pages):
-        obj = page.obj
-        own = inherited(obj, "/Resources")
-        key = own.objgen if own.is_indirect else index
-        contents = obj.Contents if isinstance(obj.Contents, pikepdf.Array) else [obj.Contents]
-        layer = layer_of.get(index)
-        if layer is not None and key not in resources:
+        shared = _shared_page(page.obj, index, layer_of.get(index), copier, skip)
+        if shared.layer is not None and shared.resources_key not in resources:
+            own = inherited(page.obj, "/Resources")
             xobjects = own.get("/XObject", pikepdf.Dictionary())
-            resources[key] = (copier.entries(own, ("/XObject",)), copier.entries(xobjects))
-        fields = copier.entries(obj, skip)
-        for key_name in INHERITED:
-            if key_name not in obj and key_name != "/Resources" and inherited(obj, key_name):
-                fields += _name(key_name) + b" " + copier.value(inherited(obj, key_name))
-        pages.append(
-            _Page(
-                fields,
-                b" ".join(copier.value(stream) for stream in contents),
-                copier.value(own),
-                key,
-                layer,
-            )
-        )
+            entries = (copier.entries(own, ("/XObject",)), copier.entries(xobjects))
+            resources[shared.resources_key] = entries
+        pages.append(shared)
     return pages, resources
+
+
+def _shared_page(page, index: int, layer: int | None, copier: Copier, skip) -> _Page:
+    resources = inherited(page, "/Resources")
+    contents = page.Contents if isinstance(page.Contents, pikepdf.Array) else [page.Contents]
+    fields = copier.entries(page, skip)
+    for key in INHERITED[1:]:  # from the page tree, if not the page's own
+        if key not in page and inherited(page, key) is not None:
+            fields += _name(key) + b" " + copier.value(inherited(page, key))
+    return _Page(
+        fields,
+        b" ".join(copier.value(stream) for stream in contents),
+        copier.value(resources),
+        resources.objgen if resources.is_indirect else index,
+        layer,
+    )
 
 
 def _stamped_resources(out: Output, resources, layers: list[int]) -> dict[object, int]:
@@ -299,6 +303,7 @@ class ParticipantCopy:
 
     def __init__(self, base: bytes, layer_of: Mapping[int, int]):
         self.base = base
+        self.layers = max(layer_of.values()) + 1
         self.prev = _startxref(base)
         with pikepdf.open(io.BytesIO(base)) as pdf:
             keep = Copier(None, keep=True)
@@ -315,10 +320,10 @@ class ParticipantCopy:
     def write(self, stream: BinaryIO, stamps: bytes) -> None:
         stream.write(self.base)
         out = Output(stream, self.size, len(self.base))
-        layers = write_layers(stamps, out)
+        layers = write_layers(stamps, out, self.layers)
         resources = _stamped_resources(out, self.resources, layers)
         before = out.add(content_stream(BEFORE))
-        over = [out.add(content_stream(_over(n))) for n in range(len(layers))]
+        over = [out.add(content_stream(_over(n))) for n in range(self.layers)]
         for (number, _), page in self.pages:  # same number: the page keeps its place and fields
             out.put(number, _page(page, b"", resources, before, over))
         out.finish(self.trailer, self.prev)
@@ -351,8 +356,8 @@ class PrintFile:
             self.language = copier.value(pdf.Root.Lang) if "/Lang" in pdf.Root else b""
             copier.flush()
         self.before = self.out.add(content_stream(BEFORE))
-        layers = max((p.layer for p in self.pages if p.layer is not None), default=-1) + 1
-        self.over = [self.out.add(content_stream(_over(n))) for n in range(layers)]
+        self.layers = max(layer_of.values()) + 1
+        self.over = [self.out.add(content_stream(_over(n))) for n in range(self.layers)]
         self.kids = array("Q")  # each participant's node in the page tree
         self.count = 0
 
@@ -360,7 +365,8 @@ class PrintFile:
         """One participant's pages, with their stamp PDF laid over the pages with places."""
         out = self.out
         node = out.reserve()
-        resources = _stamped_resources(out, self.resources, write_layers(stamps, out))
+        layers = write_layers(stamps, out, self.layers)
+        resources = _stamped_resources(out, self.resources, layers)
         parent = b"/Parent %d 0 R" % node
         kids = [
             out.add(_page(page, parent, resources, self.before, self.over)) for page in self.pages

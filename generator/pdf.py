@@ -148,10 +148,15 @@ class StampPress:
     def __init__(self, sample: Document, roots: Iterable[Path] = (), strict: bool = True):
         self.head = sample.html.partition("</head>")[0]
         self.bare_head = STYLE_SHEETS.sub("", self.head)
+        # All the sheets or none, so that their order and origin stay as the head has them: a
+        # sheet written some other way leaves every one to be read with each document.
+        if re.search(r"<(link|style)\b", self.bare_head, re.IGNORECASE):
+            self.bare_head = self.head
         self.fetcher = LocalFetcher([TEMPLATES_DIR, *roots])
         self.strict = strict
+        found = STYLE_SHEETS.finditer(self.head) if self.bare_head != self.head else ()
         with captured_warnings() as warnings:
-            self.sheets = [self._sheet(match) for match in STYLE_SHEETS.finditer(self.head)]
+            self.sheets = [self._sheet(match) for match in found]
         self._check(sample.title, warnings)
 
     def _sheet(self, match: re.Match) -> CSS:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -17,13 +18,14 @@ import pytest
 from PIL import ImageChops
 
 import generator.batch as batch_module
-from generator.batch import LOCK, build_packet, build_roster, prepare_packet
-from generator.pdf import forget_fonts, remove_partial
+from generator.batch import LOCK, Stamper, build_packet, build_roster, prepare_packet
+from generator.pdf import forget_fonts, remove_partial, render_pdf
 from generator.previews import page_images
-from generator.profiles import load_practice, make_personal
+from generator.profiles import load_practice, make_participant, make_personal
 from generator.render import Options
 from generator.resources import CONTENT_DIR
 from generator.roster import read_roster
+from generator.stamp import participant_view
 from tests.conftest import pdf_reader
 
 PACKET = "interdependence-workshop"
@@ -138,6 +140,18 @@ def test_cli_exit_code_says_a_row_failed_and_logs_no_names(run, tmp_path):
     assert "roster.csv: row 4: name: expected a name, got nothing" in result.output
     assert "Priya" not in result.output
     assert (tmp_path / "output" / "couples" / "priya-raman.pdf").is_file()
+
+
+def test_a_stamp_from_style_sheets_read_once_is_the_same_pdf(tmp_path):
+    """The fast path (style sheets parsed once per worker) against a plain render: same bytes."""
+    the_job = prepare_packet("couples", options=Options(large_print=True, fillable=True))
+    stamper = Stamper(batch_module._plan(the_job, tmp_path))
+    participant, _ = make_participant({"name": "Zoë Ñúñez", "group": "Tue", "note": "Hi"})
+    view, _ = participant_view(participant, the_job.options)
+    document = stamper._stamps(view)
+    plain = replace(the_job.options, fillable=False)  # stamps have no form fields
+    expected = render_pdf(document, the_job.roots, True, plain, tagged=False).data
+    assert stamper.press.render(document) == expected
 
 
 def test_workers_remove_their_temporary_files_even_when_recycled(tmp_path, monkeypatch):
@@ -265,6 +279,7 @@ import resource, sys
 from pathlib import Path
 from generator.batch import build_packet, build_roster, prepare_packet
 from generator.roster import read_roster
+from generator.stamp import participant_view
 the_job = prepare_packet("couples")
 build_packet(the_job, None, Path("warm"))
 for out, limit in zip(sys.argv[1::2], sys.argv[2::2]):
