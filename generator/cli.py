@@ -553,4 +553,13 @@ def init(path, user) -> None:
 
 def main() -> None:
     """Entry point for the 'handouts' console script."""
+    import signal
+
+    # A termination ends a command as Ctrl-C does, so that its temporary files (WeasyPrint's
+    # copies of the fonts, half-written PDFs) are removed on the way out.
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="handouts")
+
+
+def _terminated(signum, frame):
+    raise KeyboardInterrupt
