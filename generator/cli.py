@@ -374,8 +374,9 @@ def _roster(job, roster_file, out, workers, facilitator) -> None:
     click.echo(f"Report: {folder}/report.txt")
     for bad in result.bad:
         click.echo(f"{display_path(roster.path)}: {bad}", err=True)
-    if result.bad:
-        raise HandoutError(f"{len(result.bad)} row(s) not built; the others were")
+    failed = [f"{len(result.bad)} row(s) not built; the others were"] if result.bad else []
+    if result.problems or failed:
+        raise HandoutError("\n".join([*result.problems, *failed]))
 
 
 class _Quiet:
@@ -598,4 +599,13 @@ def init(path, user) -> None:
 
 def main() -> None:
     """Entry point for the 'handouts' console script."""
+    import signal
+
+    # A termination ends a command as Ctrl-C does, so that its temporary files (WeasyPrint's
+    # copies of the fonts, half-written PDFs) are removed on the way out.
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="handouts")
+
+
+def _terminated(signum, frame):
+    raise KeyboardInterrupt

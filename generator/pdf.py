@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import re
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pydyf
-from weasyprint import HTML, URLFetcher
+from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
 from .errors import HandoutError, display_path
@@ -144,6 +147,61 @@ def render_pdf(
     )
 
 
+# The style sheets in a document's head: linked, or written out in a <style> element.
+STYLE_SHEETS = re.compile(r'<link rel="stylesheet" href="([^"]+)">|<style>(.*?)</style>', re.S)
+
+
+class StampPress:
+    """Renders many small documents whose heads are all alike (one participant's details each):
+    their style sheets are read once, and only each body is laid out.
+
+    The sheets are given to WeasyPrint as user style sheets, in the order of the head. That the
+    origin changes makes no difference: with no author sheet left, user rules win over the
+    browser's defaults exactly as author rules did, and style attributes still win over both."""
+
+    def __init__(self, sample: Document, roots: Iterable[Path] = (), strict: bool = True):
+        self.head = sample.html.partition("</head>")[0]
+        self.bare_head = STYLE_SHEETS.sub("", self.head)
+        # All the sheets or none, so that their order and origin stay as the head has them: a
+        # sheet written some other way leaves every one to be read with each document.
+        if re.search(r"<(link|style)\b", self.bare_head, re.IGNORECASE):
+            self.bare_head = self.head
+        self.fetcher = LocalFetcher([TEMPLATES_DIR, *roots])
+        self.strict = strict
+        found = STYLE_SHEETS.finditer(self.head) if self.bare_head != self.head else ()
+        with captured_warnings() as warnings:
+            self.sheets = [self._sheet(match) for match in found]
+        self._check(sample.title, warnings)
+
+    def _sheet(self, match: re.Match) -> CSS:
+        base = TEMPLATES_DIR.as_uri() + "/"
+        fonts = font_configuration()
+        if match[1]:
+            url = urljoin(base, match[1])
+            return CSS(url=url, url_fetcher=self.fetcher, font_config=fonts)
+        return CSS(string=match[2], base_url=base, url_fetcher=self.fetcher, font_config=fonts)
+
+    def render(self, document: Document) -> bytes:
+        """The document as an untagged PDF, without forms: a layer for shared, tagged pages."""
+        head, end, body = document.html.partition("</head>")
+        if head != self.head:
+            raise ValueError("StampPress renders only documents with the sample's head")
+        html = HTML(
+            string=self.bare_head + end + body,
+            base_url=TEMPLATES_DIR.as_uri() + "/",
+            url_fetcher=self.fetcher,
+        )
+        with captured_warnings() as warnings:
+            laid_out = html.render(font_config=font_configuration(), stylesheets=self.sheets)
+            data = laid_out.write_pdf(attachments=[])
+        self._check(document.title, warnings)
+        return data
+
+    def _check(self, title: str, warnings: list[str]) -> None:
+        if self.strict and warnings:
+            raise RenderWarnings(title, warnings)
+
+
 _FONT_CONFIGURATIONS: dict[int, FontConfiguration] = {}
 
 
@@ -153,6 +211,8 @@ def font_configuration() -> FontConfiguration:
     forked worker gets its own.) Fonts come only from the templates folder, which every
     document may use."""
     if os.getpid() not in _FONT_CONFIGURATIONS:
+        if not _FONT_CONFIGURATIONS:
+            atexit.register(forget_fonts)
         _FONT_CONFIGURATIONS[os.getpid()] = FontConfiguration()
     return _FONT_CONFIGURATIONS[os.getpid()]
 
@@ -180,6 +240,16 @@ def mark_header_scopes(document, pdf: pydyf.PDF) -> None:
             if mark is not None and box.element_tag == "th" and "A" in mark:
                 row = box.element.get("scope") == "row"
                 mark["A"]["Scope"] = "/Row" if row else "/Column"
+
+
+def forget_fonts() -> None:
+    """Remove the folder where this process's font configuration copied the fonts it uses
+    (about 7 MB). WeasyPrint removes it only when the configuration is garbage collected, which
+    the end of a process does not promise, and a pool worker's end never does."""
+    configuration = _FONT_CONFIGURATIONS.pop(os.getpid(), None)
+    folder = getattr(configuration, "_folder", None)  # WeasyPrint 70: FontConfiguration._folder
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def fix_radio_groups(document, pdf: pydyf.PDF) -> None:
@@ -273,30 +343,95 @@ def prepare_folder(folder: Path) -> None:
         raise HandoutError(f"cannot write to output folder '{where}': {reason}") from None
 
 
-def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
+class AtomicFile:
+    """A file written under a temporary name in its folder, then renamed into place: it is
+    either complete or absent. The temporary name carries a tag (by default the process id) so
+    that a run can tell its own leftovers from another's."""
+
+    def __init__(self, path: Path, tag: str = ""):
+        self.path = path
+        handle, temp = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.{tag or os.getpid()}.", suffix=PARTIAL
+        )
+        self.temp = Path(temp)
+        self.stream: BinaryIO = os.fdopen(handle, "wb")
+
+    def commit(self) -> None:
+        self.complete()
+        try:
+            os.replace(self.temp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+
+    def complete(self) -> Path:
+        """Finish writing, but leave the file under its temporary name (returned), for whoever
+        keeps count of what is in place to rename."""
+        try:
+            self.stream.flush()
+            os.fsync(self.stream.fileno())
+            self.stream.close()
+            os.chmod(self.temp, 0o666 & ~_umask())
+        except BaseException:
+            self.discard()
+            raise
+        return self.temp
+
+    def discard(self) -> None:
+        with suppress(OSError):  # a full disk: what could not be flushed goes with the file
+            self.stream.close()
+        self.temp.unlink(missing_ok=True)
+
+    def __enter__(self) -> BinaryIO:
+        return self.stream
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object], tag: str = "") -> None:
     """Write a file so that it is either complete or absent: temp file, then rename.
 
     'data' is the bytes, or a function that writes them to a stream (e.g. pikepdf's save)."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data) if isinstance(data, bytes) else data(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with AtomicFile(path, tag) as stream:
+        stream.write(data) if isinstance(data, bytes) else data(stream)
 
 
-def remove_partial(folder: Path) -> int:
-    """Delete what an interrupted or killed run was still writing; returns how many."""
+# A temporary name: .NAME.TAG.RANDOM.part, the tag starting with the writing process's id.
+_PARTIAL_NAME = re.compile(r"^\..+\.(\d+)(?:-[^.]*)?\.[^.]+" + re.escape(PARTIAL) + "$")
+
+
+def remove_partial(folder: Path, tag: str | None = None) -> int:
+    """Delete what an interrupted run was still writing; returns how many. With a tag, the
+    files of the run that wrote with it; without, those of processes that no longer run."""
     removed = 0
     for leftover in folder.glob(f".*{PARTIAL}"):
-        leftover.unlink(missing_ok=True)
-        removed += 1
+        if _leftover(leftover.name, tag):
+            leftover.unlink(missing_ok=True)
+            removed += 1
     return removed
+
+
+def _leftover(name: str, tag: str | None) -> bool:
+    if tag is not None:
+        return f".{tag}." in name
+    match = _PARTIAL_NAME.match(name)
+    return bool(match) and not _running(int(match[1]))
+
+
+def _running(pid: int) -> bool:
+    if os.name == "nt":
+        return True  # os.kill would end the process there; leave its files alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
 
 
 def _umask() -> int:

@@ -3,11 +3,8 @@ into them, and stamping them onto pages rendered once for everyone."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-
-import pikepdf
 
 from .fonts import fitted_size, text_width, unprintable_problem
 from .profiles import Participant
@@ -100,22 +97,16 @@ def by_page(slots: Iterable[Slot]) -> list[list[Slot]]:
     return [pages[number] for number in sorted(pages)]
 
 
-def stamped(base: bytes, stamps: bytes, slots: Sequence[Slot]) -> tuple[pikepdf.Pdf, pikepdf.Pdf]:
-    """The shared pages with one participant's stamp page laid over each page that has places.
-
-    Returns the stamped PDF and the stamp PDF, which must stay open until the first is saved."""
-    pdf = pikepdf.open(io.BytesIO(base))
-    overlay = open_stamps(stamps)
-    for stamp_page, page_slots in zip(overlay.pages, by_page(slots), strict=True):
-        pdf.pages[page_slots[0].page].add_overlay(stamp_page)
-    return pdf, overlay
-
-
-def open_stamps(stamps: bytes) -> pikepdf.Pdf:
-    """The stamp PDF, its pages' content marked as an artifact so that the tagged pages it is
-    laid over stay valid PDF/UA (the details print and can be searched and copied)."""
-    overlay = pikepdf.open(io.BytesIO(stamps))
-    for page in overlay.pages:
-        page.contents_add(b"/Artifact BMC\n", prepend=True)
-        page.contents_add(b"\nEMC\n")
-    return overlay
+def layers(slots: Iterable[Slot]) -> tuple[tuple[tuple[Slot, ...], ...], dict[int, int]]:
+    """One stamp page per distinct arrangement of places (most pages with a name line have it
+    in the same spot), and the stamp page each page with places gets, by page index."""
+    found: dict[tuple, int] = {}
+    pages: list[tuple[Slot, ...]] = []
+    layer_of = {}
+    for page in by_page(slots):
+        arrangement = tuple((slot.kind, slot.x, slot.y) for slot in page)
+        if arrangement not in found:
+            found[arrangement] = len(pages)
+            pages.append(tuple(page))
+        layer_of[page[0].page] = found[arrangement]
+    return tuple(pages), layer_of

@@ -4,22 +4,28 @@ a build of their own would; bad rows never stop good ones; a stopped run leaves 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from PIL import ImageChops
 
-from generator.batch import build_packet, build_roster, prepare_packet
+import generator.batch as batch_module
+from generator.batch import LOCK, Stamper, build_packet, build_roster, prepare_packet
+from generator.pdf import forget_fonts, remove_partial, render_pdf
 from generator.previews import page_images
-from generator.profiles import load_practice, make_personal
+from generator.profiles import load_practice, make_participant, make_personal
 from generator.render import Options
 from generator.resources import CONTENT_DIR
 from generator.roster import read_roster
+from generator.stamp import participant_view
 from tests.conftest import pdf_reader
 
 PACKET = "interdependence-workshop"
@@ -138,26 +144,191 @@ def test_cli_exit_code_says_a_row_failed_and_logs_no_names(run, tmp_path):
     assert (tmp_path / "output" / "couples" / "priya-raman.pdf").is_file()
 
 
-def test_an_interrupted_run_leaves_only_complete_pdfs(tmp_path):
-    rows = "\n".join(f"Person {n}" for n in range(40))
+def test_a_stamp_from_style_sheets_read_once_is_the_same_pdf(tmp_path):
+    """The fast path (style sheets parsed once per worker) against a plain render: same bytes."""
+    the_job = prepare_packet("couples", options=Options(large_print=True, fillable=True))
+    stamper = Stamper(batch_module._plan(the_job, tmp_path))
+    participant, _ = make_participant({"name": "Zoë Ñúñez", "group": "Tue", "note": "Hi"})
+    view, _ = participant_view(participant, the_job.options)
+    document = stamper._stamps(view)
+    plain = replace(the_job.options, fillable=False)  # stamps have no form fields
+    expected = render_pdf(document, the_job.roots, True, plain, tagged=False).data
+    assert stamper.press.render(document) == expected
+
+
+def test_workers_remove_their_temporary_files_even_when_recycled(tmp_path, monkeypatch):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setattr(batch_module, "RECYCLE", 1)  # a fresh worker for every participant
+    roster_file = tmp_path / "r.csv"
+    roster_file.write_text("name\n" + "\n".join(f"P{n}" for n in range(6)) + "\n")
+    font_folders = []
+
+    def progress(_):
+        font_folders.append(len(list(temp.glob("*/*/weasyprint-*"))))
+
+    the_job = prepare_packet("couples")
+    result = build_roster(the_job, read_roster(roster_file), tmp_path / "out", 2, progress=progress)
+    assert len(result.written) == 6
+    assert max(font_folders) <= 4  # two workers, two more ending: each removes its own
+    forget_fonts()  # what this process does at exit, for its own font folder
+    assert list(temp.iterdir()) == []
+
+
+def roster_command(tmp_path: Path, people: int, out: str, *args: str) -> list[str]:
+    rows = "\n".join(f"Person {n}" for n in range(people))
     (tmp_path / "roster.csv").write_text(f"name\n{rows}\n", encoding="utf-8")
-    out = tmp_path / "out"
     command = [sys.executable, "-m", "generator", "packet", "couples", "--roster", "roster.csv"]
+    return [*command, "--out", out, *args]
+
+
+def private_temp(tmp_path: Path) -> dict[str, str]:
+    """The environment of a run whose temporary folder is a fresh one, to look into after."""
+    (tmp_path / "temp").mkdir()
+    return {**os.environ, "TMPDIR": str(tmp_path / "temp")}
+
+
+def assert_report_matches_disk(out: Path, stopped: bool) -> str:
+    """report.txt lists exactly the participants' PDFs in the folder, and nothing else is left:
+    no half-written file, no lock."""
+    report = (out / "report.txt").read_text(encoding="utf-8")
+    listed = re.findall(r"^\d+ +(\S+\.pdf)$", report, re.MULTILINE)
+    own = sorted(p.name for p in out.glob("*.pdf") if p.name != "all-participants.pdf")
+    assert sorted(listed) == own
+    assert ("Stopped before the end" in report) == stopped
+    assert ("Print job: all-participants.pdf" in report) == (out / "all-participants.pdf").exists()
+    assert [p.name for p in out.iterdir() if p.suffix != ".pdf"] == ["report.txt"]
+    return report
+
+
+def test_an_interrupted_run_leaves_only_complete_pdfs_and_a_true_report(tmp_path):
+    out = tmp_path / "out"
     process = subprocess.Popen(
-        [*command, "--out", str(out), "--workers", "2"],
+        roster_command(tmp_path, 200, str(out), "--workers", "2"),
         cwd=tmp_path,
+        env=private_temp(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
-    while not list(out.glob("person-*.pdf")) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: list(out.glob("person-*.pdf")), process)
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
     process.wait(timeout=60)
     assert process.returncode != 0
-    written = sorted(out.glob("*.pdf"))
-    assert written and len(written) < 40
-    assert not [p for p in out.iterdir() if p.suffix != ".pdf"]  # no half-written files
+    written = sorted(out.glob("person-*.pdf"))
+    assert written and len(written) < 200
     pages = {len(pdf_reader(p).pages) for p in written}
     assert len(pages) == 1  # each one whole
+    assert_report_matches_disk(out, stopped=True)
+    assert list((tmp_path / "temp").iterdir()) == []
+
+
+def wait_for(condition, process: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_a_second_run_into_the_same_folder_is_refused(tmp_path):
+    """...while the first goes on; then the first is terminated (SIGTERM to it alone, as
+    'kill' does) and cleans up: its workers stopped, nothing in the temp folder, a true report."""
+    env = private_temp(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "report.txt").write_text("Built: 99 of 99 (an earlier run's)\n")
+    first = subprocess.Popen(
+        roster_command(tmp_path, 400, "out", "--workers", "2"),
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    wait_for(lambda: (tmp_path / "out" / LOCK).exists(), first)
+    second = subprocess.run(
+        roster_command(tmp_path, 400, "out"), cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert second.returncode == 1
+    assert "Error: output folder 'out' is in use by another roster run" in second.stderr
+    assert first.poll() is None  # the first run goes on, its files untouched
+    wait_for(lambda: list((tmp_path / "out").glob("person-*.pdf")), first)
+    first.terminate()
+    first.wait(timeout=60)
+    assert first.returncode != 0
+    assert_report_matches_disk(tmp_path / "out", stopped=True)
+    assert list((tmp_path / "temp").iterdir()) == []
+
+
+def test_a_finished_run_leaves_nothing_in_the_temp_folder(tmp_path):
+    done = subprocess.run(
+        roster_command(tmp_path, 3, "out", "--workers", "2"),
+        cwd=tmp_path,
+        env=private_temp(tmp_path),
+        capture_output=True,
+    )
+    assert done.returncode == 0, done.stderr
+    report = assert_report_matches_disk(tmp_path / "out", stopped=False)
+    assert "Built: 3 of 3 participants" in report
+    assert list((tmp_path / "temp").iterdir()) == []
+
+
+# Runs a roster with a limit on the size of any file written (RLIMIT_FSIZE): writing past it
+# fails with EFBIG, 'File too large', as a full disk fails a write with ENOSPC. The fonts are
+# read first, as WeasyPrint copies them to the temp folder, and they are larger.
+FULL_DISK = """
+import resource, sys
+from pathlib import Path
+from generator.batch import build_packet, build_roster, prepare_packet
+from generator.roster import read_roster
+from generator.stamp import participant_view
+the_job = prepare_packet("couples")
+build_packet(the_job, None, Path("warm"))
+for out, limit in zip(sys.argv[1::2], sys.argv[2::2]):
+    resource.setrlimit(resource.RLIMIT_FSIZE, (int(limit), resource.RLIM_INFINITY))
+    build_roster(the_job, read_roster(Path("roster.csv")), Path(out), workers=1)
+"""
+
+
+def test_a_full_disk_leaves_a_report_that_lists_each_row(tmp_path):
+    names = [f"P{n}" for n in range(10)]  # rows 2 to 11
+    roster = "name\n" + "\n".join(names) + "\n\n" + "W" * 81 + "\n"  # row 13: too long
+    (tmp_path / "roster.csv").write_text(roster, encoding="utf-8")
+    for out in ("fits", "full"):
+        (tmp_path / out).mkdir()
+        (tmp_path / out / "all-participants.pdf").write_bytes(b"%PDF- an earlier run's")
+    shared = build_packet(prepare_packet("couples"), None, tmp_path).paths[0].stat().st_size
+    # A participant's own PDF is the shared one and a few kB; the print file for ten is larger
+    # (about two thirds of the shared PDF, then 9 kB a participant).
+    limits = {"fits": shared + 30_000, "full": shared // 2}
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, *(str(x) for pair in limits.items() for x in pair)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert done.returncode == 0, done.stderr
+    for out in limits:
+        report = assert_report_matches_disk(tmp_path / out, stopped=False)
+        assert "all-participants.pdf not written: File too large" in report
+        assert "row 13: name: expected at most 80 characters, got 81" in report
+    fits = (tmp_path / "fits" / "report.txt").read_text(encoding="utf-8")
+    assert "Built: 10 of 11 participants" in fits
+    assert len(list((tmp_path / "fits").glob("p*.pdf"))) == 10
+    full = (tmp_path / "full" / "report.txt").read_text(encoding="utf-8")
+    assert "Built: 0 of 11 participants" in full
+    for line in range(2, 12):
+        assert f"row {line}: could not be written: File too large" in full
+    assert list((tmp_path / "full").glob("*.pdf")) == []
+
+
+def test_a_run_removes_only_its_own_or_dead_runs_leftovers(tmp_path):
+    dead = tmp_path / ".a.pdf.999999999.x1y2.part"  # a process id nobody has
+    alive = tmp_path / f".b.pdf.{os.getpid()}-c0ffee.x1y2.part"  # a run going on
+    dead.write_bytes(b"")
+    alive.write_bytes(b"")
+    assert remove_partial(tmp_path) == 1
+    assert not dead.exists() and alive.exists()
+    assert remove_partial(tmp_path, f"{os.getpid()}-c0ffee") == 1
+    assert not alive.exists()
