@@ -25,12 +25,13 @@ from .errors import HandoutError, display_path
 from .packet import Packet, find_packet, load_packet
 from .pdf import Rendered, prepare_folder, remove_partial, render_pdf, write_atomic
 from .profiles import Participant, Personal
-from .render import Document, Options, render_packet, render_stamps
+from .render import Document, Options, render_notes_page, render_packet, render_stamps
 from .roster import BadRow, Roster, Row
 from .stamp import (
     Slot,
     blank_view,
     by_page,
+    fill_blank_pages,
     open_stamps,
     participant_view,
     slot_layout,
@@ -82,7 +83,11 @@ def prepare_packet(
 def render_job(
     job: PacketJob, view: dict | None, facilitator: bool = False, slots: bool = False
 ) -> tuple[Document, Rendered]:
-    """Render the packet for one participant view (None: blank lines to write on)."""
+    """Render the packet for one participant view (None: blank lines to write on).
+
+    Double-sided, each page WeasyPrint leaves blank so that a part starts on a right-hand page
+    becomes a ruled Notes page, with the usual header and footer: the Notes page is rendered
+    alone and laid over it, so nothing is laid out twice and the page numbers stay as they are."""
     document = render_packet(
         job.packet,
         job.checked,
@@ -93,7 +98,19 @@ def render_job(
         facilitator,
         job.dates,
     )
-    return document, render_pdf(document, job.roots, job.strict, job.options, slots=slots)
+    rendered = render_pdf(document, job.roots, job.strict, job.options, slots=slots)
+    if rendered.blank_pages:
+        notes = notes_page_pdf(job, document)
+        filled = fill_blank_pages(rendered.data, rendered.blank_pages, notes)
+        rendered = replace(rendered, data=filled)
+    return document, rendered
+
+
+def notes_page_pdf(job: PacketJob, document: Document) -> bytes:
+    """A one-page PDF holding only a ruled Notes page, laid out as the packet's pages are."""
+    notes = render_notes_page(document, job.personal, job.options)
+    options = replace(job.options, fillable=False)
+    return render_pdf(notes, job.roots, job.strict, options, tagged=False).data
 
 
 @dataclass(frozen=True)
@@ -221,7 +238,7 @@ def _facilitator_copy(job: PacketJob, folder: Path) -> Path:
 
 def _run(plan: StampPlan, tasks, result: BatchResult, workers, progress) -> None:
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
-    combined = Combined(plan.base, plan.slots)
+    combined = Combined(plan.base, plan.slots, lambda: notes_page_pdf(plan.job, plan.document))
     previous = signal.signal(signal.SIGTERM, _interrupted)
     try:
         for (row, _), (path, stamps) in zip(tasks, _stamp_all(plan, tasks, workers), strict=True):
@@ -313,14 +330,22 @@ class Combined:
     """all-participants.pdf: one print job, each participant starting on a right-hand page.
 
     The shared pages are copied in once; each participant's pages reuse their content and fonts
-    and add only the small stamp, so the file stays small however long the roster."""
+    and add only the small stamp, so the file stays small however long the roster. After a
+    packet with an odd number of pages comes a ruled Notes page, never a blank one ('notes'
+    makes it, and is asked only then)."""
 
-    def __init__(self, base: bytes, slots: Sequence[Slot]):
+    def __init__(self, base: bytes, slots: Sequence[Slot], notes: Callable[[], bytes]):
         self.pdf = pikepdf.new()
         source = pikepdf.open(io.BytesIO(base))
         self.templates = [self.pdf.copy_foreign(page.obj) for page in source.pages]
         self.stamped_pages = [page[0].page for page in by_page(slots)]
         self._open = [source]  # sources must stay open until the file is saved
+        self.filler = self._notes(notes()) if len(self.templates) % 2 else None
+
+    def _notes(self, notes: bytes):
+        source = open_stamps(notes)
+        self._open.append(source)
+        return self.pdf.copy_foreign(source.pages[0].obj)
 
     def add(self, stamps: bytes) -> None:
         overlay = open_stamps(stamps)
@@ -331,9 +356,8 @@ class Combined:
             self.pdf.pages.append(page)
             if index in stamp_of:
                 self.pdf.pages[-1].add_overlay(stamp_of[index])
-        if len(self.templates) % 2:
-            box = self.templates[-1].MediaBox
-            self.pdf.add_blank_page(page_size=(float(box[2]), float(box[3])))
+        if self.filler is not None:
+            self.pdf.pages.append(self._copy(self.filler, False))
 
     def _copy(self, template, own_resources: bool) -> pikepdf.Page:
         """A page sharing the template's content, without form fields or tags (a print job)."""

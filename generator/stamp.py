@@ -1,5 +1,6 @@
 """What differs per participant: the fixed-size places for their details, fitting the details
-into them, and stamping them onto pages rendered once for everyone."""
+into them, and stamping them onto pages rendered once for everyone; and a ruled Notes page
+stamped onto the pages a double-sided packet leaves blank."""
 
 from __future__ import annotations
 
@@ -119,3 +120,15 @@ def open_stamps(stamps: bytes) -> pikepdf.Pdf:
         page.contents_add(b"/Artifact BMC\n", prepend=True)
         page.contents_add(b"\nEMC\n")
     return overlay
+
+
+def fill_blank_pages(data: bytes, blank: Sequence[int], notes: bytes) -> bytes:
+    """The PDF with the one-page 'notes' PDF laid over each page in 'blank' (0-based), whose own
+    header and footer stay: a page added so that a part starts on a right-hand page becomes a
+    page to write on rather than a blank one, with nothing else laid out again."""
+    with pikepdf.open(io.BytesIO(data)) as pdf, open_stamps(notes) as overlay:
+        for index in blank:
+            pdf.pages[index].add_overlay(overlay.pages[0])
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
