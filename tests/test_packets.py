@@ -548,8 +548,8 @@ def test_couples_work_starts_only_after_screening_each_partner_alone(editions):
 def test_attachment_patterns_are_two_dimensions_that_change(editions):
     edition = flat(" ".join(pdf_pages_text(editions["attachment", "facilitator"])))
     for expected in [
-        "Two dimensions, not four boxes",
-        "two sliding scales",
+        "Two dimensions that change, not boxes",
+        "Picture two lines",
         "earned security",
         "are not, by themselves, avoidance",
     ]:
