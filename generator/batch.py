@@ -36,9 +36,9 @@ from .pdf import (
     render_pdf,
 )
 from .profiles import Participant, Personal
-from .render import Document, Options, render_packet, render_stamps
+from .render import Document, Options, render_notes_page, render_packet, render_stamps
 from .roster import BadRow, Roster, Row
-from .stamp import Slot, blank_view, layers, participant_view, slot_layout
+from .stamp import Slot, blank_view, fill_blank_pages, layers, participant_view, slot_layout
 from .validate import CheckedModule, check_modules
 
 try:
@@ -91,7 +91,11 @@ def prepare_packet(
 def render_job(
     job: PacketJob, view: dict | None, facilitator: bool = False, slots: bool = False
 ) -> tuple[Document, Rendered]:
-    """Render the packet for one participant view (None: blank lines to write on)."""
+    """Render the packet for one participant view (None: blank lines to write on).
+
+    Double-sided, each page WeasyPrint leaves blank so that a part starts on a right-hand page
+    becomes a ruled Notes page, with the usual header and footer: the Notes page is rendered
+    alone and laid over it, so nothing is laid out twice and the page numbers stay as they are."""
     document = render_packet(
         job.packet,
         job.checked,
@@ -102,7 +106,19 @@ def render_job(
         facilitator,
         job.dates,
     )
-    return document, render_pdf(document, job.roots, job.strict, job.options, slots=slots)
+    rendered = render_pdf(document, job.roots, job.strict, job.options, slots=slots)
+    if rendered.blank_pages:
+        notes = notes_page_pdf(job, document)
+        filled = fill_blank_pages(rendered.data, rendered.blank_pages, notes)
+        rendered = replace(rendered, data=filled)
+    return document, rendered
+
+
+def notes_page_pdf(job: PacketJob, document: Document) -> bytes:
+    """A one-page PDF holding only a ruled Notes page, laid out as the packet's pages are."""
+    notes = render_notes_page(document, job.personal, job.options)
+    options = replace(job.options, fillable=False)
+    return render_pdf(notes, job.roots, job.strict, options, tagged=False).data
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,33 @@ from .errors import HandoutError, Problem, display_path, raise_if
 from .profiles import PAPERS
 from .render import Options
 
-PACKET_KEYS = ("title", "subtitle", "audience", "cover", "contents", "options", "facilitator")
+PACKET_KEYS = (
+    "title",
+    "subtitle",
+    "audience",
+    "cover",
+    "contents",
+    "options",
+    "anonymous",
+    "facilitator",
+)
 OPTION_KEYS = ("paper", "duplex", "fillable", "large_print", "ink_saver")
 SESSION_KEYS = ("title", "summary", "modules", "facilitator")
-NOTE_KEYS = ("about", "minutes", "goals", "before", "plan", "prompts", "watch_for")
+NOTE_KEYS = ("about", "minutes", "goals", "before", "plan", "guide", "prompts", "watch_for")
 LIST_NOTES = ("goals", "before", "prompts", "watch_for")
+# A guide part: a title, then any of these, printed in the order written: a paragraph, words
+# the facilitator might say aloud, numbered steps, a bulleted list.
+GUIDE_KEYS = ("title", "about", "say", "steps", "points")
 TEXT_LIMIT = 400
+
+
+@dataclass(frozen=True)
+class GuidePart:
+    """A titled part of the facilitator's guide, its blocks in the order they were written:
+    ("about", text), or ("say" | "steps" | "points", texts)."""
+
+    title: str
+    blocks: tuple[tuple[str, str | tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -33,6 +54,7 @@ class Notes:
     goals: tuple[str, ...] = ()
     before: tuple[str, ...] = ()
     plan: tuple[tuple[int, str], ...] = ()
+    guide: tuple[GuidePart, ...] = ()
     prompts: tuple[str, ...] = ()
     watch_for: tuple[str, ...] = ()
 
@@ -62,6 +84,7 @@ class Packet:
     contents: bool = True
     options: dict[str, Any] = field(default_factory=dict)
     notes: Notes | None = None
+    anonymous: tuple[str, ...] = ()  # modules printed without the participant's name
 
     @property
     def module_ids(self) -> tuple[str, ...]:
@@ -223,6 +246,7 @@ def _packet(check: _Checker, data: dict, path: Path, library: Library) -> Packet
         check.problem((), "expected either 'sessions' (a list of sessions) or 'modules' (a list)")
     sessions = _sessions(check, data) if has_sessions else _single(check, data)
     _check_modules(check, sessions, library)
+    anonymous = _anonymous(check, data.get("anonymous", []), sessions)
     if not MODULE_ID.match(path.stem):
         check.problem((), "file name: expected lowercase words joined by hyphens")
     return Packet(
@@ -238,6 +262,7 @@ def _packet(check: _Checker, data: dict, path: Path, library: Library) -> Packet
         if "facilitator" in data
         else None,
         sessions=sessions,
+        anonymous=anonymous,
     )
 
 
@@ -293,6 +318,18 @@ def _check_modules(check: _Checker, sessions: tuple[Session, ...], library: Libr
             seen.add(module_id)
 
 
+def _anonymous(check: _Checker, value: Any, sessions: tuple[Session, ...]) -> tuple[str, ...]:
+    """Modules, such as a feedback form, that are handed in without saying who wrote them."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        check.problem(("anonymous",), "expected a list of module ids, e.g. [group-feedback]")
+        return ()
+    in_packet = {m for session in sessions for m in session.modules}
+    for index, module_id in enumerate(value):
+        if module_id not in in_packet:
+            check.problem(("anonymous", index), f"module '{module_id}' is not in the packet")
+    return tuple(value)
+
+
 def _audience(check: _Checker, value: Any) -> tuple[str, ...]:
     values = [value] if isinstance(value, str) else value
     if value is None:
@@ -332,7 +369,32 @@ def _notes(check: _Checker, value: Any, at: tuple) -> Notes:
         total = sum(step for step, _ in plan)
         check.problem((*at, "plan"), f"the steps add up to {total} minutes, not {minutes}")
     lists = {key: check.texts(value, at, key) for key in LIST_NOTES}
-    return Notes(about=check.text(value, at, "about"), minutes=minutes, plan=plan, **lists)
+    guide = _guide(check, value["guide"], (*at, "guide")) if "guide" in value else ()
+    about = check.text(value, at, "about")
+    return Notes(about=about, minutes=minutes, plan=plan, guide=guide, **lists)
+
+
+def _guide(check: _Checker, value: Any, at: tuple) -> tuple[GuidePart, ...]:
+    if not isinstance(value, list) or not value:
+        check.problem(at, "expected a list of parts, each with 'title:' and text to print")
+        return ()
+    return tuple(
+        part for index, item in enumerate(value) if (part := _guide_part(check, item, (*at, index)))
+    )
+
+
+def _guide_part(check: _Checker, value: Any, at: tuple) -> GuidePart | None:
+    if not isinstance(value, dict) or not set(value) - {"title"}:
+        what = ", ".join(f"'{key}:'" for key in GUIDE_KEYS[1:])
+        check.problem(at, f"expected 'title:' and any of {what}")
+        return None
+    check.keys(value, at, GUIDE_KEYS)
+    blocks = [
+        (key, check.text(value, at, key) if key == "about" else check.texts(value, at, key))
+        for key in value
+        if key in GUIDE_KEYS[1:]
+    ]
+    return GuidePart(check.text(value, at, "title", required=True), tuple(blocks))
 
 
 def _plan(check: _Checker, value: Any, at: tuple) -> tuple[tuple[int, str], ...]:

@@ -106,6 +106,8 @@ class Rendered:
     warnings: tuple[str, ...] = ()
     slots: tuple[Slot, ...] = ()  # where the participant places are, when asked for
     page_height: float = 0  # CSS pixels
+    # Pages left blank so that the next part starts on a right-hand page (0-based).
+    blank_pages: tuple[int, ...] = ()
 
 
 # One layout at a time in a process: threads (the web app's requests) share one font
@@ -144,6 +146,7 @@ def render_pdf(
         tuple(warnings),
         find_slots(laid_out.pages) if slots else (),
         laid_out.pages[0].height if laid_out.pages else 0,
+        tuple(i for i, page in enumerate(laid_out.pages) if page._page_box.page_type.blank),
     )
 
 

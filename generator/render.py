@@ -316,6 +316,34 @@ def render_packet(
     return Document(html, meta["title"], meta["language"])
 
 
+# The page area's height (style.css: @page margins of 19 mm and 20 mm), and what a Notes page
+# holds: its heading's fixed height, the ruled lines' spacing (--write-line), room to spare.
+PAGE_AREA_MM = {"letter": 279.4 - 39, "a4": 297 - 39}
+NOTES_HEAD_MM = {False: 14, True: 20}
+NOTES_LINE_MM = {False: 8.5, True: 12}
+NOTES_SPARE_MM = 4
+
+
+def notes_lines(options: Options) -> int:
+    """How many ruled lines fill a Notes page under its heading, so that it is exactly one page."""
+    large = options.large_print
+    room = PAGE_AREA_MM[options.paper or DEFAULT_PAPER] - NOTES_HEAD_MM[large] - NOTES_SPARE_MM
+    return int(room // NOTES_LINE_MM[large])
+
+
+def render_notes_page(packet: Document, personal: Personal, options: Options) -> Document:
+    """A ruled Notes page (a heading and lines to write on) alone, where it sits in the page
+    area and with no header or footer: laid over the pages a packet leaves blank."""
+    meta = {"title": packet.title, "language": packet.language, "created": _created()}
+    meta |= dict.fromkeys(("author", "subject", "keywords"), "")
+    html = _render(
+        _template(environment(), "notes-page.html"),
+        notes_lines=notes_lines(options),
+        **page_context(meta, personal, options),
+    )
+    return Document(html, packet.title, packet.language)
+
+
 def render_stamps(
     pages: Sequence[Sequence],
     page_height: float,
@@ -364,8 +392,15 @@ def _part(env, session, checked, personal, options, view, facilitator, dates, pa
     name = Markup(env.get_template("slots.html").module.name(view)) if view else None
     items = []
     for index, module_id in enumerate(session.modules):
-        item = _item(env, checked[module_id], personal, options, first=False, name=name)
-        item |= {"name_slot": view is not None, "participant": view, "show_note": False}
+        # A form handed in without saying who wrote it: no name on it (packet.html hides the
+        # name line), nor in its text.
+        anonymous = module_id in packet.anonymous
+        named = view is not None and not anonymous
+        item = _item(
+            env, checked[module_id], personal, options, first=False, name=name if named else None
+        )
+        item |= {"name_slot": named, "participant": view if named else None, "show_note": False}
+        item["anonymous"] = anonymous
         item["band"] = band if index == 0 and not notes else None
         items.append(item)
     return {

@@ -1,5 +1,6 @@
 """What differs per participant: the fixed-size places for their details, fitting the details
-into them, and stamping them onto pages rendered once for everyone."""
+into them, and stamping them onto pages rendered once for everyone; and a ruled Notes page
+stamped onto the pages a double-sided packet leaves blank."""
 
 from __future__ import annotations
 
@@ -110,3 +111,36 @@ def layers(slots: Iterable[Slot]) -> tuple[tuple[tuple[Slot, ...], ...], dict[in
             pages.append(tuple(page))
         layer_of[page[0].page] = found[arrangement]
     return tuple(pages), layer_of
+
+
+def stamped(base: bytes, stamps: bytes, slots: Sequence[Slot]) -> tuple[pikepdf.Pdf, pikepdf.Pdf]:
+    """The shared pages with one participant's stamp page laid over each page that has places.
+
+    Returns the stamped PDF and the stamp PDF, which must stay open until the first is saved."""
+    pdf = pikepdf.open(io.BytesIO(base))
+    overlay = open_stamps(stamps)
+    for stamp_page, page_slots in zip(overlay.pages, by_page(slots), strict=True):
+        pdf.pages[page_slots[0].page].add_overlay(stamp_page)
+    return pdf, overlay
+
+
+def open_stamps(stamps: bytes) -> pikepdf.Pdf:
+    """The stamp PDF, its pages' content marked as an artifact so that the tagged pages it is
+    laid over stay valid PDF/UA (the details print and can be searched and copied)."""
+    overlay = pikepdf.open(io.BytesIO(stamps))
+    for page in overlay.pages:
+        page.contents_add(b"/Artifact BMC\n", prepend=True)
+        page.contents_add(b"\nEMC\n")
+    return overlay
+
+
+def fill_blank_pages(data: bytes, blank: Sequence[int], notes: bytes) -> bytes:
+    """The PDF with the one-page 'notes' PDF laid over each page in 'blank' (0-based), whose own
+    header and footer stay: a page added so that a part starts on a right-hand page becomes a
+    page to write on rather than a blank one, with nothing else laid out again."""
+    with pikepdf.open(io.BytesIO(data)) as pdf, open_stamps(notes) as overlay:
+        for index in blank:
+            pdf.pages[index].add_overlay(overlay.pages[0])
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()

@@ -1,19 +1,26 @@
-"""Packets: checked files, a cover, real contents page numbers, bookmarks, duplex, notes."""
+"""Packets: checked files, a cover, real contents page numbers, bookmarks, duplex with Notes
+pages, facilitator notes and guide, no stranded lines, and the built-in packets' content."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
+import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 
-from generator.batch import build_packet, prepare_packet
+from generator.batch import build_packet, build_roster, prepare_packet, render_job
 from generator.content import load_library
 from generator.errors import HandoutError
 from generator.packet import load_packet, packet_files
+from generator.pdf import render_pdf
 from generator.profiles import Participant, load_practice, make_personal
+from generator.render import Document, Options
 from generator.resources import CONTENT_DIR
-from tests.conftest import flat, pdf_pages_text, pdf_reader
+from generator.roster import read_roster
+from tests.conftest import flat, module_text, pdf_pages_text, pdf_reader
 
 WORKSHOP = "interdependence-workshop"
 BUILT_IN = (WORKSHOP, "couples", "attachment")
@@ -115,7 +122,7 @@ def test_contents_page_numbers_are_where_each_module_starts(workshop):
         assert listed, title
         page = int(listed.group(1))
         assert title in pages[page - 1]
-        assert "Name:" in pages[page - 1]  # the module's first page, not a later one
+        assert "Date:" in pages[page - 1]  # the module's first page, not a later one
 
 
 def test_bookmarks_give_each_session_and_its_modules(workshop):
@@ -135,10 +142,11 @@ def test_duplex_starts_every_module_on_a_right_hand_page(workshop):
     reader = pdf_reader(workshop["participant"])
     starts = _starts(reader)
     assert starts and all(page % 2 == 1 for page in starts.values())
-    texts = [flat(page.extract_text()) for page in reader.pages]
-    blank = [n for n, text in enumerate(texts, 1) if re.fullmatch(r"Page \d+ of \d+", text)]
-    assert blank  # pages were added where a module would have started on the left
-    assert all(n % 2 == 0 for n in blank)
+    pages = body_lines(workshop["participant"])
+    added = [n for n, lines in enumerate(pages, 1) if is_notes_page(lines)]
+    assert added  # pages were added where a module would have started on the left
+    assert all(n % 2 == 0 for n in added)
+    assert not [n for n, lines in enumerate(pages, 1) if not lines]  # none of them blank
 
 
 def _starts(reader) -> dict[str, int]:
@@ -207,3 +215,342 @@ def test_packets_lists_the_built_in_packets(run):
     for name in BUILT_IN:
         assert name in result.output
     assert "(4 sessions, " in result.output
+
+
+# --- Page by page: the text lines inside the margins -------------------------------------
+
+PX_PER_MM = 96 / 25.4  # WeasyPrint writes text positions in CSS pixels
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text in a page's page area (header and footer left out)."""
+
+    text: str
+    heading: bool  # set in the headings' face (Noto Serif Bold), e.g. a Part heading
+
+
+def body_lines(path_or_bytes) -> list[list[Line]]:
+    """Each page's lines of text between the top and bottom margins (style.css: 19 and 20 mm),
+    top to bottom, in the order a reader meets them."""
+    return [_page_lines(page) for page in pdf_reader(path_or_bytes).pages]
+
+
+def _page_lines(page) -> list[Line]:
+    height = float(page.mediabox.height)
+    top, bottom = 19 * PX_PER_MM, height / 0.75 - 20 * PX_PER_MM
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and cm:
+            y = (height - (tm[4] * cm[1] + tm[5] * cm[3] + cm[5])) / 0.75
+            if top < y < bottom:
+                runs.append((y, str((font or {}).get("/BaseFont", "")), text))
+
+    page.extract_text(visitor_text=visit)
+    grouped: list[tuple[float, list]] = []
+    for y, font, text in sorted(runs, key=lambda run: run[0]):
+        if grouped and y - grouped[-1][0] < 3:  # the same baseline, give or take
+            grouped[-1][1].append((font, text))
+        else:
+            grouped.append((y, [(font, text)]))
+    return [
+        Line(flat(" ".join(t for _, t in parts)), all("Serif-Bold" in f for f, _ in parts))
+        for _, parts in grouped
+    ]
+
+
+def is_notes_page(lines: list[Line]) -> bool:
+    return [line.text for line in lines] == ["Notes"]
+
+
+def stranded(path) -> list[str]:
+    """Pages that end with a heading, or hold fewer than 4 lines of text (Notes pages aside)."""
+    found = []
+    for number, lines in enumerate(body_lines(path), 1):
+        if is_notes_page(lines):
+            continue
+        if lines and lines[-1].heading:
+            found.append(f"page {number} ends with the heading '{lines[-1].text}'")
+        if len(lines) < 4:
+            found.append(f"page {number} holds only {[line.text for line in lines]}")
+    return found
+
+
+def ruled_lines(path, index: int) -> int:
+    """How many ruled lines (rows of ink across most of the width) page 'index' shows."""
+    document = pdfium.PdfDocument(path if isinstance(path, bytes) else str(path))
+    image = document[index].render(scale=2).to_pil().convert("L")
+    ink = image.point(lambda grey: 255 if grey < 235 else 0)
+    share = ink.resize((1, image.height), Image.Resampling.BOX).tobytes()  # ink in each row
+    rows = [value > 0.5 * 255 for value in share]
+    return sum(1 for y, inked in enumerate(rows) if inked and not (y and rows[y - 1]))
+
+
+# --- Notes pages ------------------------------------------------------------------------
+
+
+def test_pages_left_blank_for_a_right_hand_start_are_now_ruled_notes_pages(workshop):
+    """The same packet as WeasyPrint lays it out, without filling: each page it leaves blank is
+    a Notes page, with the usual footer and ruled lines, and nothing else changed."""
+    job = workshop["job"]
+    document, filled = render_job(job, None)
+    plain = render_pdf(document, job.roots, options=job.options)
+    before = body_lines(plain.data)
+    blank = [index + 1 for index in plain.blank_pages]
+    assert len(blank) >= 5 and all(before[n - 1] == [] for n in blank)
+    after = body_lines(filled.data)
+    notes = [n for n, lines in enumerate(after, 1) if is_notes_page(lines)]
+    assert notes == blank and len(after) == len(before) == filled.pages
+    footers = [flat(text) for text in pdf_pages_text(filled.data)]
+    for number in notes:
+        assert f"Page {number} of {len(after)}" in footers[number - 1]
+        assert footers[number - 1].endswith("Notes")  # laid over the page's own header and footer
+        assert ruled_lines(filled.data, number - 1) >= 20
+    same = [lines for n, lines in enumerate(before, 1) if n not in blank]
+    assert [lines for n, lines in enumerate(after, 1) if n not in notes] == same
+    assert [p.extract_text() for p in pdf_reader(filled.data).pages] == pdf_pages_text(
+        workshop["blank"]
+    )  # what the build wrote
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        Options(),
+        Options(paper="a4"),
+        Options(large_print=True),
+        Options(large_print=True, paper="a4", font="opendyslexic"),
+    ],
+    ids=["letter", "a4", "large-print", "large-print-a4-opendyslexic"],
+)
+def test_a_notes_page_is_exactly_one_page_on_every_paper_and_print_size(tree, options):
+    root = tree(
+        {
+            "modules/one.md": module_text("One short page.", title="First module"),
+            "modules/two.md": module_text("Another short page.", title="Second module"),
+            "packets/short.yaml": "title: Short\noptions: {duplex: true}\nmodules: [one, two]\n",
+        }
+    )
+    job = prepare_packet("short", personal(), [root], options)
+    pages = body_lines(render_job(job, None)[1].data)
+    notes = [n for n, lines in enumerate(pages, 1) if is_notes_page(lines)]
+    # cover, Notes, contents, Notes, first module, Notes, second module
+    assert notes == [2, 4, 6] and len(pages) == 7
+    assert "First module" in [line.text for line in pages[4]]
+    assert "Second module" in [line.text for line in pages[6]]
+
+
+def test_all_participants_puts_a_notes_page_after_a_packet_with_an_odd_number_of_pages(
+    tree, tmp_path
+):
+    root = tree(
+        {
+            "modules/one.md": module_text("One short page.", title="First module"),
+            "packets/odd.yaml": "title: Odd\nmodules: [one]\n",  # cover, contents, module
+            "roster.csv": "name\nAna\nBea\n",
+        }
+    )
+    job = prepare_packet("odd", personal(), [root])
+    result = build_roster(job, read_roster(root / "roster.csv"), tmp_path, workers=1)
+    pages = body_lines(result.combined)
+    assert len(pages) == 8
+    assert [n for n, lines in enumerate(pages, 1) if is_notes_page(lines)] == [4, 8]
+    assert ruled_lines(result.combined, 3) >= 20
+
+
+def test_the_stranded_line_check_finds_a_heading_left_at_the_foot_of_a_page():
+    html = (
+        '<html lang="en"><head><title>Probe</title><link rel="stylesheet" href="style.css">'
+        "</head><body>" + "<p>A line of text.</p>" * 30 + "<h2>Left behind</h2>"
+        '<p style="break-before: page">Cut off.</p></body></html>'
+    )
+    pdf = render_pdf(Document(html, "Probe", "en")).data
+    lines = body_lines(pdf)
+    assert lines[0][-1] == Line("Left behind", True)
+    assert lines[1] == [Line("Cut off.", False)]
+
+
+# --- Every built-in packet, page by page ----------------------------------------------------
+
+EDITIONS = [(name, edition) for name in BUILT_IN for edition in ("participant", "facilitator")]
+
+
+@pytest.fixture(scope="module")
+def editions(workshop, tmp_path_factory):
+    """Each built-in packet's participant copy and facilitator edition, as configured."""
+    out = tmp_path_factory.mktemp("editions")
+    built = {
+        (WORKSHOP, "participant"): workshop["participant"],
+        (WORKSHOP, "facilitator"): workshop["facilitator"],
+    }
+    for name in BUILT_IN[1:]:
+        job = prepare_packet(name, personal())
+        person = Participant("Jordan D.", slug="jd")
+        built[name, "participant"] = build_packet(job, person, out).paths[0]
+        built[name, "facilitator"] = build_packet(job, None, out, facilitator=True).paths[0]
+    return built
+
+
+@pytest.mark.parametrize("name, edition", EDITIONS)
+def test_no_page_ends_with_a_heading_or_holds_only_a_few_lines(editions, name, edition):
+    assert stranded(editions[name, edition]) == []
+
+
+DONNE = re.compile(r"No man is an island(?!\))", re.IGNORECASE)  # not the cited title: "(No ...)"
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_the_donne_quote_appears_at_most_once_per_packet(editions, name):
+    text = flat(" ".join(pdf_pages_text(editions[name, "facilitator"])))
+    assert len(DONNE.findall(text)) <= 1
+
+
+# --- The facilitator guide ----------------------------------------------------------------
+
+
+def _guide_texts(packet) -> list[str]:
+    """Every title and every text printed from the guides of a packet's facilitator notes."""
+    notes = [packet.notes, *(session.notes for session in packet.sessions)]
+    texts = []
+    for part in (part for note in notes if note for part in note.guide):
+        texts.append(part.title)
+        for _, value in part.blocks:
+            texts += [value] if isinstance(value, str) else list(value)
+    return texts
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_the_guide_is_in_the_facilitator_edition_and_never_in_a_participant_copy(editions, name):
+    packet = load_packet(packet_files(load_library())[name], load_library())
+    texts = [flat(text)[:70] for text in _guide_texts(packet)]
+    assert texts
+    edition = flat(" ".join(pdf_pages_text(editions[name, "facilitator"])))
+    copy = flat(" ".join(pdf_pages_text(editions[name, "participant"])))
+    assert [text for text in texts if text not in edition] == []
+    assert [text for text in texts if text in copy] == []
+    assert "Facilitator guide" in edition and "Facilitator guide" not in copy
+
+
+def test_the_workshop_guide_covers_what_a_group_leader_needs(workshop):
+    edition = flat(" ".join(pdf_pages_text(workshop["facilitator"])))
+    for expected in [
+        "Screening before the group",
+        "Who needs individual support first",
+        "coercive control",
+        "thoughts of suicide",
+        "Active addiction",
+        "Six to ten members",
+        "A closed group",
+        "a child, an older adult, or an adult who depends on others for care",
+        "serious risk of harming themselves or someone else",
+        "A grounding exercise after the self-check",
+        "each person's location for today and an emergency contact",
+        "Agree a plan for dropped calls",
+        "--large-print",
+        "--font atkinson",
+        "Never ask anyone to read aloud",
+        "Missed sessions",
+        "Feedback at the end",
+    ]:
+        assert expected in edition, expected
+    # The grounding words come in session 2's notes, right after the self-check in its plan.
+    session_2 = edition.split("Session 2 · What interdependence is", 2)[2]
+    assert "The grounding exercise below, before anyone shares." in session_2
+    assert "Notice your feet on the floor." in session_2.split("A codependency self-check ·")[0]
+
+
+def test_a_guide_in_a_packet_file_is_checked_with_every_problem_at_its_line(tree):
+    root = tree(
+        {
+            "packets/guided.yaml": (
+                "title: Guided\n"
+                "anonymous: [where-am-i]\n"
+                "facilitator:\n"
+                "  guide:\n"
+                "    - title: Screening\n"
+                "      say: Just one line\n"
+                "    - title: Size\n"
+                "      point: [Six to ten]\n"
+                "    - about: No title here\n"
+                "    - title: Alone\n"
+                "modules: [journey]\n"
+            )
+        }
+    )
+    library = load_library([root])
+    with pytest.raises(HandoutError) as caught:
+        load_packet(root / "packets" / "guided.yaml", library)
+    message = caught.value.message
+    assert "5 problems found" in message
+    for expected in [
+        "line 2: 'anonymous[1]': module 'where-am-i' is not in the packet",
+        "line 6: 'facilitator.guide[1].say': expected a list of short texts",
+        "line 8: 'facilitator.guide[2].point': unknown key; did you mean 'points'?",
+        "line 9: 'facilitator.guide[3].title': expected text of up to 400 characters, got nothing",
+        "line 10: 'facilitator.guide[4]': expected 'title:' and any of 'about:', 'say:'",
+    ]:
+        assert expected in message
+
+
+# --- The feedback form --------------------------------------------------------------------
+
+
+def test_the_feedback_form_ends_the_workshop_with_no_name_on_it(workshop):
+    job = workshop["job"]
+    assert job.packet.sessions[-1].modules[-1] == "group-feedback"
+    pages = [flat(text) for text in pdf_pages_text(workshop["participant"])]
+    form = [page for page in pages if "Looking back on our group" in page]
+    others = [page for page in pages if "Name:" in page and page not in form]
+    assert form and others
+    assert all("Zoë" in page for page in others)  # every other module carries the name
+    assert not [page for page in form if "Zoë" in page or "Name:" in page]
+    assert "You do not need to write your name" in " ".join(form)
+
+
+# --- Sessions for the couples and attachment packets ---------------------------------------
+
+
+@pytest.mark.parametrize("name", ["couples", "attachment"])
+def test_the_couples_and_attachment_packets_have_a_plan_per_session(editions, name):
+    packet = load_packet(packet_files(load_library())[name], load_library())
+    assert [session.number for session in packet.sessions] == [1, 2, 3]
+    for session in packet.sessions:
+        notes = session.notes
+        assert notes and notes.minutes and notes.goals and notes.before
+        assert sum(minutes for minutes, _ in notes.plan) == notes.minutes
+        assert notes.prompts and notes.watch_for
+    edition = flat(" ".join(pdf_pages_text(editions[name, "facilitator"])))
+    copy = flat(" ".join(pdf_pages_text(editions[name, "participant"])))
+    for session in packet.sessions:
+        band = f"Session {session.number} · {session.title}"
+        assert band in edition and band in copy
+        assert flat(session.notes.plan[0][1]) in edition
+        assert flat(session.notes.plan[0][1]) not in copy
+    assert "your therapist or group leader" in copy or name == "couples"
+
+
+def test_couples_work_starts_only_after_screening_each_partner_alone(editions):
+    edition = flat(" ".join(pdf_pages_text(editions["couples", "facilitator"])))
+    for expected in [
+        "Screening before joint sessions",
+        "Ask each partner on their own",
+        "do not start joint sessions",
+        "Never tell one partner what the other disclosed",
+        "Hold this session only after meeting each partner alone",
+    ]:
+        assert expected in edition, expected
+    # The guide, screening first, comes before session 1's notes.
+    first = edition.index("Hold this session only after meeting each partner alone")
+    assert edition.index("Screening before joint sessions") < first
+
+
+def test_attachment_patterns_are_two_dimensions_that_change(editions):
+    edition = flat(" ".join(pdf_pages_text(editions["attachment", "facilitator"])))
+    for expected in [
+        "Two dimensions that change, not boxes",
+        "Picture two lines",
+        "earned security",
+        "are not, by themselves, avoidance",
+    ]:
+        assert expected in edition, expected
