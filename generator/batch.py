@@ -19,7 +19,8 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from .build import DEFAULT_OUT, file_name, settle, write_file
@@ -455,7 +456,8 @@ class _PrintJob:
         self.file: AtomicFile | None = None
         try:
             self.file = AtomicFile(self.path, plan.tag)
-            self.pdf = PrintFile(self.file.stream, plan.base, plan.layer_of)
+            notes = partial(notes_page_pdf, plan.job, plan.document)
+            self.pdf = PrintFile(self.file.stream, plan.base, plan.layer_of, notes)
         except OSError as error:
             self._fail(error)
 

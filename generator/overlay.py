@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import zlib
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -342,9 +342,17 @@ def _startxref(pdf: bytes) -> int:
 class PrintFile:
     """One print job for everyone, written as it grows: the shared pages' content and fonts
     once, then each participant's pages, which reuse them and add only their layers. Each
-    participant starts on a right-hand page; no form fields, links or tags (paper has none)."""
+    participant starts on a right-hand page; no form fields, links or tags (paper has none).
+    After a packet with an odd number of pages comes a ruled Notes page ('notes' makes its
+    one-page PDF, and is asked only then), never a blank one."""
 
-    def __init__(self, stream: BinaryIO, base: bytes, layer_of: Mapping[int, int]):
+    def __init__(
+        self,
+        stream: BinaryIO,
+        base: bytes,
+        layer_of: Mapping[int, int],
+        notes: Callable[[], bytes] | None = None,
+    ):
         self.out = Output(stream, 1)
         self.out.write(HEADER)
         self.catalog, self.root = self.out.reserve(), self.out.reserve()
@@ -355,6 +363,7 @@ class PrintFile:
             self.blank = b"/Type/Page/MediaBox %s/Resources<<>>" % copier.value(box)
             self.language = copier.value(pdf.Root.Lang) if "/Lang" in pdf.Root else b""
             copier.flush()
+        self.filler = self._notes(notes()) if notes and len(self.pages) % 2 else None
         self.before = self.out.add(content_stream(BEFORE))
         self.layers = max(layer_of.values()) + 1
         self.over = [self.out.add(content_stream(_over(n))) for n in range(self.layers)]
@@ -372,7 +381,8 @@ class PrintFile:
             out.add(_page(page, parent, resources, self.before, self.over)) for page in self.pages
         ]
         if len(kids) % 2:
-            kids.append(out.add(b"<<%s%s>>" % (self.blank, parent)))
+            filler = _page(self.filler, parent, {}, 0, ()) if self.filler else None
+            kids.append(out.add(filler or b"<<%s%s>>" % (self.blank, parent)))
         out.put(
             node,
             b"<</Type/Pages/Parent %d 0 R/Count %d/Kids[%s]>>"
@@ -380,6 +390,14 @@ class PrintFile:
         )
         self.kids.append(node)
         self.count += len(kids)
+
+    def _notes(self, notes: bytes) -> _Page:
+        """The Notes page, its content and fonts written once for every packet that needs it."""
+        with pikepdf.open(io.BytesIO(notes)) as pdf:
+            copier = Copier(self.out)
+            page = _shared_page(pdf.pages[0].obj, 0, None, copier, PRINT_SKIP)
+            copier.flush()
+        return page
 
     def finish(self) -> int:
         """Write the page tree's root and the catalog, end the file; returns its pages."""

@@ -4,8 +4,11 @@ stamped onto the pages a double-sided packet leaves blank."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import pikepdf
 
 from .fonts import fitted_size, text_width, unprintable_problem
 from .profiles import Participant
@@ -111,17 +114,6 @@ def layers(slots: Iterable[Slot]) -> tuple[tuple[tuple[Slot, ...], ...], dict[in
             pages.append(tuple(page))
         layer_of[page[0].page] = found[arrangement]
     return tuple(pages), layer_of
-
-
-def stamped(base: bytes, stamps: bytes, slots: Sequence[Slot]) -> tuple[pikepdf.Pdf, pikepdf.Pdf]:
-    """The shared pages with one participant's stamp page laid over each page that has places.
-
-    Returns the stamped PDF and the stamp PDF, which must stay open until the first is saved."""
-    pdf = pikepdf.open(io.BytesIO(base))
-    overlay = open_stamps(stamps)
-    for stamp_page, page_slots in zip(overlay.pages, by_page(slots), strict=True):
-        pdf.pages[page_slots[0].page].add_overlay(stamp_page)
-    return pdf, overlay
 
 
 def open_stamps(stamps: bytes) -> pikepdf.Pdf:
