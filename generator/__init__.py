@@ -23,11 +23,11 @@ _WHERE = {
     "run_roster": ".api",
     "read_answers": ".api",
     "check": ".api",
-    "Options": ".render",
-    "Practice": ".profiles",
-    "Personal": ".profiles",
-    "Library": ".content",
-    "HandoutError": ".errors",
+    "Options": ".core.render",
+    "Practice": ".core.profiles",
+    "Personal": ".core.profiles",
+    "Library": ".core.content",
+    "HandoutError": ".core.errors",
 }
 __all__ = [  # noqa: RUF022 (in the order the docstring gives)
     "__version__",
@@ -59,10 +59,12 @@ if TYPE_CHECKING:
         read_answers,
         run_roster,
     )
-    from .content import Library
-    from .errors import HandoutError
-    from .profiles import Personal, Practice
-    from .render import Options
+    from .core.content import Library
+    from .core.errors import HandoutError
+    from .core.options import Options
+    from .core.profiles import Personal, Practice
+
+    pass
 
 
 def __getattr__(name: str):

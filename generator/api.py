@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import Library, load_library
-from .errors import HandoutError
-from .profiles import Personal, Practice, find_practice, load_practice, make_personal
-from .render import Options
+from .core.content import Library, load_library
+from .core.errors import HandoutError
+from .core.options import Options
+from .core.profiles import Personal, Practice, find_practice, load_practice, make_personal
 
 PathLike = str | Path
 
@@ -31,8 +31,10 @@ class PDF:
 
     def write(self, target: PathLike = "output") -> Path:
         """Write the PDF atomically: into a folder under its own name, or to a .pdf path."""
-        from .build import write_file
-        from .pdf import prepare_folder
+        from .core.output import prepare_folder, write_file
+
+        pass
+        pass
 
         target = Path(target)
         path = target if target.suffix.lower() == ".pdf" else target / self.name
@@ -75,7 +77,7 @@ def build(
     strict: bool = True,
 ) -> list[PDF]:
     """One PDF per module (or one for all with combine), in memory, named as the CLI names them."""
-    from .build import render_handouts
+    from .core.build import render_handouts
 
     found = content if isinstance(content, Library) else library(content)
     rendered = render_handouts(ids, who or Personal(), found, combine, strict, options or Options())
@@ -96,7 +98,7 @@ def build_packet(
     strict: bool = True,
 ) -> PDF:
     """A packet for one participant (or blank name lines), or the facilitator edition."""
-    from .batch import packet_pdf
+    from .packets.batch import packet_pdf
 
     job = _packet_job(name, who, options, dates, duplex, content, strict)
     return PDF(*packet_pdf(job, _participant(participant, note), facilitator))
@@ -120,8 +122,8 @@ def run_roster(
     """One packet per roster row in `out`, the print file and report.txt; bad rows are listed in
     the result (by row number and reason), never built, and never stop the good ones.
     Raising from `progress` (e.g. KeyboardInterrupt) cancels the run and removes partial files."""
-    from .batch import build_roster
-    from .roster import read_roster
+    from .packets.batch import build_roster
+    from .packets.roster import read_roster
 
     job = _packet_job(name, who, options, dates, duplex, content, strict)
     return build_roster(job, read_roster(Path(roster)), out, workers, facilitator, progress)
@@ -129,7 +131,7 @@ def run_roster(
 
 def read_answers(pdf: PathLike):
     """What a client typed into a fillable PDF: a list of Answer(field, question, value)."""
-    from .answers import read_answers as read
+    from .core.answers import read_answers as read
 
     return read(Path(pdf))
 
@@ -137,14 +139,14 @@ def read_answers(pdf: PathLike):
 def check(content_dirs: Iterable[PathLike] = ()):
     """Check every module (front matter, components, reading level, a strict render): one
     report per module file, each with its problems, pages and reading grade."""
-    from .build import check_library
+    from .core.build import check_library
 
     return check_library(content_dirs)
 
 
 def _packet_job(name, who, options, dates, duplex, content, strict):
-    from .batch import prepare_packet
-    from .profiles import parse_dates
+    from .core.profiles import parse_dates
+    from .packets.batch import prepare_packet
 
     days = [d for d in dates if isinstance(d, dt.date)] or []
     if len(days) != len(dates):
@@ -163,7 +165,7 @@ def _packet_job(name, who, options, dates, duplex, content, strict):
 def _participant(name: str | None, note: str | None):
     if not name and not note:
         return None
-    from .profiles import make_participant
+    from .packets.participants import make_participant
 
     found, problems = make_participant({"name": name, "note": note})
     if problems:

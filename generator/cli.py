@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .content import KINDS, load_library
-from .errors import HandoutError, display_path
-from .fonts import FONTS
-from .profiles import (
-    PAPERS,
+from .core.content import KINDS, load_library
+from .core.errors import HandoutError, display_path
+from .core.fonts import FONTS
+from .core.options import PAPERS, Options
+from .core.profiles import (
     PROFILE_NAME,
     find_practice,
     load_practice,
@@ -23,7 +23,6 @@ from .profiles import (
     user_profile,
     write_profile_template,
 )
-from .render import Options
 
 content_option = click.option(
     "--content",
@@ -87,7 +86,7 @@ def list_modules(content_dirs, topic, kind) -> None:
 
     Pages are counted as printed for a client with a note; the first run renders each module
     once, later runs remember the counts until a module or template changes."""
-    from .build import survey
+    from .core.build import survey
 
     library = _library(content_dirs)
     rows = [
@@ -242,7 +241,7 @@ def build(
     **layout,
 ) -> None:
     """Build PDFs for one or more modules, personalized for a client."""
-    from .build import build_handout
+    from .core.build import build_handout
 
     personal = make_personal(
         client=client,
@@ -322,7 +321,7 @@ def packet(
     FILE|NAME is a packet file, or the name of a built-in or user packet ('handouts packets').
     With --roster, one packet per participant in OUT (default output/NAME/), all-participants.pdf
     to print them all in one go, and report.txt; bad rows are listed and skipped (exit code 1)."""
-    from .batch import build_packet, prepare_packet
+    from .packets.batch import build_packet, prepare_packet
 
     if roster and (client or note):
         raise HandoutError("--roster gives each participant's name and note; drop --client/--note")
@@ -342,7 +341,7 @@ def packet(
 
 
 def _participant(client, note):
-    from .profiles import make_participant
+    from .packets.participants import make_participant
 
     found, problems = make_participant(
         {"name": client, "note": note}, {"name": "--client", "note": "--note"}
@@ -355,8 +354,8 @@ def _participant(client, note):
 def _roster(job, roster_file, out, workers, facilitator) -> None:
     import sys
 
-    from .batch import build_roster
-    from .roster import read_roster
+    from .packets.batch import build_roster
+    from .packets.roster import read_roster
 
     roster = read_roster(roster_file)
     total = len(roster.rows)
@@ -396,7 +395,7 @@ class _Quiet:
 @content_option
 def packets(content_dirs) -> None:
     """List the packets: built-in ones and your own (in a packets/ folder of --content)."""
-    from .packet import load_packet, packet_files
+    from .packets.packet import load_packet, packet_files
 
     library = _library(content_dirs)
     for packet_id, path in packet_files(library).items():
@@ -415,7 +414,7 @@ def packets(content_dirs) -> None:
 def check(content_dirs) -> None:
     """Check every module (front matter, components, reading grade, templates, a strict
     render) and list all problems at once."""
-    from .build import check_library
+    from .core.build import check_library
 
     reports = check_library(content_dirs)
     problems = [p for report in reports for p in report.problems]
@@ -445,7 +444,7 @@ def check(content_dirs) -> None:
 def previews(content_dirs, out, all_pages) -> None:
     """Save the first page of every module as a PNG image, plus library.png with them all,
     to look over the whole library at a glance."""
-    from .previews import library_previews
+    from .authoring.previews import library_previews
 
     written = library_previews(out, content_dirs, all_pages)
     click.echo(f"{len(written) - 1} page image(s) and a contact sheet in {display_path(out)}/")
@@ -464,7 +463,7 @@ def previews(content_dirs, out, all_pages) -> None:
 )
 def answers(pdf, output_format) -> None:
     """Print what a client typed into a PDF made with --fillable."""
-    from .answers import as_csv, as_json, read_answers
+    from .core.answers import as_csv, as_json, read_answers
 
     found = read_answers(pdf)
     echo_all(as_json(pdf, found) + "\n" if output_format == "json" else as_csv(found))
@@ -493,7 +492,7 @@ def echo_all(text: str) -> None:
 def new(module_id, kind, folder) -> None:
     """Start a new module: a commented skeleton with an example of every component, which
     passes 'handouts check' as written. Never overwrites a file."""
-    from .scaffold import DEFAULT_FOLDER, new_module
+    from .authoring.scaffold import DEFAULT_FOLDER, new_module
 
     target = new_module(module_id, kind, folder)
     where = display_path(folder or DEFAULT_FOLDER)
@@ -519,7 +518,7 @@ def preview(content_dirs, module_id, practice_file, port, open_browser) -> None:
     import time
     import webbrowser
 
-    from .preview import Preview, serve, stop_serving, where
+    from .authoring.preview import Preview, serve, stop_serving, where
 
     click.echo(f"Watching {where(module_id, content_dirs)}")
     shown = Preview(module_id, content_dirs, practice_file, say=lambda m: click.echo(m, err=True))
@@ -552,7 +551,7 @@ def preview(content_dirs, module_id, practice_file, port, open_browser) -> None:
 def catalog(content_dirs, out) -> None:
     """The library at a glance: an HTML page and a PDF with a thumbnail of each module's first
     page, its title, kind, minutes, topics and reading grade, grouped by topic."""
-    from .catalog import build_catalog
+    from .authoring.catalog import build_catalog
 
     made = build_catalog(out, content_dirs)
     for notice in made.notices:

@@ -34,14 +34,15 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from generator.build import build_handout
-from generator.content import load_library
-from generator.fonts import DEFAULT_FONT, FONTS
-from generator.pdf import PDF_VARIANT
-from generator.profiles import load_practice, make_personal
-from generator.render import Options, render_document
-from generator.resources import CONTENT_DIR, TEMPLATES_DIR
-from generator.validate import check_modules
+from generator.core.build import build_handout
+from generator.core.content import load_library
+from generator.core.fonts import DEFAULT_FONT, FONTS
+from generator.core.options import Options
+from generator.core.pdf import PDF_VARIANT
+from generator.core.profiles import load_practice, make_personal
+from generator.core.render import render_document
+from generator.core.resources import CONTENT_DIR, TEMPLATES_DIR
+from generator.core.validate import check_modules
 
 ROUNDS = 12
 CLI_ROUNDS = 3
@@ -331,7 +332,7 @@ PREVIEW_TARGET = 1.0
 
 def measure_preview() -> bool:
     """Seconds from saving a 2-page module to the preview serving its new pages (target 1 s)."""
-    from generator.preview import Preview, serve, stop_serving
+    from generator.authoring.preview import Preview, serve, stop_serving
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{PREVIEW_MODULE}.md"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from generator.build import build_handout
-from generator.render import Options
+from generator.core.build import build_handout
+from generator.core.options import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = {

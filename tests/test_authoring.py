@@ -14,12 +14,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from generator.build import check_library
-from generator.catalog import build_catalog
-from generator.content import load_library
-from generator.errors import HandoutError
-from generator.preview import Preview, serve, stop_serving
-from generator.scaffold import new_module
+from generator.authoring.catalog import build_catalog
+from generator.authoring.preview import Preview, serve, stop_serving
+from generator.authoring.scaffold import new_module
+from generator.core.build import check_library
+from generator.core.content import load_library
+from generator.core.errors import HandoutError
 from tests.conftest import flat, pdf_pages_text
 
 COMPONENTS = (
@@ -171,7 +171,7 @@ def test_the_catalog_lists_every_module_with_its_thumbnail(tmp_path):
 
 
 def test_preview_of_an_unknown_module_names_it(tmp_path):
-    from generator.preview import where
+    from generator.authoring.preview import where
 
     with pytest.raises(HandoutError, match="unknown module 'nope'"):
         where("nope", [])

@@ -17,15 +17,17 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import ImageChops
 
-import generator.batch as batch_module
-from generator.batch import LOCK, Stamper, build_packet, build_roster, prepare_packet
-from generator.pdf import forget_fonts, remove_partial, render_pdf
-from generator.previews import page_images
-from generator.profiles import load_practice, make_participant, make_personal
-from generator.render import Options
-from generator.resources import CONTENT_DIR
-from generator.roster import read_roster
-from generator.stamp import participant_view
+import generator.packets.batch as batch_module
+from generator.authoring.previews import page_images
+from generator.core.options import Options
+from generator.core.output import remove_partial
+from generator.core.pdf import forget_fonts, render_pdf
+from generator.core.profiles import load_practice, make_personal
+from generator.core.resources import CONTENT_DIR
+from generator.packets.batch import LOCK, Stamper, build_packet, build_roster, prepare_packet
+from generator.packets.participants import make_participant
+from generator.packets.roster import read_roster
+from generator.packets.stamp import participant_view
 from tests.conftest import pdf_reader
 
 PACKET = "interdependence-workshop"
@@ -279,9 +281,9 @@ def test_a_finished_run_leaves_nothing_in_the_temp_folder(tmp_path):
 FULL_DISK = """
 import resource, sys
 from pathlib import Path
-from generator.batch import build_packet, build_roster, prepare_packet
-from generator.roster import read_roster
-from generator.stamp import participant_view
+from generator.packets.batch import build_packet, build_roster, prepare_packet
+from generator.packets.roster import read_roster
+from generator.packets.stamp import participant_view
 the_job = prepare_packet("couples")
 build_packet(the_job, None, Path("warm"))
 for out, limit in zip(sys.argv[1::2], sys.argv[2::2]):

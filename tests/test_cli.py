@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import __version__
-from generator.content import load_library
+from generator.core.content import load_library
 from tests.conftest import flat, module_text, pdf_pages_text
 
 

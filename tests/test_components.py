@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.components import Component, split_body
+from generator.core.components import Component, split_body
 
 
 def parse(body: str):

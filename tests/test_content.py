@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import load_library, parse_module
-from generator.errors import HandoutError, ProblemsFound
+from generator.core.content import load_library, parse_module
+from generator.core.errors import HandoutError, ProblemsFound
 from tests.conftest import module_text
 
 PATH = Path("mine/modules/sample.md")

@@ -11,10 +11,10 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf import PdfReader
 
-from generator.build import build_handout
-from generator.drawings import STOPS_X, journey_map
-from generator.profiles import make_personal
-from generator.render import Options
+from generator.core.build import build_handout
+from generator.core.drawings import STOPS_X, journey_map
+from generator.core.options import Options
+from generator.core.profiles import make_personal
 from tests.conftest import flat, module_text, pdf_pages_text
 
 MM = 72 / 25.4  # points in a millimetre
@@ -375,9 +375,9 @@ def test_printed_cells_are_ruled_for_two_lines(tmp_path):
 
 def answer_cells(*ids: str) -> int:
     """How many body cells the tables and logs of these modules have (a log's date excepted)."""
-    from generator.components import Component
-    from generator.content import load_library
-    from generator.validate import check_module
+    from generator.core.components import Component
+    from generator.core.content import load_library
+    from generator.core.validate import check_module
 
     library, total = load_library(), 0
     for module_id in ids:

@@ -12,9 +12,9 @@ import pypdfium2
 from PIL import ImageChops
 from pypdf import PdfReader, PdfWriter
 
-from generator.build import build_handout
-from generator.content import load_library
-from generator.render import Options
+from generator.core.build import build_handout
+from generator.core.content import load_library
+from generator.core.options import Options
 
 NAME = re.compile(r"^[a-z0-9-]+\.(name|date|[a-z-]+\.\d+(\.\d+)*(\.(date|me|inner|outer))?)$")
 
@@ -159,7 +159,7 @@ def test_answers_of_a_pdf_without_fields_is_a_clear_error(run, tmp_path):
 
 
 def test_a_handout_with_nothing_to_fill_in_still_builds_fillable(tmp_path):
-    from generator.profiles import make_personal
+    from generator.core.profiles import make_personal
 
     personal = make_personal(client="J.D.", date="2026-11-22")
     (path,) = build_handout(["journey"], personal, tmp_path, options=Options(fillable=True)).paths

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from generator.build import build_handout
-from generator.previews import page_images
-from generator.profiles import load_practice, make_personal
-from generator.resources import CONTENT_DIR
+from generator.authoring.previews import page_images
+from generator.core.build import build_handout
+from generator.core.profiles import load_practice, make_personal
+from generator.core.resources import CONTENT_DIR
 from tests.conftest import pdf_pages_text
 
 GOLDEN = Path(__file__).parent / "golden"

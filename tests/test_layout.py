@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.build import build_handout
-from generator.profiles import make_personal
+from generator.core.build import build_handout
+from generator.core.profiles import make_personal
 from tests.conftest import flat, module_text, pdf_pages_text
 
 FILLER = "A sentence that takes up room on the page so that parts land near a page break. " * 5

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from generator.build import check_library
-from generator.content import load_library
+from generator.core.build import check_library
+from generator.core.content import load_library
 
 PAGES = {"handout": range(1, 4), "worksheet": range(1, 3)}
 

@@ -13,11 +13,12 @@ import pypdfium2 as pdfium
 import pytest
 from fontTools.ttLib import TTFont
 
-from generator.build import build_handout
-from generator.errors import HandoutError
-from generator.fonts import FALLBACKS, FONT_DIR, unprintable_problem
-from generator.profiles import make_participant, make_personal
-from generator.render import Options
+from generator.core.build import build_handout
+from generator.core.errors import HandoutError
+from generator.core.fonts import FALLBACKS, FONT_DIR, unprintable_problem
+from generator.core.options import Options
+from generator.core.profiles import make_personal
+from generator.packets.participants import make_participant
 from tests.conftest import flat, module_text, pdf_pages_text
 
 HELLO = module_text("Dear {{ client.name }} 4 sessions are planned for you.")

@@ -11,15 +11,17 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from generator.batch import build_packet, build_roster, prepare_packet, render_job
-from generator.content import load_library
-from generator.errors import HandoutError
-from generator.packet import load_packet, packet_files
-from generator.pdf import render_pdf
-from generator.profiles import Participant, load_practice, make_personal
-from generator.render import Document, Options
-from generator.resources import CONTENT_DIR
-from generator.roster import read_roster
+from generator.core.content import load_library
+from generator.core.errors import HandoutError
+from generator.core.options import Options
+from generator.core.pdf import render_pdf
+from generator.core.profiles import load_practice, make_personal
+from generator.core.render import Document
+from generator.core.resources import CONTENT_DIR
+from generator.packets.batch import build_packet, build_roster, prepare_packet, render_job
+from generator.packets.packet import load_packet, packet_files
+from generator.packets.participants import Participant
+from generator.packets.roster import read_roster
 from tests.conftest import flat, module_text, pdf_pages_text, pdf_reader
 
 WORKSHOP = "interdependence-workshop"

@@ -7,12 +7,13 @@ import zlib
 
 import pytest
 
-from generator.build import build_handout
-from generator.content import load_library
-from generator.pdf import FetchRefused, LocalFetcher, RenderWarnings, render_pdf
-from generator.profiles import load_practice, make_personal
-from generator.render import Document, Options
-from generator.resources import CONTENT_DIR, TEMPLATES_DIR
+from generator.core.build import build_handout
+from generator.core.content import load_library
+from generator.core.options import Options
+from generator.core.pdf import FetchRefused, LocalFetcher, RenderWarnings, render_pdf
+from generator.core.profiles import load_practice, make_personal
+from generator.core.render import Document
+from generator.core.resources import CONTENT_DIR, TEMPLATES_DIR
 from tests.conftest import flat, module_text, pdf_pages_text, pdf_reader
 
 LETTER = (612, 792)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generator.content import load_library
-from generator.readability import GRADE_LIMIT, reading_grade, syllable_count
-from generator.validate import check_modules
+from generator.core.content import load_library
+from generator.core.readability import GRADE_LIMIT, reading_grade, syllable_count
+from generator.core.validate import check_modules
 from tests.conftest import module_text
 
 PLAIN = "We can ask for help. It is fine to lean on a friend. Try one small step today."
@@ -66,7 +66,7 @@ DENSE_ES = (
 
 
 def ease_of(tree, body: str, language: str = "es") -> float | None:
-    from generator.readability import reading_ease
+    from generator.core.readability import reading_ease
 
     text = module_text(body).replace("language: en", f"language: {language}")
     library = load_library([tree({"muestra.md": text})])
@@ -75,14 +75,14 @@ def ease_of(tree, body: str, language: str = "es") -> float | None:
 
 
 def test_spanish_syllables_follow_diphthongs_and_hiatus():
-    from generator.readability import spanish_syllables
+    from generator.core.readability import spanish_syllables
 
     words = ("ciudad", "día", "cuidado", "poeta", "guitarra", "pingüino", "hoy", "familia")
     assert [spanish_syllables(w) for w in words] == [2, 2, 3, 3, 3, 3, 1, 3]
 
 
 def test_plain_spanish_is_easy_and_dense_spanish_is_not(tree):
-    from generator.readability import EASE_LIMIT, ease_problem, inflesz_band
+    from generator.core.readability import EASE_LIMIT, ease_problem, inflesz_band
 
     plain, dense = ease_of(tree, PLAIN_ES), ease_of(tree, DENSE_ES)
     assert plain >= EASE_LIMIT > dense

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from generator.content import load_library
-from generator.errors import HandoutError
-from generator.pdf import write_atomic
-from generator.profiles import make_personal
-from generator.render import environment, render_document
-from generator.resources import TEMPLATES_DIR
-from generator.validate import check_modules
+from generator.core.content import load_library
+from generator.core.errors import HandoutError
+from generator.core.output import write_atomic
+from generator.core.profiles import make_personal
+from generator.core.render import environment, render_document
+from generator.core.resources import TEMPLATES_DIR
+from generator.core.validate import check_modules
 
 
 def checked(ids=("where-am-i",)):
@@ -47,7 +47,7 @@ def test_an_interrupted_write_leaves_no_file(tmp_path, monkeypatch):
     def interrupted(_fd):
         raise KeyboardInterrupt  # as if Ctrl-C arrived half way through the write
 
-    monkeypatch.setattr("generator.pdf.os.fsync", interrupted)
+    monkeypatch.setattr("generator.core.pdf.os.fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_atomic(tmp_path / "out.pdf", b"%PDF-1.7 partial")
     assert list(tmp_path.iterdir()) == []

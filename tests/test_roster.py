@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.errors import HandoutError
-from generator.roster import read_roster
+from generator.core.errors import HandoutError
+from generator.packets.roster import read_roster
 
 
 def roster(tmp_path, data: bytes | str):

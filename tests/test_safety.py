@@ -8,11 +8,11 @@ import re
 import pikepdf
 import pytest
 
-from generator.build import build_handout
-from generator.components import Component
-from generator.content import SAFETY_TOPICS, load_library
-from generator.profiles import Practice, make_personal
-from generator.validate import IMAGE, check_module
+from generator.core.build import build_handout
+from generator.core.components import Component
+from generator.core.content import SAFETY_TOPICS, load_library
+from generator.core.profiles import Practice, make_personal
+from generator.core.validate import IMAGE, check_module
 
 from .conftest import flat, pdf_pages_text
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.content import load_library
-from generator.errors import ProblemsFound
-from generator.validate import check_module, check_modules
+from generator.core.content import load_library
+from generator.core.errors import ProblemsFound
+from generator.core.validate import check_module, check_modules
 from tests.conftest import module_text
 
 

@@ -10,11 +10,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from generator.build import build_handout
-from generator.content import load_library
-from generator.pdf import RenderWarnings, accessibility_problems, render_pdf
-from generator.profiles import load_practice, make_personal
-from generator.render import Document, Options
+from generator.core.build import build_handout
+from generator.core.content import load_library
+from generator.core.options import Options
+from generator.core.pdf import RenderWarnings, accessibility_problems, render_pdf
+from generator.core.profiles import load_practice, make_personal
+from generator.core.render import Document
 from tests.conftest import flat, pdf_pages_text
 
 MARGIN = 20 * 72 / 25.4  # the page's left and right margins, in points
@@ -290,13 +291,13 @@ def test_bad_profile_reports_every_key_at_once(run, tree, tmp_path):
 
 
 def _font_names():
-    from generator.fonts import FONTS
+    from generator.core.fonts import FONTS
 
     return list(FONTS)
 
 
 def test_profile_is_found_in_the_current_folder_then_the_user_folder(run, tmp_path):
-    from generator.profiles import user_profile
+    from generator.core.profiles import user_profile
 
     user = user_profile()
     user.parent.mkdir(parents=True, exist_ok=True)
@@ -352,9 +353,9 @@ def test_the_default_font_is_noto(tmp_path):
 
 
 def test_a_missing_font_file_is_a_clear_error(run, monkeypatch, tmp_path):
-    import generator.fonts
+    import generator.core.fonts
 
-    monkeypatch.setattr(generator.fonts, "FONT_DIR", tmp_path / "empty")
+    monkeypatch.setattr(generator.core.fonts, "FONT_DIR", tmp_path / "empty")
     result = run("build", "journey", "--font", "lexend")
     assert result.exit_code == 1
     assert "--font lexend: missing font file(s) Lexend-Regular.ttf, Lexend-Bold.ttf" in (

@@ -8,9 +8,9 @@ import secrets
 from collections.abc import Mapping
 
 from .. import api
-from ..errors import HandoutError
-from ..profiles import Personal, Practice
-from ..render import Options
+from ..core.errors import HandoutError
+from ..core.options import Options
+from ..core.profiles import Personal, Practice
 
 PDF_LIMIT = 20_000_000
 FLAGS = ("fillable", "large_print", "ink_saver")

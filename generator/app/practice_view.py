@@ -9,8 +9,8 @@ from pathlib import Path
 
 from flask import current_app, render_template, request
 
-from ..errors import HandoutError
-from ..profiles import Practice, load_practice, profile_text, user_profile
+from ..core.errors import HandoutError
+from ..core.profiles import Practice, load_practice, profile_text, user_profile
 from . import forms
 
 FIELDS = (

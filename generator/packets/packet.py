@@ -11,10 +11,9 @@ from typing import Any
 
 import yaml
 
-from .content import AUDIENCES, MODULE_ID, Library
-from .errors import HandoutError, Problem, display_path, raise_if
-from .profiles import PAPERS
-from .render import Options
+from ..core.content import AUDIENCES, MODULE_ID, Library
+from ..core.errors import HandoutError, Problem, display_path, raise_if
+from ..core.options import FLAGS, Options, layered, paper_problem
 
 PACKET_KEYS = (
     "title",
@@ -26,7 +25,7 @@ PACKET_KEYS = (
     "anonymous",
     "facilitator",
 )
-OPTION_KEYS = ("paper", "duplex", "fillable", "large_print", "ink_saver")
+OPTION_KEYS = ("paper", "duplex", *FLAGS)
 SESSION_KEYS = ("title", "summary", "modules", "facilitator")
 NOTE_KEYS = ("about", "minutes", "goals", "before", "plan", "guide", "prompts", "watch_for")
 LIST_NOTES = ("goals", "before", "prompts", "watch_for")
@@ -96,15 +95,7 @@ class Packet:
 
     def layout(self, given: Options, duplex: bool | None = None) -> Options:
         """The packet's own options, with what was given on the command line on top."""
-        chosen = self.options
-        return Options(
-            paper=given.paper or chosen.get("paper", ""),
-            fillable=given.fillable or chosen.get("fillable", False),
-            large_print=given.large_print or chosen.get("large_print", False),
-            ink_saver=given.ink_saver or chosen.get("ink_saver", False),
-            duplex=duplex if duplex is not None else chosen.get("duplex", False),
-            font=given.font,
-        )
+        return layered(given, self.options, duplex)
 
 
 # --- finding packets -----------------------------------------------------------------
@@ -351,10 +342,11 @@ def _options(check: _Checker, value: Any) -> dict[str, Any]:
             chosen[key] = check.flag(value, ("options",), key, False)
     paper = value.get("paper")
     if paper is not None:
-        if str(paper).lower() in PAPERS:
-            chosen["paper"] = str(paper).lower()
+        problem = paper_problem(paper)
+        if problem:
+            check.problem(("options", "paper"), problem)
         else:
-            check.problem(("options", "paper"), f"expected {' or '.join(PAPERS)}, got {paper!r}")
+            chosen["paper"] = str(paper).lower()
     return chosen
 
 

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
 from .content import Library, Module, load_library
 from .errors import HandoutError, Problem, display_path
-from .fonts import DEFAULT_FONT, font, unprintable_problem
-from .pdf import Rendered, prepare_folder, render_pdf, write_atomic
+from .fonts import unprintable_problem
+from .options import Options, settle
+from .output import DEFAULT_OUT, file_name, prepare_folder, write_file
+from .pdf import Rendered, render_pdf
 from .profiles import Personal, Practice, make_personal
 from .readability import ease_problem, grade_problem, reading_ease, reading_grade
-from .render import DEFAULT_PAPER, Options, render_document
+from .render import render_document
 from .resources import TEMPLATES_DIR
 from .validate import CheckedModule, check_module, check_modules
-
-DEFAULT_OUT = Path("output")
 
 
 @dataclass(frozen=True)
@@ -81,18 +81,6 @@ def render_handouts(
     ]
 
 
-def settle(options: Options, practice: Practice, combined: bool = False) -> Options:
-    """Fill in what the user left open from the practice profile, then the defaults."""
-    chosen = options.font or practice.font or DEFAULT_FONT
-    font(chosen)  # a missing font file is an error before anything renders
-    return replace(
-        options,
-        paper=options.paper or practice.paper or DEFAULT_PAPER,
-        font=chosen,
-        combined=combined,
-    )
-
-
 def check_printable(personal: Personal, font_name: str) -> None:
     """Refuse a client name with letters no shipped font has, before anything renders (and
     without repeating the letters)."""
@@ -122,26 +110,11 @@ def _named_groups(checked: Sequence[CheckedModule], personal: Personal, combine:
     return [(file_name(entry.module.id, personal.slug), (entry,)) for entry in checked]
 
 
-def file_name(stem: str, slug: str) -> str:
-    """'journey' + 'jd' -> 'journey-jd.pdf'; without a client slug just 'journey.pdf'."""
-    return f"{stem}-{slug}.pdf" if slug else f"{stem}.pdf"
-
-
 def _write(rendered: list[tuple[Path, Rendered]]) -> None:
     for folder in dict.fromkeys(path.parent for path, _ in rendered):
         prepare_folder(folder)
     for path, result in rendered:
         write_file(path, result.data)
-
-
-def write_file(path: Path, data) -> None:
-    """write_atomic, with a failure reported as the user's error, naming the file."""
-    try:
-        write_atomic(path, data)
-    except OSError as error:
-        raise HandoutError(
-            f"cannot write '{display_path(path)}': {error.strerror or error}"
-        ) from None
 
 
 # --- checking the whole library ----------------------------------------------------------

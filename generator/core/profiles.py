@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import HandoutError, Problem, ProblemsFound, display_path
-from .fonts import FONTS
+from .options import FONTS, PAPERS, font_problem, paper_problem
 from .resources import TEMPLATES_DIR
 
 NAME_LIMIT = 80
@@ -30,7 +30,6 @@ TEXT_KEYS = {
     "'National Domestic Violence Hotline: call 1-800-799-7233 or text START to 88788'",
 }
 PRACTICE_KEYS = [*TEXT_KEYS, "logo", "brand_color", "paper", "font"]
-PAPERS = ("letter", "a4")
 LOGO_TYPES = (".png", ".svg")
 LOGO_BYTES = 2_000_000
 LOGO_PIXELS = 6000
@@ -90,7 +89,7 @@ def date_text(day: dt.date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-def _checked_text(field_name: str, value: str | None, limit: int) -> tuple[str, list[str]]:
+def checked_text(field_name: str, value: str | None, limit: int) -> tuple[str, list[str]]:
     text = BIDI_CONTROLS.sub("", value or "").strip()
     if CONTROL.search(text.replace("\n", " ")):
         return "", [f"{field_name}: expected plain text without control characters"]
@@ -120,13 +119,13 @@ def make_personal(
 ) -> Personal:
     """Check what the user gave and build the personalization, reporting all problems at once."""
     problems: list[str] = []
-    name, found = _checked_text("--client", client, NAME_LIMIT)
+    name, found = checked_text("--client", client, NAME_LIMIT)
     problems += found
-    note_text, found = _checked_text("--note", note, NOTE_LIMIT)
+    note_text, found = checked_text("--note", note, NOTE_LIMIT)
     problems += found
     practice = practice or Practice()
     if therapist is not None:
-        therapist_name, found = _checked_text("--therapist", therapist, NAME_LIMIT)
+        therapist_name, found = checked_text("--therapist", therapist, NAME_LIMIT)
         problems += found
         practice = replace(practice, therapist=therapist_name)
     day = _date(date, problems)
@@ -229,7 +228,7 @@ def _meaning(key: str) -> str:
     return {
         "logo": "a PNG or SVG file, its path relative to the profile",
         "brand_color": "a colour as #RRGGBB, e.g. #24606a",
-        "paper": " or ".join(PAPERS),
+        "paper": " or ".join(PAPERS),  # the choices there are, from options.py
         "font": " or ".join(FONTS),
     }.get(key) or TEXT_KEYS[key]
 
@@ -242,8 +241,8 @@ def _practice_value(path: Path, key: str, value: str):
     if key == "brand_color":
         return (value.lower(), None) if COLOR.match(value) else (None, wrong)
     if key == "paper":
-        return (value.lower(), None) if value.lower() in PAPERS else (None, wrong)
-    if key == "font" and value not in FONTS:
+        return (value.lower(), None) if not paper_problem(value) else (None, wrong)
+    if key == "font" and font_problem(value):
         return None, wrong
     return value, None
 
@@ -316,36 +315,3 @@ def write_profile_template(target: Path) -> Path:
     except OSError as error:
         raise HandoutError(f"cannot write {where}: {error.strerror or error}") from None
     return target
-
-
-# --- participants of a workshop packet ------------------------------------------------
-
-PARTICIPANT_LIMITS = {"name": NAME_LIMIT, "pronouns": 40, "group": 60, "note": 280}
-
-
-@dataclass(frozen=True)
-class Participant:
-    """The person a packet is for: printed on its cover and on each module's name line."""
-
-    name: str = ""
-    pronouns: str = ""
-    group: str = ""
-    note: str = ""
-    slug: str = ""
-
-
-def make_participant(values: dict[str, str | None], labels: dict[str, str] | None = None):
-    """Check a participant's details; returns the participant (None if any is bad) and the
-    problems, each naming its field (or the label given for it, e.g. '--client')."""
-    labels = labels or {}
-    problems: list[str] = []
-    clean = {}
-    for key, limit in PARTICIPANT_LIMITS.items():
-        text, found = _checked_text(labels.get(key, key), values.get(key), limit)
-        problems += found
-        clean[key] = " ".join(text.split())  # one line on the cover
-    if not clean["name"] and not any(p.startswith(labels.get("name", "name")) for p in problems):
-        problems.append(f"{labels.get('name', 'name')}: expected a name, got nothing")
-    if problems:
-        return None, problems
-    return Participant(**clean, slug=slugify(clean["name"])), []

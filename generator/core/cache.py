@@ -14,8 +14,8 @@ from pathlib import Path
 
 import weasyprint
 
-from . import __version__
-from .pdf import write_atomic
+from .. import __version__
+from .output import write_atomic
 
 FILE_NAME = "pages.json"
 MAX_ENTRIES = 500

@@ -9,10 +9,10 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image, ImageDraw
 
-from .build import render_sample
-from .content import load_library
-from .pdf import prepare_folder, write_atomic
-from .validate import check_modules
+from ..core.build import render_sample
+from ..core.content import load_library
+from ..core.output import prepare_folder, write_atomic
+from ..core.validate import check_modules
 
 PREVIEW_SCALE = 1.0  # 72 dpi: a US Letter page is 612 x 792 pixels
 SHEET_COLUMNS = 6

@@ -7,30 +7,28 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import BinaryIO
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pydyf
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
-from .errors import HandoutError, display_path
-from .render import Document, Options
+from .errors import HandoutError
+from .options import Options
+from .render import Document
 from .resources import TEMPLATES_DIR
-from .stamp import Slot, find_slots
+from .weasy import boxes, font_folder, is_blank
 
 # Tagged and accessible by default: a screen reader gets the structure, language and alt texts.
 PDF_VARIANT = "pdf/ua-1"
 # Messages about this machine's set-up, not about the document: they never fail a build.
 ENVIRONMENT_NOTES = ("Using fontTools instead of HarfBuzz-Subset",)
-PARTIAL = ".part"  # suffix of a file still being written
 
 
 class FetchRefused(Exception):
@@ -104,7 +102,7 @@ class Rendered:
     data: bytes
     pages: int
     warnings: tuple[str, ...] = ()
-    slots: tuple[Slot, ...] = ()  # where the participant places are, when asked for
+    layout: tuple = ()  # the laid-out pages (weasyprint.Page), when asked for
     page_height: float = 0  # CSS pixels
     # Pages left blank so that the next part starts on a right-hand page (0-based).
     blank_pages: tuple[int, ...] = ()
@@ -121,12 +119,12 @@ def render_pdf(
     strict: bool = True,
     options: Options = Options(),
     tagged: bool = True,
-    slots: bool = False,
+    layout: bool = False,
 ) -> Rendered:
     """Lay out the document and return the PDF bytes; in strict mode any warning is an error.
 
-    Untagged output is only for stamps laid over tagged pages; 'slots' also returns where the
-    participant places are."""
+    Untagged output is only for stamps laid over tagged pages; 'layout' also returns the
+    laid-out pages, for whoever needs to know where things went."""
     fetcher = LocalFetcher([TEMPLATES_DIR, *roots])
     pdf_options = {"pdf_variant": PDF_VARIANT if tagged else None, "pdf_forms": options.fillable}
     with _ONE_AT_A_TIME, captured_warnings() as warnings:
@@ -144,9 +142,9 @@ def render_pdf(
         data,
         len(laid_out.pages),
         tuple(warnings),
-        find_slots(laid_out.pages) if slots else (),
+        tuple(laid_out.pages) if layout else (),
         laid_out.pages[0].height if laid_out.pages else 0,
-        tuple(i for i, page in enumerate(laid_out.pages) if page._page_box.page_type.blank),
+        tuple(i for i, page in enumerate(laid_out.pages) if is_blank(page)),
     )
 
 
@@ -238,7 +236,7 @@ def mark_header_scopes(document, pdf: pydyf.PDF) -> None:
     that heads only other headers (a log's "Day" above the day names) heads nothing a screen
     reader or a PDF/UA checker can see."""
     for page in document.pages:
-        for box in page._page_box.descendants():
+        for box in boxes(page):
             mark = getattr(box, "mark", None)  # the box's structure element, if tagged
             if mark is not None and box.element_tag == "th" and "A" in mark:
                 row = box.element.get("scope") == "row"
@@ -250,7 +248,7 @@ def forget_fonts() -> None:
     (about 7 MB). WeasyPrint removes it only when the configuration is garbage collected, which
     the end of a process does not promise, and a pool worker's end never does."""
     configuration = _FONT_CONFIGURATIONS.pop(os.getpid(), None)
-    folder = getattr(configuration, "_folder", None)  # WeasyPrint 70: FontConfiguration._folder
+    folder = font_folder(configuration)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -329,115 +327,3 @@ class RenderWarnings(HandoutError):
     def __init__(self, title: str, warnings: list[str]):
         listed = "\n".join(f"  {message}" for message in warnings)
         super().__init__(f"'{title}' did not render cleanly:\n{listed}")
-
-
-# --- writing files -------------------------------------------------------------------
-
-
-def prepare_folder(folder: Path) -> None:
-    """Make sure the output folder exists and can be written, before any file goes there."""
-    where = display_path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise HandoutError(f"cannot write to output folder '{where}': {reason}") from None
-
-
-class AtomicFile:
-    """A file written under a temporary name in its folder, then renamed into place: it is
-    either complete or absent. The temporary name carries a tag (by default the process id) so
-    that a run can tell its own leftovers from another's."""
-
-    def __init__(self, path: Path, tag: str = ""):
-        self.path = path
-        handle, temp = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.{tag or os.getpid()}.", suffix=PARTIAL
-        )
-        self.temp = Path(temp)
-        self.stream: BinaryIO = os.fdopen(handle, "wb")
-
-    def commit(self) -> None:
-        self.complete()
-        try:
-            os.replace(self.temp, self.path)
-        except BaseException:
-            self.discard()
-            raise
-
-    def complete(self) -> Path:
-        """Finish writing, but leave the file under its temporary name (returned), for whoever
-        keeps count of what is in place to rename."""
-        try:
-            self.stream.flush()
-            os.fsync(self.stream.fileno())
-            self.stream.close()
-            os.chmod(self.temp, 0o666 & ~_umask())
-        except BaseException:
-            self.discard()
-            raise
-        return self.temp
-
-    def discard(self) -> None:
-        with suppress(OSError):  # a full disk: what could not be flushed goes with the file
-            self.stream.close()
-        self.temp.unlink(missing_ok=True)
-
-    def __enter__(self) -> BinaryIO:
-        return self.stream
-
-    def __exit__(self, kind, error, trace) -> None:
-        if kind is None:
-            self.commit()
-        else:
-            self.discard()
-
-
-def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object], tag: str = "") -> None:
-    """Write a file so that it is either complete or absent: temp file, then rename.
-
-    'data' is the bytes, or a function that writes them to a stream (e.g. pikepdf's save)."""
-    with AtomicFile(path, tag) as stream:
-        stream.write(data) if isinstance(data, bytes) else data(stream)
-
-
-# A temporary name: .NAME.TAG.RANDOM.part, the tag starting with the writing process's id.
-_PARTIAL_NAME = re.compile(r"^\..+\.(\d+)(?:-[^.]*)?\.[^.]+" + re.escape(PARTIAL) + "$")
-
-
-def remove_partial(folder: Path, tag: str | None = None) -> int:
-    """Delete what an interrupted run was still writing; returns how many. With a tag, the
-    files of the run that wrote with it; without, those of processes that no longer run."""
-    removed = 0
-    for leftover in folder.glob(f".*{PARTIAL}"):
-        if _leftover(leftover.name, tag):
-            leftover.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-def _leftover(name: str, tag: str | None) -> bool:
-    if tag is not None:
-        return f".{tag}." in name
-    match = _PARTIAL_NAME.match(name)
-    return bool(match) and not _running(int(match[1]))
-
-
-def _running(pid: int) -> bool:
-    if os.name == "nt":
-        return True  # os.kill would end the process there; leave its files alone
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # someone else's process
-    return True
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

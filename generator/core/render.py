@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 import traceback
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,20 +18,19 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from . import __version__
+from .. import __version__
 from .components import Component
 from .content import Module
 from .drawings import journey_map
 from .errors import HandoutError, display_path
 from .fonts import DEFAULT_FONT, FALLBACKS, FONTS
-from .profiles import Personal, date_text
+from .options import DEFAULT_PAPER, PAGE_SIZES, Options
+from .profiles import Personal
 from .resources import TEMPLATES_DIR
 from .validate import CheckedModule, image_path
 
 MARKDOWN_EXTENSIONS = ("tables", "sane_lists", "smarty")
 BLANK = Markup('<span class="blank" aria-label="blank space to fill in"></span>')
-PAPERS = {"letter": "letter", "a4": "A4"}
-DEFAULT_PAPER = "letter"
 KIND_LABELS = {"handout": "Handout", "worksheet": "Worksheet"}
 # What page 1 says when the practice profile gives no crisis or safety line of its own.
 DEFAULT_CRISIS = (
@@ -41,32 +40,6 @@ DEFAULT_SAFETY = (
     "A domestic violence service can help you plan how to stay safe, and your therapist or group "
     "leader can help you find one. If you are in danger now, call your local emergency number."
 )
-
-
-@dataclass(frozen=True)
-class Options:
-    """How a document is laid out."""
-
-    paper: str = ""  # "" until settled: the practice's default, else DEFAULT_PAPER
-    combined: bool = False
-    fillable: bool = False
-    large_print: bool = False
-    ink_saver: bool = False
-    font: str = ""
-    duplex: bool = False  # packets: each module starts on a right-hand page
-
-    @property
-    def classes(self) -> str:
-        """Classes on the root element that switch on each print variant in the style sheet."""
-        flags = {
-            "fillable": self.fillable,
-            "large-print": self.large_print,
-            "ink-saver": self.ink_saver,
-            "duplex": self.duplex,
-        }
-        return " ".join(
-            [*(name for name, on in flags.items() if on), f"font-{self.font or DEFAULT_FONT}"]
-        )
 
 
 @dataclass(frozen=True)
@@ -176,11 +149,11 @@ def _body_template(env: SandboxedEnvironment, checked: CheckedModule, options: O
 def _component_html(
     env, checked: CheckedModule, component: Component, index: int, options: Options
 ) -> str:
-    template = _template(env, f"components/{component.name}.html")
+    template = load_template(env, f"components/{component.name}.html")
     field = f"{checked.module.id}.{component.name}.{index}"
     # A drawing's layout comes from one place, so its form fields land on what it draws.
     drawing = {"map": journey_map(options.large_print)} if component.name == "journey-map" else {}
-    return _render(
+    return render_template(
         template,
         c=component,
         field=field,
@@ -223,12 +196,12 @@ def render_document(
     """One HTML document holding every module, each starting on a new page."""
     env = environment(template_dirs)
     items = [
-        _item(env, entry, personal, options, first=index == 0)
+        item_context(env, entry, personal, options, first=index == 0)
         for index, entry in enumerate(checked)
     ]
-    meta = _metadata([entry.module for entry in checked], personal)
-    html = _render(
-        _template(env, "document.html"), modules=items, **page_context(meta, personal, options)
+    meta = metadata([entry.module for entry in checked], personal)
+    html = render_template(
+        load_template(env, "document.html"), modules=items, **page_context(meta, personal, options)
     )
     return Document(html, meta["title"], meta["language"])
 
@@ -238,7 +211,7 @@ def page_context(meta: dict, personal: Personal, options: Options) -> dict:
     return dict(
         personal=personal,
         document=meta,
-        paper=PAPERS[options.paper or DEFAULT_PAPER],
+        paper=PAGE_SIZES[options.paper or DEFAULT_PAPER],
         classes=options.classes,
         options=options,
         font=FONTS[options.font or DEFAULT_FONT],
@@ -253,7 +226,7 @@ def page_context(meta: dict, personal: Personal, options: Options) -> dict:
     )
 
 
-def _item(
+def item_context(
     env, checked: CheckedModule, personal: Personal, options: Options, first: bool, name=None
 ) -> dict:
     module = checked.module
@@ -271,159 +244,7 @@ def _item(
     }
 
 
-# --- packets ---------------------------------------------------------------------------
-
-
-def render_packet(
-    packet,
-    checked: Mapping[str, CheckedModule],
-    personal: Personal,
-    options: Options,
-    layout: Mapping,
-    view: Mapping | None = None,
-    facilitator: bool = False,
-    dates: Sequence[date] = (),
-) -> Document:
-    """One HTML document for a packet: cover, contents, sessions and their modules.
-
-    With a participant view, the participant's details fill the fixed-size places of
-    slots.html; without one, those places are blank lines to write on."""
-    env = environment()
-    parts = [
-        _part(env, session, checked, personal, options, view, facilitator, dates, packet)
-        for session in packet.sessions
-    ]
-    meta = _metadata([checked[m].module for m in packet.module_ids], personal)
-    meta |= {"title": packet.title + (" (facilitator edition)" if facilitator else "")}
-    meta["subject"] = packet.subtitle or meta["subject"]
-    cover = {
-        "kind": "Facilitator edition" if facilitator else _packet_kind(packet),
-        "leader": personal.practice.signature,
-        "dates": [date_text(day) for day in dates],
-        "sessions": sum(1 for s in packet.sessions if s.number),
-        "group": "group" in packet.audience,
-    }
-    html = _render(
-        _template(env, "packet.html"),
-        packet=packet,
-        parts=parts,
-        cover=cover,
-        view=view,
-        layout=layout,
-        facilitator=facilitator,
-        **page_context(meta, personal, options),
-    )
-    return Document(html, meta["title"], meta["language"])
-
-
-# The page area's height (style.css: @page margins of 19 mm and 20 mm), and what a Notes page
-# holds: its heading's fixed height, the ruled lines' spacing (--write-line), room to spare.
-PAGE_AREA_MM = {"letter": 279.4 - 39, "a4": 297 - 39}
-NOTES_HEAD_MM = {False: 14, True: 20}
-NOTES_LINE_MM = {False: 8.5, True: 12}
-NOTES_SPARE_MM = 4
-
-
-def notes_lines(options: Options) -> int:
-    """How many ruled lines fill a Notes page under its heading, so that it is exactly one page."""
-    large = options.large_print
-    room = PAGE_AREA_MM[options.paper or DEFAULT_PAPER] - NOTES_HEAD_MM[large] - NOTES_SPARE_MM
-    return int(room // NOTES_LINE_MM[large])
-
-
-def render_notes_page(packet: Document, personal: Personal, options: Options) -> Document:
-    """A ruled Notes page (a heading and lines to write on) alone, where it sits in the page
-    area and with no header or footer: laid over the pages a packet leaves blank."""
-    meta = {"title": packet.title, "language": packet.language, "created": _created()}
-    meta |= dict.fromkeys(("author", "subject", "keywords"), "")
-    html = _render(
-        _template(environment(), "notes-page.html"),
-        notes_lines=notes_lines(options),
-        **page_context(meta, personal, options),
-    )
-    return Document(html, packet.title, packet.language)
-
-
-def render_stamps(
-    pages: Sequence[Sequence],
-    page_height: float,
-    view: Mapping,
-    layout: Mapping,
-    meta: Document,
-    personal: Personal,
-    options: Options,
-) -> str:
-    """The HTML of one participant's details alone, each at its place on its page."""
-    context = page_context(
-        {
-            "title": meta.title,
-            "language": meta.language,
-            "author": "",
-            "subject": "",
-            "keywords": "",
-            "created": _created(),
-        },
-        personal,
-        options,
-    )
-    return _render(
-        _template(environment(), "stamps.html"),
-        pages=pages,
-        page_height=page_height,
-        view=view,
-        layout=layout,
-        **context,
-    )
-
-
-def _packet_kind(packet) -> str:
-    audience = {"group": "Workshop", "couples": "For couples", "family": "For families"}
-    kinds = [audience[a] for a in packet.audience if a in audience]
-    return " · ".join([*(kinds[:1] or ["Packet"]), f"{len(packet.module_ids)} modules"])
-
-
-def _part(env, session, checked, personal, options, view, facilitator, dates, packet) -> dict:
-    number = session.number
-    band = {"id": f"packet-session-{number}", "label": f"Session {number} · {session.title}"}
-    band = band if number else None
-    notes = session.notes if facilitator else None
-    personal = replace(personal, client="", note="", session=number or None)
-    personal = replace(personal, date=_session_date(dates, number, len(packet.sessions)))
-    name = Markup(env.get_template("slots.html").module.name(view)) if view else None
-    items = []
-    for index, module_id in enumerate(session.modules):
-        # A form handed in without saying who wrote it: no name on it (packet.html hides the
-        # name line), nor in its text.
-        anonymous = module_id in packet.anonymous
-        named = view is not None and not anonymous
-        item = _item(
-            env, checked[module_id], personal, options, first=False, name=name if named else None
-        )
-        item |= {"name_slot": named, "participant": view if named else None, "show_note": False}
-        item["anonymous"] = anonymous
-        item["band"] = band if index == 0 and not notes else None
-        items.append(item)
-    return {
-        "number": number,
-        "title": session.title or packet.title,
-        "summary": session.summary,
-        "band": band,
-        "notes": notes,
-        "notes_id": f"notes-session-{number}",
-        "entries": items,
-    }
-
-
-def _session_date(dates: Sequence[date], number: int, sessions: int) -> date | None:
-    """A session's own date when there is one per session; the one date when only one."""
-    if len(dates) == 1:
-        return dates[0]
-    if number and len(dates) == sessions:
-        return dates[number - 1]
-    return None
-
-
-def _metadata(modules: Sequence[Module], personal: Personal) -> dict:
+def metadata(modules: Sequence[Module], personal: Personal) -> dict:
     topics = dict.fromkeys(topic for module in modules for topic in module.topics)
     return {
         "title": "; ".join(module.title for module in modules),
@@ -431,11 +252,11 @@ def _metadata(modules: Sequence[Module], personal: Personal) -> dict:
         "keywords": ", ".join(topics),
         "author": personal.author,
         "language": modules[0].language,
-        "created": _created(),
+        "created": created_date(),
     }
 
 
-def _created() -> str:
+def created_date() -> str:
     """A creation date only when SOURCE_DATE_EPOCH fixes one, so builds stay reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch.isdigit():
@@ -443,7 +264,7 @@ def _created() -> str:
     return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _template(env: SandboxedEnvironment, name: str):
+def load_template(env: SandboxedEnvironment, name: str):
     try:
         return env.get_template(name)
     except TemplateSyntaxError as error:
@@ -453,7 +274,7 @@ def _template(env: SandboxedEnvironment, name: str):
         raise HandoutError(f"template '{name}': {error.message or 'not found'}") from None
 
 
-def _render(template, **context) -> str:
+def render_template(template, **context) -> str:
     try:
         return template.render(**context)
     except TemplateError as error:

@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .errors import HandoutError
 from .resources import TEMPLATES_DIR
 
 FONT_DIR = TEMPLATES_DIR / "fonts"
@@ -60,21 +59,6 @@ FONTS: dict[str, Font] = {
         ),
     ),
 }
-
-
-def font(name: str) -> Font:
-    """The font of this name, after making sure every one of its files is present."""
-    if name not in FONTS:
-        raise HandoutError(f"--font: expected one of {', '.join(FONTS)}, got {name!r}")
-    chosen = FONTS[name]
-    needed = [*chosen.files(), NAME_FONT.file, *(face.file for face in FALLBACKS)]
-    missing = [file for file in needed if not (FONT_DIR / file).is_file()]
-    if missing:
-        raise HandoutError(
-            f"--font {name}: missing font file(s) {', '.join(missing)} in "
-            f"{FONT_DIR}; reinstall with 'make demo' or pip"
-        )
-    return chosen
 
 
 # --- the fallback for scripts the chosen font lacks ------------------------------------------

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import HandoutError, display_path
-from .profiles import Participant, make_participant
+from ..core.errors import HandoutError, display_path
+from .participants import Participant, make_participant
 
 COLUMNS = ("name", "pronouns", "group", "note")
 BOM = b"\xef\xbb\xbf"

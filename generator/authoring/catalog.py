@@ -8,14 +8,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import render_sample, write_file
-from .content import load_library
-from .errors import HandoutError, display_path
-from .pdf import prepare_folder, render_pdf
+from ..core.build import render_sample
+from ..core.content import load_library
+from ..core.errors import HandoutError, display_path
+from ..core.output import prepare_folder, write_file
+from ..core.pdf import render_pdf
+from ..core.readability import reading_grade
+from ..core.render import Document, environment, load_template, render_template
+from ..core.validate import check_module
 from .previews import page_images, png_bytes
-from .readability import reading_grade
-from .render import Document, _render, _template, environment
-from .validate import check_module
 
 THUMB_SCALE = 0.45  # a US Letter page becomes 275 x 356 pixels
 
@@ -88,4 +89,6 @@ def _groups(entries: list[dict]) -> list[tuple[str, list[dict]]]:
 
 def _page(groups, count: int, for_print: bool) -> str:
     env = environment()
-    return _render(_template(env, "catalog.html"), groups=groups, count=count, for_print=for_print)
+    return render_template(
+        load_template(env, "catalog.html"), groups=groups, count=count, for_print=for_print
+    )

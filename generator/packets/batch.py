@@ -23,24 +23,35 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from .build import DEFAULT_OUT, file_name, settle, write_file
-from .content import load_library
-from .errors import HandoutError, display_path
-from .overlay import ParticipantCopy, PrintFile
-from .packet import Packet, find_packet, load_packet
-from .pdf import (
+from ..core.content import load_library
+from ..core.errors import HandoutError, display_path
+from ..core.options import Options, settle
+from ..core.output import (
+    DEFAULT_OUT,
     AtomicFile,
-    Rendered,
-    StampPress,
+    file_name,
     prepare_folder,
     remove_partial,
-    render_pdf,
+    write_file,
 )
-from .profiles import Participant, Personal
-from .render import Document, Options, render_notes_page, render_packet, render_stamps
+from ..core.pdf import Rendered, StampPress, render_pdf
+from ..core.profiles import Personal
+from ..core.render import Document
+from ..core.validate import CheckedModule, check_modules
+from .documents import render_notes_page, render_packet, render_stamps
+from .overlay import ParticipantCopy, PrintFile
+from .packet import Packet, find_packet, load_packet
+from .participants import Participant
 from .roster import BadRow, Roster, Row
-from .stamp import Slot, blank_view, fill_blank_pages, layers, participant_view, slot_layout
-from .validate import CheckedModule, check_modules
+from .stamp import (
+    Slot,
+    blank_view,
+    fill_blank_pages,
+    find_slots,
+    layers,
+    participant_view,
+    slot_layout,
+)
 
 try:
     import fcntl
@@ -107,7 +118,7 @@ def render_job(
         facilitator,
         job.dates,
     )
-    rendered = render_pdf(document, job.roots, job.strict, job.options, slots=slots)
+    rendered = render_pdf(document, job.roots, job.strict, job.options, layout=slots)
     if rendered.blank_pages:
         notes = notes_page_pdf(job, document)
         filled = fill_blank_pages(rendered.data, rendered.blank_pages, notes)
@@ -262,9 +273,10 @@ def _tasks(job: PacketJob, roster: Roster, result: BatchResult) -> list[tuple[Ro
 
 def _plan(job: PacketJob, folder: Path) -> StampPlan:
     document, shared = render_job(job, blank_view(), slots=True)
-    if not shared.slots:
+    slots = find_slots(shared.layout)
+    if not slots:
         raise HandoutError(f"{job.packet.where}: the packet has no place for a participant's name")
-    pages, layer_of = layers(shared.slots)
+    pages, layer_of = layers(slots)
     tag = f"{os.getpid()}-{secrets.token_hex(4)}"
     return StampPlan(
         shared.data, pages, layer_of, shared.pages, shared.page_height, document, job, folder, tag

@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .build import render_sample
-from .content import load_library
-from .errors import HandoutError, display_path
+from ..core.build import render_sample
+from ..core.content import load_library
+from ..core.errors import HandoutError, display_path
+from ..core.profiles import find_practice, load_practice
+from ..core.resources import TEMPLATES_DIR
+from ..core.validate import check_modules
 from .previews import page_images, png_bytes
-from .profiles import find_practice, load_practice
-from .resources import TEMPLATES_DIR
-from .validate import check_modules
 
 PREVIEW_SCALE = 1.4  # about 100 dpi: sharp on screen, quick to make
 POLL_SECONDS = 0.05

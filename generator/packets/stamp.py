@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from .fonts import fitted_size, text_width, unprintable_problem
-from .profiles import Participant
-from .render import Options
+from ..core.fonts import fitted_size, text_width, unprintable_problem
+from ..core.options import Options
+from ..core.weasy import boxes
+from .participants import Participant
 
 PT_PER_MM = 72 / 25.4
 
@@ -84,7 +85,7 @@ def find_slots(pages) -> tuple[Slot, ...]:
     found = []
     for index, page in enumerate(pages):
         seen = set()
-        for box in page._page_box.descendants():
+        for box in boxes(page):
             element = box.element
             kind = element.get("data-slot") if element is not None else None
             if kind and id(element) not in seen:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .content import KINDS, MODULE_ID
-from .errors import HandoutError, display_path
-from .resources import TEMPLATES_DIR
+from ..core.content import KINDS, MODULE_ID
+from ..core.errors import HandoutError, display_path
+from ..core.resources import TEMPLATES_DIR
 
 SKELETON = TEMPLATES_DIR / "skeletons" / "module.md"
 DEFAULT_FOLDER = Path("my-modules")

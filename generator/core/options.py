@@ -1,0 +1,94 @@
+"""Layout options in one place: the papers, fonts and print variants there are, their defaults,
+and the rule that settles a choice left open (the command line or packet first, then the
+practice profile, then the defaults). Nothing else defines or checks these choices."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .errors import HandoutError
+from .fonts import DEFAULT_FONT, FALLBACKS, FONT_DIR, FONTS, NAME_FONT, Font
+
+PAGE_SIZES = {"letter": "letter", "a4": "A4"}  # a --paper choice, and its CSS page size
+PAPERS = tuple(PAGE_SIZES)
+DEFAULT_PAPER = "letter"
+FLAGS = ("fillable", "large_print", "ink_saver")  # print variants that combine freely
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a document is laid out."""
+
+    paper: str = ""  # "" until settled: the practice's default, else DEFAULT_PAPER
+    combined: bool = False
+    fillable: bool = False
+    large_print: bool = False
+    ink_saver: bool = False
+    font: str = ""
+    duplex: bool = False  # packets: each module starts on a right-hand page
+
+    @property
+    def classes(self) -> str:
+        """Classes on the root element that switch on each print variant in the style sheet."""
+        flags = {
+            "fillable": self.fillable,
+            "large-print": self.large_print,
+            "ink-saver": self.ink_saver,
+            "duplex": self.duplex,
+        }
+        return " ".join(
+            [*(name for name, on in flags.items() if on), f"font-{self.font or DEFAULT_FONT}"]
+        )
+
+
+def paper_problem(value: Any) -> str | None:
+    """Why a paper choice is not one there is, else None."""
+    if isinstance(value, str) and value.lower() in PAGE_SIZES:
+        return None
+    return f"expected {' or '.join(PAPERS)}, got {value!r}"
+
+
+def font_problem(value: Any) -> str | None:
+    """Why a font choice is not one there is, else None."""
+    return None if value in FONTS else f"expected one of {', '.join(FONTS)}, got {value!r}"
+
+
+def font(name: str) -> Font:
+    """The font of this name, after making sure every one of its files is present."""
+    problem = font_problem(name)
+    if problem:
+        raise HandoutError(f"--font: {problem}")
+    chosen = FONTS[name]
+    needed = [*chosen.files(), NAME_FONT.file, *(face.file for face in FALLBACKS)]
+    missing = [file for file in needed if not (FONT_DIR / file).is_file()]
+    if missing:
+        raise HandoutError(
+            f"--font {name}: missing font file(s) {', '.join(missing)} in "
+            f"{FONT_DIR}; reinstall with 'make demo' or pip"
+        )
+    return chosen
+
+
+def settle(options: Options, practice, combined: bool = False) -> Options:
+    """Fill in what the user left open from the practice profile, then the defaults."""
+    chosen = options.font or practice.font or DEFAULT_FONT
+    font(chosen)  # a missing font file is an error before anything renders
+    return replace(
+        options,
+        paper=options.paper or practice.paper or DEFAULT_PAPER,
+        font=chosen,
+        combined=combined,
+    )
+
+
+def layered(given: Options, chosen: Mapping[str, Any], duplex: bool | None = None) -> Options:
+    """A packet file's own options ('chosen') with what was asked for on top; duplex as given,
+    else the packet's."""
+    return Options(
+        paper=given.paper or chosen.get("paper", ""),
+        font=given.font,
+        duplex=duplex if duplex is not None else chosen.get("duplex", False),
+        **{flag: getattr(given, flag) or chosen.get(flag, False) for flag in FLAGS},
+    )

@@ -1,0 +1,141 @@
+"""Writing output: the default folder, file names, atomic writes and the clean-up of what an
+interrupted run was still writing."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import HandoutError, display_path
+
+DEFAULT_OUT = Path("output")
+PARTIAL = ".part"  # suffix of a file still being written
+
+
+def file_name(stem: str, slug: str) -> str:
+    """'journey' + 'jd' -> 'journey-jd.pdf'; without a client slug just 'journey.pdf'."""
+    return f"{stem}-{slug}.pdf" if slug else f"{stem}.pdf"
+
+
+def write_file(path: Path, data) -> None:
+    """write_atomic, with a failure reported as the user's error, naming the file."""
+    try:
+        write_atomic(path, data)
+    except OSError as error:
+        raise HandoutError(
+            f"cannot write '{display_path(path)}': {error.strerror or error}"
+        ) from None
+
+
+def prepare_folder(folder: Path) -> None:
+    """Make sure the output folder exists and can be written, before any file goes there."""
+    where = display_path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise HandoutError(f"cannot write to output folder '{where}': {reason}") from None
+
+
+class AtomicFile:
+    """A file written under a temporary name in its folder, then renamed into place: it is
+    either complete or absent. The temporary name carries a tag (by default the process id) so
+    that a run can tell its own leftovers from another's."""
+
+    def __init__(self, path: Path, tag: str = ""):
+        self.path = path
+        handle, temp = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.{tag or os.getpid()}.", suffix=PARTIAL
+        )
+        self.temp = Path(temp)
+        self.stream: BinaryIO = os.fdopen(handle, "wb")
+
+    def commit(self) -> None:
+        self.complete()
+        try:
+            os.replace(self.temp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+
+    def complete(self) -> Path:
+        """Finish writing, but leave the file under its temporary name (returned), for whoever
+        keeps count of what is in place to rename."""
+        try:
+            self.stream.flush()
+            os.fsync(self.stream.fileno())
+            self.stream.close()
+            os.chmod(self.temp, 0o666 & ~_umask())
+        except BaseException:
+            self.discard()
+            raise
+        return self.temp
+
+    def discard(self) -> None:
+        with suppress(OSError):  # a full disk: what could not be flushed goes with the file
+            self.stream.close()
+        self.temp.unlink(missing_ok=True)
+
+    def __enter__(self) -> BinaryIO:
+        return self.stream
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object], tag: str = "") -> None:
+    """Write a file so that it is either complete or absent: temp file, then rename.
+
+    'data' is the bytes, or a function that writes them to a stream (e.g. pikepdf's save)."""
+    with AtomicFile(path, tag) as stream:
+        stream.write(data) if isinstance(data, bytes) else data(stream)
+
+
+# A temporary name: .NAME.TAG.RANDOM.part, the tag starting with the writing process's id.
+_PARTIAL_NAME = re.compile(r"^\..+\.(\d+)(?:-[^.]*)?\.[^.]+" + re.escape(PARTIAL) + "$")
+
+
+def remove_partial(folder: Path, tag: str | None = None) -> int:
+    """Delete what an interrupted run was still writing; returns how many. With a tag, the
+    files of the run that wrote with it; without, those of processes that no longer run."""
+    removed = 0
+    for leftover in folder.glob(f".*{PARTIAL}"):
+        if _leftover(leftover.name, tag):
+            leftover.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _leftover(name: str, tag: str | None) -> bool:
+    if tag is not None:
+        return f".{tag}." in name
+    match = _PARTIAL_NAME.match(name)
+    return bool(match) and not _running(int(match[1]))
+
+
+def _running(pid: int) -> bool:
+    if os.name == "nt":
+        return True  # os.kill would end the process there; leave its files alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,173 @@
+"""Packet documents: the HTML of a packet (cover, contents, sessions, facilitator notes), of
+one participant's details alone (to stamp), and of a ruled Notes page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+
+from markupsafe import Markup
+
+from ..core.options import DEFAULT_PAPER, Options
+from ..core.profiles import Personal, date_text
+from ..core.render import (
+    Document,
+    created_date,
+    environment,
+    item_context,
+    load_template,
+    metadata,
+    page_context,
+    render_template,
+)
+from ..core.validate import CheckedModule
+
+
+def render_packet(
+    packet,
+    checked: Mapping[str, CheckedModule],
+    personal: Personal,
+    options: Options,
+    layout: Mapping,
+    view: Mapping | None = None,
+    facilitator: bool = False,
+    dates: Sequence[date] = (),
+) -> Document:
+    """One HTML document for a packet: cover, contents, sessions and their modules.
+
+    With a participant view, the participant's details fill the fixed-size places of
+    slots.html; without one, those places are blank lines to write on."""
+    env = environment()
+    parts = [
+        _part(env, session, checked, personal, options, view, facilitator, dates, packet)
+        for session in packet.sessions
+    ]
+    meta = metadata([checked[m].module for m in packet.module_ids], personal)
+    meta |= {"title": packet.title + (" (facilitator edition)" if facilitator else "")}
+    meta["subject"] = packet.subtitle or meta["subject"]
+    cover = {
+        "kind": "Facilitator edition" if facilitator else _packet_kind(packet),
+        "leader": personal.practice.signature,
+        "dates": [date_text(day) for day in dates],
+        "sessions": sum(1 for s in packet.sessions if s.number),
+        "group": "group" in packet.audience,
+    }
+    html = render_template(
+        load_template(env, "packet.html"),
+        packet=packet,
+        parts=parts,
+        cover=cover,
+        view=view,
+        layout=layout,
+        facilitator=facilitator,
+        **page_context(meta, personal, options),
+    )
+    return Document(html, meta["title"], meta["language"])
+
+
+# The page area's height (style.css: @page margins of 19 mm and 20 mm), and what a Notes page
+# holds: its heading's fixed height, the ruled lines' spacing (--write-line), room to spare.
+PAGE_AREA_MM = {"letter": 279.4 - 39, "a4": 297 - 39}
+NOTES_HEAD_MM = {False: 14, True: 20}
+NOTES_LINE_MM = {False: 8.5, True: 12}
+NOTES_SPARE_MM = 4
+
+
+def notes_lines(options: Options) -> int:
+    """How many ruled lines fill a Notes page under its heading, so that it is exactly one page."""
+    large = options.large_print
+    room = PAGE_AREA_MM[options.paper or DEFAULT_PAPER] - NOTES_HEAD_MM[large] - NOTES_SPARE_MM
+    return int(room // NOTES_LINE_MM[large])
+
+
+def render_notes_page(packet: Document, personal: Personal, options: Options) -> Document:
+    """A ruled Notes page (a heading and lines to write on) alone, where it sits in the page
+    area and with no header or footer: laid over the pages a packet leaves blank."""
+    meta = {"title": packet.title, "language": packet.language, "created": created_date()}
+    meta |= dict.fromkeys(("author", "subject", "keywords"), "")
+    html = render_template(
+        load_template(environment(), "notes-page.html"),
+        notes_lines=notes_lines(options),
+        **page_context(meta, personal, options),
+    )
+    return Document(html, packet.title, packet.language)
+
+
+def render_stamps(
+    pages: Sequence[Sequence],
+    page_height: float,
+    view: Mapping,
+    layout: Mapping,
+    meta: Document,
+    personal: Personal,
+    options: Options,
+) -> str:
+    """The HTML of one participant's details alone, each at its place on its page."""
+    context = page_context(
+        {
+            "title": meta.title,
+            "language": meta.language,
+            "author": "",
+            "subject": "",
+            "keywords": "",
+            "created": created_date(),
+        },
+        personal,
+        options,
+    )
+    return render_template(
+        load_template(environment(), "stamps.html"),
+        pages=pages,
+        page_height=page_height,
+        view=view,
+        layout=layout,
+        **context,
+    )
+
+
+def _packet_kind(packet) -> str:
+    audience = {"group": "Workshop", "couples": "For couples", "family": "For families"}
+    kinds = [audience[a] for a in packet.audience if a in audience]
+    return " · ".join([*(kinds[:1] or ["Packet"]), f"{len(packet.module_ids)} modules"])
+
+
+def _part(env, session, checked, personal, options, view, facilitator, dates, packet) -> dict:
+    number = session.number
+    band = {"id": f"packet-session-{number}", "label": f"Session {number} · {session.title}"}
+    band = band if number else None
+    notes = session.notes if facilitator else None
+    personal = replace(personal, client="", note="", session=number or None)
+    personal = replace(personal, date=_session_date(dates, number, len(packet.sessions)))
+    name = Markup(env.get_template("slots.html").module.name(view)) if view else None
+    items = []
+    for index, module_id in enumerate(session.modules):
+        # A form handed in without saying who wrote it: no name on it (packet.html hides the
+        # name line), nor in its text.
+        anonymous = module_id in packet.anonymous
+        named = view is not None and not anonymous
+        item = item_context(
+            env, checked[module_id], personal, options, first=False, name=name if named else None
+        )
+        item |= {"name_slot": named, "participant": view if named else None, "show_note": False}
+        item["anonymous"] = anonymous
+        item["band"] = band if index == 0 and not notes else None
+        items.append(item)
+    return {
+        "number": number,
+        "title": session.title or packet.title,
+        "summary": session.summary,
+        "band": band,
+        "notes": notes,
+        "notes_id": f"notes-session-{number}",
+        "entries": items,
+    }
+
+
+def _session_date(dates: Sequence[date], number: int, sessions: int) -> date | None:
+    """A session's own date when there is one per session; the one date when only one."""
+    if len(dates) == 1:
+        return dates[0]
+    if number and len(dates) == sessions:
+        return dates[number - 1]
+    return None
