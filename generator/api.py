@@ -171,3 +171,60 @@ def _participant(name: str | None, note: str | None):
     if problems:
         raise HandoutError("\n".join(problems))
     return found
+
+
+# --- the rest of what the command line uses, loaded when first asked for ----------------------
+# The command line calls nothing but this module: these are the pipeline's own functions, named
+# here so that the package's layout can change without the command line knowing.
+_ALSO = {
+    "KINDS": "core.content",
+    "load_library": "core.content",
+    "display_path": "core.errors",
+    "FONTS": "core.fonts",
+    "PAPERS": "core.options",
+    "PROFILE_NAME": "core.profiles",
+    "find_practice": "core.profiles",
+    "load_practice": "core.profiles",
+    "make_personal": "core.profiles",
+    "parse_dates": "core.profiles",
+    "user_profile": "core.profiles",
+    "write_profile_template": "core.profiles",
+    "survey": "core.build",
+    "build_handout": "core.build",
+    "check_library": "core.build",
+    "as_csv": "core.answers",
+    "as_json": "core.answers",
+    "prepare_packet": "packets.batch",
+    "build_roster": "packets.batch",
+    "write_packet": ("packets.batch", "build_packet"),
+    "make_participant": "packets.participants",
+    "read_roster": "packets.roster",
+    "load_packet": "packets.packet",
+    "packet_files": "packets.packet",
+    "library_previews": "authoring.previews",
+    "new_module": "authoring.scaffold",
+    "DEFAULT_FOLDER": "authoring.scaffold",
+    "Preview": "authoring.preview",
+    "serve_preview": ("authoring.preview", "serve"),
+    "stop_preview": ("authoring.preview", "stop_serving"),
+    "preview_where": ("authoring.preview", "where"),
+    "build_catalog": "authoring.catalog",
+    # and what the web app uses besides
+    "render_sample": "core.build",
+    "check_modules": "core.validate",
+    "profile_text": "core.profiles",
+    "FONT_DIR": "core.fonts",
+    "page_images": "authoring.previews",
+    "png_bytes": "authoring.previews",
+}
+
+
+def __getattr__(name: str):
+    if name not in _ALSO:
+        raise AttributeError(f"module 'generator.api' has no attribute {name!r}")
+    where, inner = _ALSO[name] if isinstance(_ALSO[name], tuple) else (_ALSO[name], name)
+    from importlib import import_module
+
+    value = getattr(import_module(f"generator.{where}"), inner)
+    globals()[name] = value
+    return value

@@ -10,13 +10,16 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .core.content import KINDS, load_library
-from .core.errors import HandoutError, display_path
-from .core.fonts import FONTS
-from .core.options import PAPERS, Options
-from .core.profiles import (
+from .api import (
+    FONTS,
+    KINDS,
+    PAPERS,
     PROFILE_NAME,
+    HandoutError,
+    Options,
+    display_path,
     find_practice,
+    load_library,
     load_practice,
     make_personal,
     parse_dates,
@@ -86,7 +89,7 @@ def list_modules(content_dirs, topic, kind) -> None:
 
     Pages are counted as printed for a client with a note; the first run renders each module
     once, later runs remember the counts until a module or template changes."""
-    from .core.build import survey
+    from .api import survey
 
     library = _library(content_dirs)
     rows = [
@@ -241,7 +244,7 @@ def build(
     **layout,
 ) -> None:
     """Build PDFs for one or more modules, personalized for a client."""
-    from .core.build import build_handout
+    from .api import build_handout
 
     personal = make_personal(
         client=client,
@@ -321,7 +324,7 @@ def packet(
     FILE|NAME is a packet file, or the name of a built-in or user packet ('handouts packets').
     With --roster, one packet per participant in OUT (default output/NAME/), all-participants.pdf
     to print them all in one go, and report.txt; bad rows are listed and skipped (exit code 1)."""
-    from .packets.batch import build_packet, prepare_packet
+    from .api import prepare_packet, write_packet
 
     if roster and (client or note):
         raise HandoutError("--roster gives each participant's name and note; drop --client/--note")
@@ -333,7 +336,7 @@ def packet(
         _roster(job, roster, out, workers, facilitator)
         return
     participant = _participant(client, note) if client or note else None
-    built = build_packet(job, participant, out, facilitator)
+    built = write_packet(job, participant, out, facilitator)
     for warning in built.warnings:
         click.echo(f"warning: {warning}", err=True)
     for path, pages in zip(built.paths, built.pages, strict=True):
@@ -341,7 +344,7 @@ def packet(
 
 
 def _participant(client, note):
-    from .packets.participants import make_participant
+    from .api import make_participant
 
     found, problems = make_participant(
         {"name": client, "note": note}, {"name": "--client", "note": "--note"}
@@ -354,8 +357,7 @@ def _participant(client, note):
 def _roster(job, roster_file, out, workers, facilitator) -> None:
     import sys
 
-    from .packets.batch import build_roster
-    from .packets.roster import read_roster
+    from .api import build_roster, read_roster
 
     roster = read_roster(roster_file)
     total = len(roster.rows)
@@ -395,7 +397,7 @@ class _Quiet:
 @content_option
 def packets(content_dirs) -> None:
     """List the packets: built-in ones and your own (in a packets/ folder of --content)."""
-    from .packets.packet import load_packet, packet_files
+    from .api import load_packet, packet_files
 
     library = _library(content_dirs)
     for packet_id, path in packet_files(library).items():
@@ -414,7 +416,7 @@ def packets(content_dirs) -> None:
 def check(content_dirs) -> None:
     """Check every module (front matter, components, reading grade, templates, a strict
     render) and list all problems at once."""
-    from .core.build import check_library
+    from .api import check_library
 
     reports = check_library(content_dirs)
     problems = [p for report in reports for p in report.problems]
@@ -444,7 +446,7 @@ def check(content_dirs) -> None:
 def previews(content_dirs, out, all_pages) -> None:
     """Save the first page of every module as a PNG image, plus library.png with them all,
     to look over the whole library at a glance."""
-    from .authoring.previews import library_previews
+    from .api import library_previews
 
     written = library_previews(out, content_dirs, all_pages)
     click.echo(f"{len(written) - 1} page image(s) and a contact sheet in {display_path(out)}/")
@@ -463,7 +465,7 @@ def previews(content_dirs, out, all_pages) -> None:
 )
 def answers(pdf, output_format) -> None:
     """Print what a client typed into a PDF made with --fillable."""
-    from .core.answers import as_csv, as_json, read_answers
+    from .api import as_csv, as_json, read_answers
 
     found = read_answers(pdf)
     echo_all(as_json(pdf, found) + "\n" if output_format == "json" else as_csv(found))
@@ -492,7 +494,7 @@ def echo_all(text: str) -> None:
 def new(module_id, kind, folder) -> None:
     """Start a new module: a commented skeleton with an example of every component, which
     passes 'handouts check' as written. Never overwrites a file."""
-    from .authoring.scaffold import DEFAULT_FOLDER, new_module
+    from .api import DEFAULT_FOLDER, new_module
 
     target = new_module(module_id, kind, folder)
     where = display_path(folder or DEFAULT_FOLDER)
@@ -518,14 +520,14 @@ def preview(content_dirs, module_id, practice_file, port, open_browser) -> None:
     import time
     import webbrowser
 
-    from .authoring.preview import Preview, serve, stop_serving, where
+    from .api import Preview, preview_where, serve_preview, stop_preview
 
-    click.echo(f"Watching {where(module_id, content_dirs)}")
+    click.echo(f"Watching {preview_where(module_id, content_dirs)}")
     shown = Preview(module_id, content_dirs, practice_file, say=lambda m: click.echo(m, err=True))
     try:
-        server, stop = serve(shown, port)
+        server, stop = serve_preview(shown, port)
     except OSError:
-        server, stop = serve(shown, 0)  # the usual port is taken: any free one
+        server, stop = serve_preview(shown, 0)  # the usual port is taken: any free one
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     click.echo(f"Preview at {url}  (Ctrl-C to stop)")
     if open_browser:
@@ -536,7 +538,7 @@ def preview(content_dirs, module_id, practice_file, port, open_browser) -> None:
     except KeyboardInterrupt:
         click.echo("Stopped.")
     finally:
-        stop_serving(server, stop)
+        stop_preview(server, stop)
 
 
 @cli.command()
@@ -551,7 +553,7 @@ def preview(content_dirs, module_id, practice_file, port, open_browser) -> None:
 def catalog(content_dirs, out) -> None:
     """The library at a glance: an HTML page and a PDF with a thumbnail of each module's first
     page, its title, kind, minutes, topics and reading grade, grouped by topic."""
-    from .authoring.catalog import build_catalog
+    from .api import build_catalog
 
     made = build_catalog(out, content_dirs)
     for notice in made.notices:

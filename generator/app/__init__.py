@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from ..core.errors import HandoutError
+from ..api import HandoutError
 from .gate import Gate
 
 UPLOAD_LIMIT = 25 * 1024 * 1024  # the largest request: a returned PDF with a little to spare

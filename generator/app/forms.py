@@ -8,9 +8,7 @@ import secrets
 from collections.abc import Mapping
 
 from .. import api
-from ..core.errors import HandoutError
-from ..core.options import Options
-from ..core.profiles import Personal, Practice
+from ..api import HandoutError, Options, Personal, Practice
 
 PDF_LIMIT = 20_000_000
 FLAGS = ("fillable", "large_print", "ink_saver")

@@ -101,7 +101,7 @@ def start(settings, packet: str, roster: bytes, form, practice) -> Job:
 def _run(packet, roster, out, who, options, dates, facilitator, content_dirs, queue) -> None:
     """In the job's own process: the roster run, reporting each packet as it is written."""
     from .. import api
-    from ..core.errors import HandoutError
+    from ..api import HandoutError
 
     workers = max(1, (os.cpu_count() or 2) - 1)  # leave a core for the app itself
     try:

@@ -7,8 +7,7 @@ import threading
 from functools import lru_cache
 
 from .. import api
-from ..core.content import Library
-from ..core.errors import HandoutError
+from ..api import HandoutError, Library
 
 THUMB_SCALE = 0.5  # a Letter page becomes 306 x 396 pixels
 _THUMBS: dict[tuple, bytes] = {}
@@ -41,7 +40,7 @@ def entry(settings, module_id: str) -> dict | None:
     found = library(settings).modules.get(module_id)
     if found is None:
         return None
-    from ..core.build import survey
+    from ..api import survey
 
     (report,) = survey(library(settings), [found], fresh=False)
     return _entry(found) | {"pages": report.pages, "grade": report.grade}
@@ -83,9 +82,7 @@ def thumbnail(settings, module_id: str) -> bytes | None:
 
 
 def _render_thumbnail(found: Library, module_id: str) -> bytes:
-    from ..authoring.previews import page_images, png_bytes
-    from ..core.build import render_sample
-    from ..core.validate import check_modules
+    from ..api import check_modules, page_images, png_bytes, render_sample
 
     try:
         checked = check_modules(found.select([module_id]), found.roots)
@@ -109,7 +106,7 @@ def warm_up(app) -> None:
 
 def packets(settings) -> list[dict]:
     """The packets there are, built-in and the user's own, with their sessions."""
-    from ..packets.packet import load_packet, packet_files
+    from ..api import load_packet, packet_files
 
     found = library(settings)
     listed = []

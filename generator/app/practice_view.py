@@ -9,8 +9,7 @@ from pathlib import Path
 
 from flask import current_app, render_template, request
 
-from ..core.errors import HandoutError
-from ..core.profiles import Practice, load_practice, profile_text, user_profile
+from ..api import HandoutError, Practice, load_practice, profile_text, user_profile
 from . import forms
 
 FIELDS = (

@@ -20,9 +20,7 @@ from flask import (
 )
 
 from .. import api
-from ..core.errors import HandoutError
-from ..core.fonts import FONTS
-from ..core.options import PAPERS
+from ..api import FONTS, PAPERS, HandoutError
 from . import forms, jobs, library_view, practice_view
 
 PREVIEW_SCALE = 1.0  # 72 dpi: a page is 612 x 792 pixels, sharp enough to read on screen
@@ -90,7 +88,7 @@ APP_FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSerif-Bold.ttf")
 
 def font_file(name: str):
     """The house fonts, from the package itself: the app loads nothing from elsewhere."""
-    from ..core.fonts import FONT_DIR
+    from ..api import FONT_DIR
 
     if name not in APP_FONTS:
         abort(404, "No such font.")
@@ -115,7 +113,7 @@ def preview(module_id: str):
         pdf = _build(module_id)
     except HandoutError as error:
         return jsonify(error=error.message, fields=forms.field_errors(error.message)), 400
-    from ..authoring.previews import page_images, png_bytes
+    from ..api import page_images, png_bytes
 
     images = page_images(pdf.data, None, PREVIEW_SCALE)
     pages = [base64.b64encode(png_bytes(image, fast=True)).decode() for image in images]
@@ -241,7 +239,7 @@ def answers_csv():
     held = settings().answers.pop(request.form.get("key", ""), None)
     if held is None:
         abort(404, "Read the returned PDF again: its answers are no longer held.")
-    from ..core.answers import as_csv
+    from ..api import as_csv
 
     found, name = held
     return _attachment(as_csv(found).encode("utf-8"), f"{Path(name).stem}-answers.csv", "text/csv")
