@@ -173,9 +173,9 @@ def _participant(name: str | None, note: str | None):
     return found
 
 
-# --- the rest of what the command line uses, loaded when first asked for ----------------------
-# The command line calls nothing but this module: these are the pipeline's own functions, named
-# here so that the package's layout can change without the command line knowing.
+# --- the rest of what the command line, the app and the authoring tools use --------------------
+# They call nothing but this module: these are the pipeline's own functions, named here (and
+# loaded when first asked for) so that the package's layout can change without them knowing.
 _ALSO = {
     "KINDS": "core.content",
     "load_library": "core.content",
@@ -216,6 +216,19 @@ _ALSO = {
     "FONT_DIR": "core.fonts",
     "page_images": "authoring.previews",
     "png_bytes": "authoring.previews",
+    # and what the authoring tools use
+    "MODULE_ID": "core.content",
+    "TEMPLATES_DIR": "core.resources",
+    "check_module": "core.validate",
+    "reading_grade": "core.readability",
+    "prepare_folder": "core.output",
+    "write_file": "core.output",
+    "write_atomic": "core.output",
+    "render_pdf": "core.pdf",
+    "Document": "core.render",
+    "environment": "core.render",
+    "load_template": "core.render",
+    "render_template": "core.render",
 }
 
 

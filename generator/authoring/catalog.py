@@ -8,14 +8,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.build import render_sample
-from ..core.content import load_library
-from ..core.errors import HandoutError, display_path
-from ..core.output import prepare_folder, write_file
-from ..core.pdf import render_pdf
-from ..core.readability import reading_grade
-from ..core.render import Document, environment, load_template, render_template
-from ..core.validate import check_module
+from ..api import (
+    Document,
+    HandoutError,
+    check_module,
+    display_path,
+    environment,
+    load_library,
+    load_template,
+    prepare_folder,
+    reading_grade,
+    render_pdf,
+    render_sample,
+    render_template,
+    write_file,
+)
 from .previews import page_images, png_bytes
 
 THUMB_SCALE = 0.45  # a US Letter page becomes 275 x 356 pixels

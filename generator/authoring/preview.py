@@ -11,12 +11,16 @@ from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ..core.build import render_sample
-from ..core.content import load_library
-from ..core.errors import HandoutError, display_path
-from ..core.profiles import find_practice, load_practice
-from ..core.resources import TEMPLATES_DIR
-from ..core.validate import check_modules
+from ..api import (
+    TEMPLATES_DIR,
+    HandoutError,
+    check_modules,
+    display_path,
+    find_practice,
+    load_library,
+    load_practice,
+    render_sample,
+)
 from .previews import page_images, png_bytes
 
 PREVIEW_SCALE = 1.4  # about 100 dpi: sharp on screen, quick to make

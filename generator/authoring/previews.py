@@ -9,10 +9,7 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image, ImageDraw
 
-from ..core.build import render_sample
-from ..core.content import load_library
-from ..core.output import prepare_folder, write_atomic
-from ..core.validate import check_modules
+from ..api import check_modules, load_library, prepare_folder, render_sample, write_atomic
 
 PREVIEW_SCALE = 1.0  # 72 dpi: a US Letter page is 612 x 792 pixels
 SHEET_COLUMNS = 6

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..core.content import KINDS, MODULE_ID
-from ..core.errors import HandoutError, display_path
-from ..core.resources import TEMPLATES_DIR
+from ..api import KINDS, MODULE_ID, TEMPLATES_DIR, HandoutError, display_path
 
 SKELETON = TEMPLATES_DIR / "skeletons" / "module.md"
 DEFAULT_FOLDER = Path("my-modules")
