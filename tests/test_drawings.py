@@ -407,3 +407,19 @@ def _ruled_cells(page) -> list[tuple[float, float, float, float]]:
         if fill.value and not stroke.value and top - bottom > 10 * MM and right - left < 400:
             found.append((left, bottom, right, top))
     return found
+
+
+def test_the_practice_brand_colour_reaches_the_drawings(tmp_path):
+    from generator.core.profiles import Practice, make_personal
+
+    purple = (0x6A, 0x2C, 0x91)
+    branded = make_personal(practice=Practice(brand_color="#6a2c91"))
+    (path,) = build_handout(["where-am-i"], branded, out=tmp_path / "brand").paths
+    (plain,) = build_handout(["where-am-i"], out=tmp_path / "house").paths
+
+    def purple_paths(pdf) -> int:
+        paths = _page(pdf).get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])
+        return sum(1 for p in paths if _stroke_colour(p) == purple)
+
+    assert purple_paths(path) >= 3  # the three stops at least
+    assert purple_paths(plain) == 0

@@ -15,6 +15,10 @@ PAGE_SIZES = {"letter": "letter", "a4": "A4"}  # a --paper choice, and its CSS p
 PAPERS = tuple(PAGE_SIZES)
 DEFAULT_PAPER = "letter"
 FLAGS = ("fillable", "large_print", "ink_saver")  # print variants that combine freely
+# The one palette of pages and drawings alike: the house colours, a practice's brand colour in
+# place of the house teal, and black on white for the ink saver.
+HOUSE = {"brand": "#24606a", "accent": "#b5652b", "ink": "#1d2426", "muted": "#5a6568"}
+INK_SAVER = {"brand": "#1a1a1a", "accent": "#1a1a1a", "ink": "#1a1a1a", "muted": "#404040"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Options:
     ink_saver: bool = False
     font: str = ""
     duplex: bool = False  # packets: each module starts on a right-hand page
+    brand: str = ""  # the practice's colour as #rrggbb, in place of the house teal
 
     @property
     def classes(self) -> str:
@@ -41,6 +46,13 @@ class Options:
         return " ".join(
             [*(name for name, on in flags.items() if on), f"font-{self.font or DEFAULT_FONT}"]
         )
+
+
+def palette(options: Options) -> dict[str, str]:
+    """The colours a page and its drawings are printed in."""
+    if options.ink_saver:
+        return INK_SAVER
+    return HOUSE | ({"brand": options.brand} if options.brand else {})
 
 
 def paper_problem(value: Any) -> str | None:
@@ -80,6 +92,7 @@ def settle(options: Options, practice, combined: bool = False) -> Options:
         paper=options.paper or practice.paper or DEFAULT_PAPER,
         font=chosen,
         combined=combined,
+        brand=options.brand or practice.brand_color,
     )
 
 

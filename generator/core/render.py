@@ -24,7 +24,7 @@ from .content import Module
 from .drawings import journey_map
 from .errors import HandoutError, display_path
 from .fonts import DEFAULT_FONT, FALLBACKS, FONTS
-from .options import DEFAULT_PAPER, PAGE_SIZES, Options
+from .options import DEFAULT_PAPER, PAGE_SIZES, Options, palette
 from .profiles import Personal
 from .resources import TEMPLATES_DIR
 from .validate import CheckedModule, image_path
@@ -139,6 +139,7 @@ def _body_template(env: SandboxedEnvironment, checked: CheckedModule, options: O
     """The compiled body of a module: it depends only on the module and how its components
     are drawn (fillable, ink-saver, large print), so each is made once."""
     key = (id(env), checked.module, options.fillable, options.ink_saver, options.large_print)
+    key += (options.brand,)  # drawings are printed in the practice's colour
     if key not in _BODY_TEMPLATES:
         if len(_BODY_TEMPLATES) >= 256:
             _BODY_TEMPLATES.clear()
@@ -161,6 +162,7 @@ def _component_html(
         fillable=options.fillable,
         ink_saver=options.ink_saver,
         large_print=options.large_print,
+        palette=palette(options),
         **drawing,
         **component.options,
     )
@@ -216,7 +218,7 @@ def page_context(meta: dict, personal: Personal, options: Options) -> dict:
         options=options,
         font=FONTS[options.font or DEFAULT_FONT],
         fallbacks=FALLBACKS,
-        brand_color=personal.practice.brand_color,
+        brand_color=options.brand or personal.practice.brand_color,
         logo=personal.practice.logo.as_uri() if personal.practice.logo else "",
         safety={
             "crisis": personal.practice.crisis_line or DEFAULT_CRISIS,
