@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := output/demo
 
-.PHONY: demo test bench previews lint format golden system browser app clean
+.PHONY: demo test bench previews lint format golden system browser app clean messages
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system
@@ -83,3 +83,12 @@ browser:
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+
+## Page and app strings: gather them from the code and templates into generator/locale/handouts.pot
+## and add the new ones to each language's .po, to translate (see README, "Adding a language").
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k both -k plain -k N_ --no-location --sort-output \
+	  --project handouts --copyright-holder "Handouts project contributors" \
+	  -o generator/locale/handouts.pot .
+	$(BIN)/pybabel update -i generator/locale/handouts.pot -d generator/locale -D handouts \
+	  --ignore-obsolete

@@ -43,9 +43,13 @@ class PDF:
         return path
 
 
-def library(content_dirs: Iterable[PathLike] = ()) -> Library:
-    """The built-in modules and packets, with each of your own folders layered on top."""
-    return load_library([Path(d) for d in content_dirs])
+def library(
+    content_dirs: Iterable[PathLike] = (), language: str = "en", fallback: bool = False
+) -> Library:
+    """The built-in modules and packets, with each of your own folders layered on top: in
+    English, or in another language ('es': content/modules/es/, and es/ in your folders), with
+    English standing in for a module the language lacks only when 'fallback' asks for it."""
+    return load_library([Path(d) for d in content_dirs], language=language, fallback=fallback)
 
 
 def practice(path: PathLike | None = None) -> Practice:
@@ -136,12 +140,13 @@ def read_answers(pdf: PathLike):
     return read(Path(pdf))
 
 
-def check(content_dirs: Iterable[PathLike] = ()):
+def check(content_dirs: Iterable[PathLike] = (), language: str = "en"):
     """Check every module (front matter, components, reading level, a strict render): one
-    report per module file, each with its problems, pages and reading grade."""
+    report per module file, each with its problems, pages and reading level. In another
+    language, also each module against its English original, and each one missing."""
     from .core.build import check_library
 
-    return check_library(content_dirs)
+    return check_library(content_dirs, language)
 
 
 def _packet_job(name, who, options, dates, duplex, content, strict):
@@ -178,6 +183,12 @@ def _participant(name: str | None, note: str | None):
 # loaded when first asked for) so that the package's layout can change without them knowing.
 _ALSO = {
     "KINDS": "core.content",
+    "parse_language": ("core.languages", "parse"),
+    "LANGUAGE_NAMES": ("core.languages", "NAMES"),
+    "known_languages": ("core.languages", "known"),
+    "gettext": "core.languages",
+    "N_": "core.languages",
+    "load_regions": "core.safety",
     "load_library": "core.content",
     "display_path": "core.errors",
     "FONTS": "core.fonts",
@@ -211,6 +222,8 @@ _ALSO = {
     "build_catalog": "authoring.catalog",
     # and what the web app uses besides
     "render_sample": "core.build",
+    "checked_in": "core.build",
+    "LOCALE_DIR": "core.languages",
     "check_modules": "core.validate",
     "profile_text": "core.profiles",
     "FONT_DIR": "core.fonts",
@@ -219,8 +232,10 @@ _ALSO = {
     # and what the authoring tools use
     "MODULE_ID": "core.content",
     "TEMPLATES_DIR": "core.resources",
+    "CONTENT_DIR": "core.resources",
     "check_module": "core.validate",
     "reading_grade": "core.readability",
+    "reading_ease": "core.readability",
     "prepare_folder": "core.output",
     "write_file": "core.output",
     "write_atomic": "core.output",

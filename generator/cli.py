@@ -23,6 +23,7 @@ from .api import (
     load_practice,
     make_personal,
     parse_dates,
+    parse_language,
     user_profile,
     write_profile_template,
 )
@@ -34,6 +35,31 @@ content_option = click.option(
     metavar="DIR",
     type=click.Path(file_okay=False, path_type=Path),
     help="Your own module folder, layered over the built-in library (repeatable).",
+)
+
+
+def lang_option(pairs: bool = True):
+    """--lang: the language of the pages (and, where a pair makes sense, 'es+en')."""
+    what = "es, or es+en for Spanish with the English alongside" if pairs else "es"
+    return click.option(
+        "--lang",
+        "language",
+        metavar="LANG",
+        help=f"Language of the modules and pages, e.g. {what} (default: the practice "
+        "profile's, else en).",
+    )
+
+
+fallback_option = click.option(
+    "--fallback",
+    is_flag=True,
+    help="Where a module has no version in --lang, print the English one (with a notice).",
+)
+region_option = click.option(
+    "--region",
+    metavar="CODE",
+    help="Whose crisis and safety lines to print when the practice profile gives none: "
+    "US, ES, MX (content/regions.yaml). Default: the profile's 'region'.",
 )
 practice_option = click.option(
     "--practice",
@@ -73,25 +99,47 @@ def cli(debug: bool) -> None:
     """Personalized, print-ready PDF handouts and worksheets for therapy and workshops."""
 
 
-def _library(content_dirs):
-    library = load_library(content_dirs)
+def _library(content_dirs, language: str | None = None, fallback: bool = False):
+    """The library in the language asked for (else the practice profile's main language)."""
+    library = load_library(content_dirs, language=_main_language(language), fallback=fallback)
     for notice in library.notices:
         click.echo(notice, err=True)
     return library
 
 
+def _main_language(language: str | None) -> str:
+    """The one language a command that shows modules (list, show, check...) works in: the one
+    given, else the practice profile's; of a pair such as es+en, the first."""
+    if not language:
+        language = _profile_language()
+    return parse_language(language or "en").main
+
+
+def _profile_language() -> str:
+    """The practice profile's language, if a profile is found and reads cleanly ('build'
+    reports a broken one; listing the library does not need it)."""
+    found = find_practice(None)
+    try:
+        return load_practice(found).language if found else ""
+    except HandoutError:
+        return ""
+
+
 @cli.command("list")
 @content_option
+@lang_option(pairs=False)
 @click.option("--topic", help="Only modules with this topic.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only handouts or only worksheets.")
-def list_modules(content_dirs, topic, kind) -> None:
-    """Show the library: id, kind, title, minutes, pages, reading grade and topics.
+def list_modules(content_dirs, language, topic, kind) -> None:
+    """Show the library: id, kind, title, minutes, pages, reading level and topics.
 
-    Pages are counted as printed for a client with a note; the first run renders each module
-    once, later runs remember the counts until a module or template changes."""
+    The reading level is the US school grade (Flesch-Kincaid) in English, the INFLESZ reading
+    ease in Spanish (--lang es; 65 or more is 'bastante fácil'). Pages are counted as printed
+    for a client with a note; the first run renders each module once, later runs remember the
+    counts until a module or template changes."""
     from .api import survey
 
-    library = _library(content_dirs)
+    library = _library(content_dirs, language)
     rows = [
         m
         for m in library.modules.values()
@@ -108,7 +156,8 @@ def list_modules(content_dirs, topic, kind) -> None:
 
 
 def _table(reports) -> list[str]:
-    header = ("ID", "KIND", "TITLE", "MIN", "PAGES", "GRADE", "TOPICS")
+    spanish = any(r.ease is not None for r in reports)
+    header = ("ID", "KIND", "TITLE", "MIN", "PAGES", "INFLESZ" if spanish else "GRADE", "TOPICS")
     rows = [
         (
             r.module.id,
@@ -116,7 +165,7 @@ def _table(reports) -> list[str]:
             r.module.title,
             str(r.module.minutes),
             str(r.pages) if r.pages else "-",
-            "-" if r.grade is None else f"{r.grade:.1f}",
+            _level(r),
             ", ".join(r.module.topics),
         )
         for r in reports
@@ -128,6 +177,13 @@ def _table(reports) -> list[str]:
     ]
 
 
+def _level(report) -> str:
+    """The reading level: INFLESZ ease for Spanish, else the grade; '-' when not measured."""
+    if report.ease is not None:
+        return f"{report.ease:.1f}"
+    return "-" if report.grade is None else f"{report.grade:.1f}"
+
+
 def _cell(text: str, width: int, right: bool) -> str:
     text = text if len(text) <= width else text[: width - 1] + "…"
     return text.rjust(width) if right else text.ljust(width)
@@ -135,10 +191,11 @@ def _cell(text: str, width: int, right: bool) -> str:
 
 @cli.command()
 @content_option
+@lang_option(pairs=False)
 @click.argument("module_id", metavar="ID")
-def show(content_dirs, module_id) -> None:
+def show(content_dirs, language, module_id) -> None:
     """Show one module's details: front matter and summary."""
-    (module,) = _library(content_dirs).select([module_id])
+    (module,) = _library(content_dirs, language).select([module_id])
     lines = [
         f"{module.id}  ({module.kind}, about {module.minutes} minutes)",
         f"Title:     {module.title}",
@@ -150,9 +207,24 @@ def show(content_dirs, module_id) -> None:
         "Sources:",
         *(f"  - {s.author}, {s.title} ({s.year}; {s.licence})" for s in module.sources),
         *_clinician_lines(module),
+        *_translation_lines(module),
         f"File:      {module.where}{'' if not module.builtin else '  (built-in)'}",
     ]
     click.echo("\n".join(lines))
+
+
+def _translation_lines(module) -> list[str]:
+    """Who translated a module, who reviewed it, when, and what was adapted."""
+    notes = module.translation
+    if notes is None:
+        return []
+    return [
+        "Translation:",
+        f"  By:        {notes.translator}",
+        f"  Reviewed:  {notes.reviewer}",
+        f"  Date:      {notes.date}",
+        f"  Notes:     {notes.notes}",
+    ]
 
 
 def _clinician_lines(module) -> list[str]:
@@ -169,7 +241,8 @@ def _clinician_lines(module) -> list[str]:
 
 
 def layout_options(command):
-    """--paper, --fillable, --large-print, --ink-saver and --font, shared by every build."""
+    """--paper, --fillable, --large-print, --ink-saver, --font, --lang, --region and --fallback,
+    shared by every build."""
     for option in reversed(
         [
             click.option(
@@ -187,19 +260,27 @@ def layout_options(command):
                 type=click.Choice(list(FONTS)),
                 help="Typeface (default: the practice profile's, else noto).",
             ),
+            lang_option(),
+            region_option,
+            fallback_option,
         ]
     ):
         command = option(command)
     return command
 
 
-def _layout(paper, fillable, large_print, ink_saver, font) -> Options:
+def _layout(
+    paper, fillable, large_print, ink_saver, font, language=None, region=None, fallback=False
+) -> Options:
     return Options(
         paper=(paper or "").lower(),
         fillable=fillable,
         large_print=large_print,
         ink_saver=ink_saver,
         font=font or "",
+        language=parse_language(language).code if language else "",
+        region=(region or "").upper(),
+        fallback=fallback,
     )
 
 
@@ -333,8 +414,12 @@ def packet(
         name, personal, content_dirs, _layout(**layout), duplex, parse_dates(list(dates)), strict
     )
     if roster:
+        for line in [*job.notices, *(f"warning: {w}" for w in job.warnings)]:
+            click.echo(line, err=True)
         _roster(job, roster, out, workers, facilitator)
         return
+    for notice in job.notices:
+        click.echo(notice, err=True)
     participant = _participant(client, note) if client or note else None
     built = write_packet(job, participant, out, facilitator)
     for warning in built.warnings:
@@ -395,11 +480,12 @@ class _Quiet:
 
 @cli.command()
 @content_option
-def packets(content_dirs) -> None:
+@lang_option(pairs=False)
+def packets(content_dirs, language) -> None:
     """List the packets: built-in ones and your own (in a packets/ folder of --content)."""
     from .api import load_packet, packet_files
 
-    library = _library(content_dirs)
+    library = _library(content_dirs, language)
     for packet_id, path in packet_files(library).items():
         try:
             found = load_packet(path, library)
@@ -413,17 +499,23 @@ def packets(content_dirs) -> None:
 
 @cli.command()
 @content_option
-def check(content_dirs) -> None:
-    """Check every module (front matter, components, reading grade, templates, a strict
-    render) and list all problems at once."""
+@lang_option(pairs=False)
+def check(content_dirs, language) -> None:
+    """Check every module (front matter, components, reading level, templates, a strict
+    render) and list all problems at once.
+
+    With --lang es: the Spanish modules, each against its English original (the same
+    components, options, items, headings and sources), every English module without a Spanish
+    version, and the reading ease (INFLESZ 65 or more)."""
     from .api import check_library
 
-    reports = check_library(content_dirs)
+    reports = check_library(content_dirs, _main_language(language))
     problems = [p for report in reports for p in report.problems]
     for report in reports:
         status = "ok" if not report.problems else "PROBLEMS"
         details = [f"{report.pages} page{'s' if report.pages != 1 else ''}"] if report.pages else []
         details += [f"grade {report.grade:.1f}"] if report.grade is not None else []
+        details += [f"INFLESZ {report.ease:.1f}"] if report.ease is not None else []
         click.echo(f"{status:9} {report.source}  {', '.join(details)}".rstrip())
     for problem in problems:
         click.echo(f"  {problem}", err=True)
@@ -443,12 +535,13 @@ def check(content_dirs) -> None:
     help="Folder for the PNG images.",
 )
 @click.option("--all-pages", is_flag=True, help="Every page, not just the first.")
-def previews(content_dirs, out, all_pages) -> None:
+@lang_option(pairs=False)
+def previews(content_dirs, out, all_pages, language) -> None:
     """Save the first page of every module as a PNG image, plus library.png with them all,
     to look over the whole library at a glance."""
     from .api import library_previews
 
-    written = library_previews(out, content_dirs, all_pages)
+    written = library_previews(out, content_dirs, all_pages, _main_language(language))
     click.echo(f"{len(written) - 1} page image(s) and a contact sheet in {display_path(out)}/")
     click.echo(f"Open {display_path(written[-1])} to see every module at once.")
 
@@ -514,7 +607,8 @@ def new(module_id, kind, folder) -> None:
 @practice_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
 @click.option("--open/--no-open", "open_browser", default=True, help="Open it in your browser.")
-def preview(content_dirs, module_id, practice_file, port, open_browser) -> None:
+@lang_option()
+def preview(content_dirs, module_id, practice_file, port, open_browser, language) -> None:
     """Show a module's pages in your browser, rendered again each time you save the module, a
     template or the practice profile. Only this computer can see it (127.0.0.1)."""
     import time
@@ -522,8 +616,10 @@ def preview(content_dirs, module_id, practice_file, port, open_browser) -> None:
 
     from .api import Preview, preview_where, serve_preview, stop_preview
 
-    click.echo(f"Watching {preview_where(module_id, content_dirs)}")
-    shown = Preview(module_id, content_dirs, practice_file, say=lambda m: click.echo(m, err=True))
+    language = parse_language(language).code if language else ""
+    click.echo(f"Watching {preview_where(module_id, content_dirs, language)}")
+    say = lambda m: click.echo(m, err=True)  # noqa: E731
+    shown = Preview(module_id, content_dirs, practice_file, say=say, language=language)
     try:
         server, stop = serve_preview(shown, port)
     except OSError:
@@ -550,12 +646,13 @@ def preview(content_dirs, module_id, practice_file, port, open_browser) -> None:
     show_default=True,
     help="Folder for catalog.html, catalog.pdf and the thumbnails.",
 )
-def catalog(content_dirs, out) -> None:
+@lang_option(pairs=False)
+def catalog(content_dirs, out, language) -> None:
     """The library at a glance: an HTML page and a PDF with a thumbnail of each module's first
-    page, its title, kind, minutes, topics and reading grade, grouped by topic."""
+    page, its title, kind, minutes, topics and reading level, grouped by topic."""
     from .api import build_catalog
 
-    made = build_catalog(out, content_dirs)
+    made = build_catalog(out, content_dirs, _main_language(language))
     for notice in made.notices:
         click.echo(notice, err=True)
     click.echo(f"{made.count} modules: {display_path(made.html)} and {display_path(made.pdf)}")
@@ -568,14 +665,21 @@ def catalog(content_dirs, out) -> None:
     "--port", type=click.IntRange(0, 65535), default=0, help="Port (default: any free one)."
 )
 @click.option("--browser/--no-browser", default=True, help="Open it in your browser.")
-def app(content_dirs, practice_file, port, browser) -> None:
+@lang_option(pairs=False)
+def app(content_dirs, practice_file, port, browser, language) -> None:
     """Everything this command does, as pages in your browser: pick a handout, type a client's
     name, see it and download it. Only this computer can reach it (127.0.0.1), with the key in
     the address it prints; client names never leave the computer and are never kept on disk."""
     from .app import Settings, serve
 
     _library(content_dirs)  # a bad --content folder is reported before anything starts
-    settings = Settings(tuple(Path(d) for d in content_dirs), practice_file, port)
+    language = parse_language(language).main if language else ""
+    settings = Settings(
+        content_dirs=tuple(Path(d) for d in content_dirs),
+        practice_file=practice_file,
+        port=port,
+        language=language,
+    )
     serve(settings, say=click.echo, open_browser=browser)
 
 
@@ -595,6 +699,11 @@ def init(path, user) -> None:
         "Set crisis_line and safety_line for your region: page 1 of every module says where to "
         "turn in a crisis, and pages on codependency, couples, boundaries and attachment say "
         "where to get help when someone at home is frightening."
+    )
+    click.echo(
+        "Or set 'region' (US, ES or MX) to print that region's checked lines in the handout's "
+        "own language, and 'language' (en, es, or es+en for Spanish with the English "
+        "alongside) for the handouts you build most; --lang and --region choose per build."
     )
 
 

@@ -23,6 +23,7 @@ class Settings:
     content_dirs: tuple[Path, ...] = ()
     practice_file: Path | None = None
     port: int = 0
+    language: str = ""  # --lang: the app's language until one is chosen in it
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="handouts-app-")))
     answers: dict = field(default_factory=dict)  # a returned form's answers, for its CSV
@@ -39,8 +40,9 @@ def create_app(settings: Settings) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=UPLOAD_LIMIT, SECRET_KEY=secrets.token_bytes(32))
     app.extensions["handouts"] = settings
     Gate(settings.token).install(app)
-    from . import views
+    from . import language, views
 
+    language.install(app)
     views.register(app)
     return app
 

@@ -45,12 +45,15 @@ def person(form: Mapping, practice: Practice, leader: str | None = None) -> Pers
     )
 
 
-def options(form: Mapping) -> Options:
-    """The layout the form asks for; the API checks paper and font."""
+def options(form: Mapping, language: str = "en") -> Options:
+    """The layout the form asks for, in the app's language (with the English alongside when
+    ticked); the API checks paper and font."""
     paper = (form.get("paper") or "").lower()
+    bilingual = language != "en" and bool(form.get("bilingual"))
     return Options(
         paper=paper if paper in ("letter", "a4") else "",
         font=form.get("font") or "",
+        language=f"{language}+en" if bilingual else language,
         **{flag: bool(form.get(flag)) for flag in FLAGS},
     )
 

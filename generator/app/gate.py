@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 
 from flask import Flask, abort, g, redirect, request
 
+from ..api import N_
+
 COOKIE = "handouts_session"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
@@ -40,7 +42,7 @@ class Gate:
     def check(self):
         """Host first, then the token exchange, then the session cookie, then same origin."""
         if not _local_host(request.host, request.environ.get("SERVER_PORT", "")):
-            abort(400, "This address is not allowed. Open the address the app printed.")
+            abort(400, N_("This address is not allowed. Open the address the app printed."))
         if request.endpoint == "static":
             return self._need_session()
         given = request.args.get("token")
@@ -54,7 +56,9 @@ class Gate:
 
     def _exchange(self, given: str):
         if not hmac.compare_digest(given.encode(), self.token.encode()):
-            abort(403, "This link has expired. Open the address the app printed when it started.")
+            abort(
+                403, N_("This link has expired. Open the address the app printed when it started.")
+            )
         rest = {k: v for k, v in request.args.items() if k != "token"}
         target = request.path + (f"?{urlencode(rest)}" if rest else "")
         response = redirect(target, 303)
@@ -64,18 +68,18 @@ class Gate:
     def _need_session(self):
         cookie = request.cookies.get(COOKIE, "")
         if not hmac.compare_digest(cookie.encode(), self.session.encode()):
-            abort(401, "Open the address the app printed when it started (it holds a key).")
+            abort(401, N_("Open the address the app printed when it started (it holds a key)."))
 
     def _same_origin(self) -> None:
         site = request.headers.get("Sec-Fetch-Site")
         origin = request.headers.get("Origin")
         if site not in (None, "same-origin") or (origin and origin != request.host_url[:-1]):
-            abort(403, "Refused: this request did not come from the app's own page.")
+            abort(403, N_("Refused: this request did not come from the app's own page."))
         if origin is None and site is None:
-            abort(403, "Refused: the browser did not say where this request came from.")
+            abort(403, N_("Refused: the browser did not say where this request came from."))
         sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
         if not hmac.compare_digest(sent.encode(), self.csrf.encode()):
-            abort(403, "Refused: the form has expired. Reload the page and try again.")
+            abort(403, N_("Refused: the form has expired. Reload the page and try again."))
 
     def headers(self, response):
         response.headers["Content-Security-Policy"] = POLICY

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import abort
 
+from ..api import N_
 from . import forms
 
 ROSTER_LIMIT = 1_000_000
@@ -58,11 +59,11 @@ class Job:
         for path in self.files():
             if path.name == name and not path.name.endswith(".part"):
                 return path
-        abort(404, "That file is not there any more.")
+        abort(404, N_("That file is not there any more."))
 
     def zip_bytes(self) -> bytes:
         if self.state != "done":
-            abort(409, "The packets are not ready yet.")
+            abort(409, N_("The packets are not ready yet."))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
             for path in self.files():
@@ -70,7 +71,7 @@ class Job:
         return buffer.getvalue()
 
 
-def start(settings, packet: str, roster: bytes, form, practice) -> Job:
+def start(settings, packet: str, roster: bytes, form, practice, language: str = "en") -> Job:
     """Start building one packet per roster row; returns at once."""
     job = Job(forms.new_key(), packet, settings.workdir / f"job-{forms.new_key()}")
     job.folder.mkdir(mode=0o700)
@@ -83,7 +84,7 @@ def start(settings, packet: str, roster: bytes, form, practice) -> Job:
         str(source),
         str(job.folder / "packets"),
         who,
-        forms.options(form),
+        forms.options(form, language),
         forms.dates(form),
         bool(form.get("facilitator")),
         settings.content_dirs,
@@ -155,7 +156,7 @@ def _follow(job: Job, queue) -> None:
 def find(job_id: str) -> Job:
     job = _JOBS.get(job_id)
     if job is None:
-        abort(404, "No such roster run.")
+        abort(404, N_("No such roster run."))
     return job
 
 

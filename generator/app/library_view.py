@@ -14,36 +14,37 @@ _THUMBS: dict[tuple, bytes] = {}
 _LOCK = threading.Lock()
 
 
-def library(settings) -> Library:
-    """The library, read again only when a module file was added, removed or changed."""
-    return _library(tuple(settings.content_dirs), _stamp(settings))
+def library(settings, language: str = "en") -> Library:
+    """The library in a language, read again only when a module file was added, removed or
+    changed."""
+    return _library(tuple(settings.content_dirs), language, _stamp(settings, language))
 
 
-@lru_cache(maxsize=4)
-def _library(content_dirs, stamp) -> Library:
-    return api.library(content_dirs)
+@lru_cache(maxsize=8)
+def _library(content_dirs, language, stamp) -> Library:
+    return api.library(content_dirs, language)
 
 
-def _stamp(settings) -> tuple:
-    found = api.library(settings.content_dirs)
+def _stamp(settings, language: str) -> tuple:
+    found = api.library(settings.content_dirs, language)
     return tuple(sorted((i, p.stat().st_mtime_ns) for i, (p, _) in found.files.items()))
 
 
-def entries(settings) -> list[dict]:
+def entries(settings, language: str = "en") -> list[dict]:
     """Every module that reads cleanly, by title."""
-    modules = library(settings).modules.values()
+    modules = library(settings, language).modules.values()
     return [_entry(module) for module in sorted(modules, key=lambda m: m.title.lower())]
 
 
-def entry(settings, module_id: str) -> dict | None:
-    """One module, with its pages and reading grade as printed for a sample client."""
-    found = library(settings).modules.get(module_id)
+def entry(settings, module_id: str, language: str = "en") -> dict | None:
+    """One module, with its pages and reading level as printed for a sample client."""
+    found = library(settings, language).modules.get(module_id)
     if found is None:
         return None
     from ..api import survey
 
-    (report,) = survey(library(settings), [found], fresh=False)
-    return _entry(found) | {"pages": report.pages, "grade": report.grade}
+    (report,) = survey(library(settings, language), [found], fresh=False)
+    return _entry(found) | {"pages": report.pages, "grade": report.grade, "ease": report.ease}
 
 
 def _entry(module) -> dict:
@@ -66,9 +67,9 @@ def filters(items: list[dict]) -> dict:
     return {"topics": topics, "kinds": sorted({item["kind"] for item in items})}
 
 
-def thumbnail(settings, module_id: str) -> bytes | None:
+def thumbnail(settings, module_id: str, language: str = "en") -> bytes | None:
     """The first page of a module as printed for a sample client, as a PNG."""
-    found = library(settings)
+    found = library(settings, language)
     if module_id not in found.modules:
         return None
     key = (module_id, repr(found.modules[module_id]))
@@ -104,11 +105,11 @@ def warm_up(app) -> None:
     threading.Thread(target=run, daemon=True, name="thumbnails").start()
 
 
-def packets(settings) -> list[dict]:
-    """The packets there are, built-in and the user's own, with their sessions."""
+def packets(settings, language: str = "en") -> list[dict]:
+    """The packets there are in a language, built-in and the user's own, with their sessions."""
     from ..api import load_packet, packet_files
 
-    found = library(settings)
+    found = library(settings, language)
     listed = []
     for packet_id, path in packet_files(found).items():
         try:
@@ -127,8 +128,8 @@ def packets(settings) -> list[dict]:
     return listed
 
 
-def packet_name(settings, name: str) -> str:
+def packet_name(settings, name: str, language: str = "en") -> str:
     """A packet chosen in the form: one of the packets listed, never a path."""
-    if name not in {p["id"] for p in packets(settings)}:
+    if name not in {p["id"] for p in packets(settings, language)}:
         raise HandoutError("Packet: choose one of the packets in the list")
     return name

@@ -9,17 +9,29 @@ from pathlib import Path
 
 from flask import current_app, render_template, request
 
-from ..api import HandoutError, Practice, load_practice, profile_text, user_profile
+from ..api import (
+    CONTENT_DIR,
+    LANGUAGE_NAMES,
+    N_,
+    HandoutError,
+    Practice,
+    known_languages,
+    load_practice,
+    load_regions,
+    profile_text,
+    user_profile,
+)
 from . import forms
 
 FIELDS = (
-    ("name", "Practice name"),
-    ("contact", "Contact"),
-    ("therapist", "Therapist"),
-    ("credentials", "Credentials"),
-    ("crisis_line", "Crisis line"),
-    ("safety_line", "Safety line"),
+    ("name", N_("Practice name")),
+    ("contact", N_("Contact")),
+    ("therapist", N_("Therapist")),
+    ("credentials", N_("Credentials")),
+    ("crisis_line", N_("Crisis line")),
+    ("safety_line", N_("Safety line")),
 )
+CHOSEN = ("brand_color", "paper", "font", "language", "region")  # the other keys of the form
 LOGO_LIMIT = 2_000_000
 
 
@@ -38,7 +50,7 @@ def page():
     if request.method == "GET":
         return _show(settings, _values(current(settings)), {}, saved=False)
     values = {key: (request.form.get(key) or "").strip() for key, _ in FIELDS}
-    values |= {k: (request.form.get(k) or "").strip() for k in ("brand_color", "paper", "font")}
+    values |= {k: (request.form.get(k) or "").strip() for k in CHOSEN}
     errors = _save(settings, values, request.files.get("logo"))
     status = 400 if errors else 200
     return _show(settings, values, errors, saved=not errors), status
@@ -53,12 +65,31 @@ def _show(settings, values: dict, errors: dict, saved: bool):
         saved=saved,
         where=str(profile_path(settings)),
         logo=current(settings).logo if not errors else None,
+        practice_languages=_languages(),
+        regions=_regions(settings),
     )
+
+
+def _languages() -> list[tuple[str, str]]:
+    """Each language, and Spanish with English alongside: what a profile's 'language' may be."""
+    names = {code: LANGUAGE_NAMES.get(code, code) for code in known_languages()}
+    pairs = [(f"{code}+en", f"{name} + English") for code, name in names.items() if code != "en"]
+    return [*names.items(), *pairs]
+
+
+def _regions(settings) -> list[tuple[str, str]]:
+    """The regions there are: the built-in ones and any in the app's content folders."""
+    try:
+        found = load_regions([CONTENT_DIR, *settings.content_dirs])
+    except HandoutError:
+        return []
+    return [(code, region.name) for code, region in sorted(found.items())]
 
 
 def _values(practice: Practice) -> dict:
     values = {key: getattr(practice, key) for key, _ in FIELDS}
     values |= {"brand_color": practice.brand_color, "paper": practice.paper or "letter"}
+    values |= {"language": practice.language or "en", "region": practice.region}
     return values | {"font": practice.font or "noto"}
 
 

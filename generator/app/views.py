@@ -20,8 +20,10 @@ from flask import (
 )
 
 from .. import api
-from ..api import FONTS, PAPERS, HandoutError
+from ..api import FONTS, N_, PAPERS, HandoutError
 from . import forms, jobs, library_view, practice_view
+from .language import current
+from .language import translate as _
 
 PREVIEW_SCALE = 1.0  # 72 dpi: a page is 612 x 792 pixels, sharp enough to read on screen
 BUILDS = threading.BoundedSemaphore(2)  # builds at once; more wait their turn, none are refused
@@ -54,11 +56,11 @@ def register(app: Flask) -> None:
         library_view.warm_up(app)
 
 
-NAV = (
-    ("library_page", "Library"),
-    ("packets_page", "Packets"),
-    ("page", "Practice"),
-    ("answers_page", "Answers"),
+NAV = (  # translated in base.html
+    ("library_page", N_("Library")),
+    ("packets_page", N_("Packets")),
+    ("page", N_("Practice")),
+    ("answers_page", N_("Answers")),
 )
 
 
@@ -70,14 +72,14 @@ def settings():
 
 
 def library_page():
-    entries = library_view.entries(settings())
+    entries = library_view.entries(settings(), current())
     return render_template("library.html", entries=entries, **library_view.filters(entries))
 
 
 def thumbnail(module_id: str):
-    image = library_view.thumbnail(settings(), module_id)
+    image = library_view.thumbnail(settings(), module_id, current())
     if image is None:
-        abort(404, "No such module.")
+        abort(404, N_("No such module."))
     response = Response(image, mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=3600"  # a sample page: no client data
     return response
@@ -91,17 +93,17 @@ def font_file(name: str):
     from ..api import FONT_DIR
 
     if name not in APP_FONTS:
-        abort(404, "No such font.")
+        abort(404, N_("No such font."))
     response = Response((FONT_DIR / name).read_bytes(), mimetype="font/ttf")
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
 
 
 def module_page(module_id: str):
-    entry = library_view.entry(settings(), module_id)
+    entry = library_view.entry(settings(), module_id, current())
     if entry is None:
-        abort(404, "No such module in the library.")
-    others = [e for e in library_view.entries(settings()) if e["id"] != module_id]
+        abort(404, N_("No such module in the library."))
+    others = [e for e in library_view.entries(settings(), current()) if e["id"] != module_id]
     defaults = forms.defaults(practice_view.current(settings()))
     return render_template(
         "module.html", entry=entry, others=others, form=defaults, errors={}, also=[]
@@ -124,10 +126,10 @@ def download(module_id: str):
     try:
         pdf = _build(module_id)
     except HandoutError as error:
-        entry = library_view.entry(settings(), module_id)
+        entry = library_view.entry(settings(), module_id, current())
         if entry is None:
-            abort(404, "No such module in the library.")
-        others = [e for e in library_view.entries(settings()) if e["id"] != module_id]
+            abort(404, N_("No such module in the library."))
+        others = [e for e in library_view.entries(settings(), current()) if e["id"] != module_id]
         errors = forms.field_errors(error.message)
         also = request.form.getlist("also")
         return render_template(
@@ -145,9 +147,9 @@ def _build(module_id: str) -> api.PDF:
         (pdf,) = api.build(
             [module_id, *extra],
             who,
-            forms.options(form),
+            forms.options(form, current()),
             combine=True,
-            content=library_view.library(settings()),
+            content=library_view.library(settings(), current()),
         )
     return pdf
 
@@ -157,20 +159,24 @@ def _build(module_id: str) -> api.PDF:
 
 def packets_page():
     return render_template(
-        "packets.html", packets=library_view.packets(settings()), form={}, errors={}, job=None
+        "packets.html",
+        packets=library_view.packets(settings(), current()),
+        form={},
+        errors={},
+        job=None,
     )
 
 
 def packet_download():
     form = request.form
     try:
-        name = library_view.packet_name(settings(), form.get("packet", ""))
+        name = library_view.packet_name(settings(), form.get("packet", ""), current())
         who = forms.person({}, practice_view.current(settings()), leader=form.get("leader"))
         with BUILDS:
             pdf = api.build_packet(
                 name,
                 who,
-                forms.options(form),
+                forms.options(form, current()),
                 participant=form.get("client") or None,
                 note=form.get("note") or None,
                 dates=forms.dates(form),
@@ -180,7 +186,7 @@ def packet_download():
     except HandoutError as error:
         return render_template(
             "packets.html",
-            packets=library_view.packets(settings()),
+            packets=library_view.packets(settings(), current()),
             form=form,
             errors={"packet": error.message},
             job=None,
@@ -191,9 +197,10 @@ def packet_download():
 def roster_start():
     form, upload = request.form, request.files.get("roster")
     try:
-        name = library_view.packet_name(settings(), form.get("packet", ""))
+        name = library_view.packet_name(settings(), form.get("packet", ""), current())
         data = forms.upload(upload, "Roster (CSV)", jobs.ROSTER_LIMIT, (".csv", ".txt"))
-        job = jobs.start(settings(), name, data, form, practice_view.current(settings()))
+        practice = practice_view.current(settings())
+        job = jobs.start(settings(), name, data, form, practice, current())
     except HandoutError as error:
         return jsonify(error=error.message), 400
     return jsonify(job=job.id, status=url_for("roster_status", job_id=job.id))
@@ -238,7 +245,7 @@ def answers_page():
 def answers_csv():
     held = settings().answers.pop(request.form.get("key", ""), None)
     if held is None:
-        abort(404, "Read the returned PDF again: its answers are no longer held.")
+        abort(404, N_("Read the returned PDF again: its answers are no longer held."))
     from ..api import as_csv
 
     found, name = held
@@ -267,9 +274,12 @@ def _attachment(data: bytes, name: str, kind: str) -> Response:
 
 
 def _error_page(error):
-    return render_template("error.html", code=error.code, message=error.description), error.code
+    """The error in the app's language (its messages are in the catalogue; any other stays as
+    it is)."""
+    message = _(error.description)
+    return render_template("error.html", code=error.code, message=message), error.code
 
 
 def _too_large(error):
-    message = f"The file is too large: at most {forms.PDF_LIMIT // 1_000_000} MB."
+    message = _("The file is too large: at most %(size)s MB.", size=forms.PDF_LIMIT // 1_000_000)
     return render_template("error.html", code=413, message=message), 413

@@ -14,9 +14,12 @@ from ..api import (
     check_module,
     display_path,
     environment,
+    gettext,
     load_library,
     load_template,
+    parse_language,
     prepare_folder,
+    reading_ease,
     reading_grade,
     render_pdf,
     render_sample,
@@ -25,7 +28,14 @@ from ..api import (
 )
 from .previews import page_images, png_bytes
 
+
+def N_(text: str) -> str:
+    """Mark a string for the catalogue of page strings (translated where it is used)."""
+    return text
+
+
 THUMB_SCALE = 0.45  # a US Letter page becomes 275 x 356 pixels
+CATALOG_TITLE = N_("Handouts catalog")
 
 
 @dataclass(frozen=True)
@@ -36,9 +46,10 @@ class Made:
     notices: tuple[str, ...] = ()
 
 
-def build_catalog(out: Path, content_dirs: Iterable[Path | str] = ()) -> Made:
-    """Write catalog.html, catalog.pdf and thumbnails/ID.png into the out folder."""
-    library = load_library([Path(d) for d in content_dirs])
+def build_catalog(out: Path, content_dirs: Iterable[Path | str] = (), language: str = "en") -> Made:
+    """Write catalog.html, catalog.pdf and thumbnails/ID.png into the out folder: the library
+    in one language, its pages and the catalog's own words in that language."""
+    library = load_library([Path(d) for d in content_dirs], language=language)
     prepare_folder(out / "thumbnails")
     entries, notices = [], [str(p) for p in library.problems]
     for module in sorted(library.modules.values(), key=lambda m: m.title.lower()):
@@ -50,9 +61,10 @@ def build_catalog(out: Path, content_dirs: Iterable[Path | str] = ()) -> Made:
     if not entries:
         raise HandoutError("no module could be shown; run 'handouts check' to see why")
     groups = _groups(entries)
-    html = _page(groups, len(entries), for_print=False)
+    html = _page(groups, len(entries), language, for_print=False)
     write_file(out / "catalog.html", html.encode("utf-8"))
-    document = Document(_page(groups, len(entries), for_print=True), "Handouts catalog", "en")
+    title = gettext(language)(CATALOG_TITLE)
+    document = Document(_page(groups, len(entries), language, for_print=True), title, language)
     pdf = render_pdf(document, (*library.roots, out.resolve()), strict=True)
     write_file(out / "catalog.pdf", pdf.data)
     notices += [f"{display_path(out)}: {w}" for w in pdf.warnings]
@@ -74,6 +86,7 @@ def _entry(module, library, out: Path) -> dict | str:
         "module": module,
         "pages": result.pages,
         "grade": reading_grade(checked),
+        "ease": reading_ease(checked),
         "thumb": f"thumbnails/{module.id}.png",
         "thumb_uri": thumb.resolve().as_uri(),
         "mine": not module.builtin,
@@ -94,8 +107,8 @@ def _groups(entries: list[dict]) -> list[tuple[str, list[dict]]]:
     return [(topic.replace("-", " ").capitalize(), groups[topic]) for topic in sorted(groups)]
 
 
-def _page(groups, count: int, for_print: bool) -> str:
-    env = environment()
+def _page(groups, count: int, language: str, for_print: bool) -> str:
+    env = environment(languages=parse_language(language))
     return render_template(
         load_template(env, "catalog.html"), groups=groups, count=count, for_print=for_print
     )

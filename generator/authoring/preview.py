@@ -12,13 +12,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..api import (
+    LOCALE_DIR,
     TEMPLATES_DIR,
     HandoutError,
-    check_modules,
+    Options,
+    checked_in,
     display_path,
     find_practice,
     load_library,
     load_practice,
+    parse_language,
     render_sample,
 )
 from .previews import page_images, png_bytes
@@ -41,11 +44,13 @@ class Preview:
         content_dirs: Iterable[Path] = (),
         practice_file: Path | None = None,
         say: Callable[[str], None] = print,
+        language: str = "",
     ):
         self.module_id = module_id
         self.content_dirs = [Path(d) for d in content_dirs]
         self.practice_file = practice_file
         self.say = say
+        self.languages = parse_language(language or "en")
         self.version = 0
         self.pages: list[bytes] = []
         self.error = ""
@@ -53,10 +58,15 @@ class Preview:
         self._seen: dict[Path, int] = {}
 
     def watched(self) -> list[Path]:
-        """The module's folder, every template, and the practice profile."""
-        library = load_library(self.content_dirs)
-        files = [path for path, _ in library.files.values()]
+        """The module files (in each language shown), every template and catalogue of page
+        strings, and the practice profile."""
+        files = [
+            path
+            for code in self.languages.all
+            for path, _ in load_library(self.content_dirs, language=code).files.values()
+        ]
         found = [f for f in TEMPLATES_DIR.rglob("*") if f.is_file()]
+        found += [f for f in LOCALE_DIR.rglob("*.po") if f.is_file()]
         profile = find_practice(self.practice_file)
         return [*files, *found, *([profile] if profile else [])]
 
@@ -87,10 +97,12 @@ class Preview:
         self.say(f"Rendered {self.module_id}: {len(pages)} page(s) in {took:.1f} s")
 
     def _pages(self) -> list[bytes]:
-        library = load_library(self.content_dirs)
-        checked = check_modules(library.select([self.module_id]), library.roots)
+        library = load_library(self.content_dirs, language=self.languages.main)
+        checked = checked_in(library, [self.module_id], self.languages)
         found = find_practice(self.practice_file)
-        result = render_sample(checked, library, load_practice(found) if found else None)
+        practice = load_practice(found) if found else None
+        options = Options(language=self.languages.code)
+        result = render_sample(checked, library, practice, options)
         images = page_images(result.data, None, PREVIEW_SCALE)
         return [png_bytes(image, fast=True) for image in images]
 
@@ -220,9 +232,10 @@ def stop_serving(server: ThreadingHTTPServer, stop: threading.Event) -> None:
     server.server_close()
 
 
-def where(module_id: str, content_dirs: Iterable[Path]) -> str:
+def where(module_id: str, content_dirs: Iterable[Path], language: str = "") -> str:
     """The module's file as shown to the user, for the start-up line."""
-    library = load_library([Path(d) for d in content_dirs])
+    main = parse_language(language or "en").main
+    library = load_library([Path(d) for d in content_dirs], language=main)
     path = library.files.get(module_id)
     if path is None:
         raise HandoutError(library.unknown(module_id))

@@ -34,12 +34,13 @@ def png_bytes(image: Image.Image, fast: bool = False) -> bytes:
 
 
 def library_previews(
-    out: Path, content_dirs: Iterable[Path | str] = (), all_pages: bool = False
+    out: Path, content_dirs: Iterable[Path | str] = (), all_pages: bool = False, language="en"
 ) -> list[Path]:
-    """Render every module for a sample client and save its first page (or all pages) as PNG.
+    """Render every module (in a language) for a sample client and save its first page (or
+    all pages) as PNG.
 
     Also writes library.png, one contact sheet of every first page, to look over at a glance."""
-    library = load_library([Path(d) for d in content_dirs])
+    library = load_library([Path(d) for d in content_dirs], language=language)
     checked = check_modules(library.select(sorted(library.files)), library.roots)
     prepare_folder(out)
     written, firsts = [], []

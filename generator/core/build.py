@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import cache
-from .content import Library, Module, load_library
-from .errors import HandoutError, Problem, display_path
+from .content import Library, Module, load_library, read_module_cached, translation_path
+from .errors import HandoutError, Problem, display_path, raise_if
 from .fonts import unprintable_problem
+from .languages import LOCALE_DIR, N_, SOURCE, Languages, english_name, gettext
 from .options import Options, settle
 from .output import DEFAULT_OUT, file_name, prepare_folder, write_file
+from .parity import component_problems, out_of_step
 from .pdf import Rendered, render_pdf
 from .profiles import Personal, Practice, make_personal
 from .readability import ease_problem, grade_problem, reading_ease, reading_grade
 from .render import render_document
 from .resources import TEMPLATES_DIR
+from .safety import SafetyLines, find_region, safety_lines, stale_warnings
 from .validate import CheckedModule, check_module, check_modules
 
 
@@ -42,22 +45,79 @@ def build_handout(
 ) -> Built:
     """Build one PDF per module (or one combined PDF) and write it atomically.
 
-    Paper and font not set in the options come from the practice profile, else the defaults."""
+    Paper, font, language and region not set in the options come from the practice profile,
+    else the defaults."""
     out = Path(out) if out else DEFAULT_OUT
     if out.suffix.lower() == ".pdf" and len(set(ids)) > 1 and not combine:
         raise HandoutError(
             f"--out '{display_path(out)}': a file name needs a single module "
             "or --combine; give a folder to get one PDF per module"
         )
+    personal = personal or Personal()
     library = load_library([Path(d) for d in content_dirs])
-    rendered = render_handouts(ids, personal or Personal(), library, combine, strict, options)
+    prepared = prepare_handouts(ids, personal, library, combine, options)
+    rendered = render_prepared(prepared, personal, combine, strict)
     targets = [(out if out.suffix.lower() == ".pdf" else out / name, r) for name, r in rendered]
     _write(targets)
     return Built(
         paths=tuple(path for path, _ in targets),
         pages=tuple(result.pages for _, result in targets),
-        notices=library.notices,
-        warnings=tuple(w for _, result in targets for w in result.warnings),
+        notices=(*library.notices, *prepared.notices),
+        warnings=tuple(dict.fromkeys(w for _, result in targets for w in result.warnings)),
+    )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Modules read and checked in the language asked for, the choices settled, and the crisis
+    and safety lines the pages print: everything a render needs."""
+
+    checked: tuple[CheckedModule, ...]
+    options: Options
+    library: Library
+    safety: SafetyLines
+    warnings: tuple[str, ...] = ()  # a region's line not checked for a year, say
+    notices: tuple[str, ...] = ()
+
+
+def prepare_handouts(
+    ids: Sequence[str],
+    personal: Personal,
+    library: Library,
+    combine: bool = False,
+    options: Options = Options(),
+) -> Prepared:
+    """Settle the choices, then read and check the modules in their language (every problem
+    at once), and find the crisis and safety lines."""
+    if not ids:
+        raise HandoutError("no module given; 'handouts list' shows what there is")
+    options = settle(options, personal.practice, combined=combine and len(set(ids)) > 1)
+    library = library.in_language(options.languages.main, options.fallback)
+    checked = checked_in(library, ids, options.languages)
+    check_printable(personal, options.font)
+    region = find_region(options.region, library.roots) if options.region else None
+    return Prepared(
+        checked,
+        options,
+        library,
+        safety_lines(personal.practice, region, options.languages),
+        tuple(stale_warnings(region)),
+        library.stand_in_notices(ids),
+    )
+
+
+def checked_in(library: Library, ids: Sequence[str], languages: Languages):
+    """The modules checked; in a bilingual copy each with its version in the second language
+    beside it, which must be in step with it (every problem of every module at once)."""
+    checked = check_modules(library.select(ids), library.roots)
+    if not languages.beside:
+        return checked
+    other = library.in_language(languages.beside, library.fallback)
+    theirs = check_modules(other.select(ids), other.roots)
+    raise_if([p for a, b in zip(checked, theirs, strict=True) for p in component_problems(a, b)])
+    return tuple(
+        replace(mine, beside=other_one if other_one.module.path != mine.module.path else None)
+        for mine, other_one in zip(checked, theirs, strict=True)
     )
 
 
@@ -69,16 +129,23 @@ def render_handouts(
     strict: bool = True,
     options: Options = Options(),
 ) -> list[tuple[str, Rendered]]:
-    """Read, check and render modules in memory: each PDF with the file name it is given."""
-    if not ids:
-        raise HandoutError("no module given; 'handouts list' shows what there is")
-    checked = check_modules(library.select(ids), library.roots)
-    options = settle(options, personal.practice, combined=combine and len(checked) > 1)
-    check_printable(personal, options.font)
-    return [
-        (name, render_group(group, personal, options, library, strict))
-        for name, group in _named_groups(checked, personal, combine)
-    ]
+    """Read, check and render modules in memory: each PDF with the file name it is given, and
+    any warning about the build (a region's line not checked for a year) among its warnings."""
+    prepared = prepare_handouts(ids, personal, library, combine, options)
+    return render_prepared(prepared, personal, combine, strict)
+
+
+def render_prepared(
+    prepared: Prepared, personal: Personal, combine: bool, strict: bool
+) -> list[tuple[str, Rendered]]:
+    """Render what prepare_handouts made ready: one PDF per module, or one holding them all."""
+    rendered = []
+    for name, group in _named_groups(prepared.checked, personal, combine):
+        result = render_group(
+            group, personal, prepared.options, prepared.library, strict, prepared.safety
+        )
+        rendered.append((name, replace(result, warnings=(*prepared.warnings, *result.warnings))))
+    return rendered
 
 
 def check_printable(personal: Personal, font_name: str) -> None:
@@ -89,16 +156,21 @@ def check_printable(personal: Personal, font_name: str) -> None:
         raise HandoutError(f"--client: {problem}")
 
 
-def render_sample(group, library: Library, practice: Practice | None = None) -> Rendered:
+def render_sample(
+    group, library: Library, practice: Practice | None = None, options: Options | None = None
+) -> Rendered:
     """Render modules strictly for the sample client, as check, previews and the catalog show
-    them (with the user's practice profile when given)."""
-    personal = make_personal(**{**SAMPLE, "practice": practice or SAMPLE["practice"]})
-    return render_group(group, personal, settle(Options(), personal.practice), library, True)
+    them (with the user's practice profile when given), in the library's language."""
+    personal = sample_person(library.language, practice)
+    chosen = options or Options(language=library.language)
+    return render_group(group, personal, settle(chosen, personal.practice), library, True)
 
 
-def render_group(group, personal, options, library: Library, strict: bool) -> Rendered:
+def render_group(
+    group, personal, options, library: Library, strict: bool, safety: SafetyLines | None = None
+) -> Rendered:
     """Render checked modules into one PDF in memory."""
-    document = render_document(group, personal, options)
+    document = render_document(group, personal, options, safety=safety)
     logo = (personal.practice.logo,) if personal.practice.logo else ()
     return render_pdf(document, (*library.roots, *logo), strict, options)
 
@@ -123,15 +195,24 @@ SAMPLE = dict(
     client="Sample Client",
     date=dt.date(2026, 1, 15),
     session=3,
-    note="Notice one moment each day when you let someone help.",
+    note=N_("Notice one moment each day when you let someone help."),
     practice=Practice(
         name="Sample Practice",
         therapist="Sam Sample",
         credentials="LCSW",
         contact="555-0100",
-        crisis_line="In a crisis, call your local emergency number.",
+        crisis_line=N_("In a crisis, call your local emergency number."),
     ),
 )
+
+
+def sample_person(language: str = SOURCE, practice: Practice | None = None) -> Personal:
+    """The sample client, with the note and the sample practice's crisis line in the language
+    (or the user's own practice profile, as it is)."""
+    translate = gettext(language)
+    crisis = translate(SAMPLE["practice"].crisis_line)
+    chosen = practice or replace(SAMPLE["practice"], crisis_line=crisis)
+    return make_personal(**{**SAMPLE, "note": translate(SAMPLE["note"]), "practice": chosen})
 
 
 @dataclass(frozen=True)
@@ -142,26 +223,45 @@ class ModuleReport:
     source: str
     problems: tuple[Problem, ...]
     pages: int = 0
-    grade: float | None = None
+    grade: float | None = None  # Flesch-Kincaid, English
+    ease: float | None = None  # Szigriszt-Pazos on the INFLESZ scale, Spanish
 
 
-def check_library(content_dirs: Iterable[Path | str] = ()) -> list[ModuleReport]:
-    """Check every module in the library (and render each strictly); report all problems."""
-    library = load_library([Path(d) for d in content_dirs])
+def check_library(
+    content_dirs: Iterable[Path | str] = (), language: str = SOURCE
+) -> list[ModuleReport]:
+    """Check every module in the library (and render each strictly); report all problems. In
+    another language, also every English module without a version in it, and every module
+    out of step with its English original."""
+    library = load_library([Path(d) for d in content_dirs], language=language)
     by_file: dict[str, list[Problem]] = {}
     for problem in library.problems:
         by_file.setdefault(problem.source, []).append(problem)
     reports = [ModuleReport(None, source, tuple(found)) for source, found in by_file.items()]
+    reports += _missing(library)
     return reports + survey(library, list(library.modules.values()), fresh=True)
 
 
+def _missing(library: Library) -> list[ModuleReport]:
+    """A report for each English module with no version in the library's language."""
+    name = english_name(library.language)
+    reports = []
+    for module_id, (english, _) in library.sources.items():
+        if module_id not in library.files:
+            where = display_path(translation_path(english, library.language))
+            problem = Problem(where, f"missing: the {name} version of {display_path(english)}")
+            reports.append(ModuleReport(None, where, (problem,)))
+    return reports
+
+
 def survey(library: Library, modules: Sequence[Module], fresh: bool) -> list[ModuleReport]:
-    """Problems, reading grade and pages of each module, as printed for a sample client.
+    """Problems, reading level and pages of each module, as printed for a sample client; in
+    another language than English, whether each is in step with its English original.
 
     Page counts are remembered between runs; 'fresh' renders every module again regardless."""
-    personal = make_personal(**SAMPLE)
+    personal = sample_person(library.language)
     counts = cache.load()
-    stamp = cache.fingerprint((TEMPLATES_DIR, *library.roots))
+    stamp = cache.fingerprint((TEMPLATES_DIR, LOCALE_DIR, *library.roots))
     reports = []
     for module in modules:
         entry = cache.key(stamp, repr(module))
@@ -178,18 +278,35 @@ def _check_one(
 ) -> ModuleReport:
     checked, problems = check_module(module, library.roots)
     grade = reading_grade(checked) if not problems else None
-    too_hard = grade_problem(checked, grade) or ease_problem(
-        reading_ease(checked) if not problems else None
-    )
-    if too_hard:
-        problems.append(Problem(module.where, too_hard))
+    ease = reading_ease(checked) if not problems else None
+    too_hard = grade_problem(checked, grade) or ease_problem(ease)
+    problems += ([Problem(module.where, too_hard)] if too_hard else []) + _parity(checked, library)
     if problems:
-        return ModuleReport(module, module.where, tuple(problems), grade=grade)
+        return ModuleReport(module, module.where, tuple(problems), grade=grade, ease=ease)
     if known_pages:
-        return ModuleReport(module, module.where, (), known_pages, grade)
+        return ModuleReport(module, module.where, (), known_pages, grade, ease)
     try:
         result = render_sample((checked,), library, personal.practice)
     except HandoutError as error:
         problems.append(Problem(module.where, error.message))
-        return ModuleReport(module, module.where, tuple(problems), grade=grade)
-    return ModuleReport(module, module.where, (), result.pages, grade)
+        return ModuleReport(module, module.where, tuple(problems), grade=grade, ease=ease)
+    return ModuleReport(module, module.where, (), result.pages, grade, ease)
+
+
+def _parity(checked: CheckedModule, library: Library) -> list[Problem]:
+    """How a module in another language differs from its English original. A module of the
+    user's own with no English original is not compared; a built-in one must have one."""
+    module = checked.module
+    if library.language == SOURCE or module.id in library.stand_ins:
+        return []
+    if module.id not in library.sources:
+        return (
+            [Problem(module.where, "no English original: expected one of the same file name")]
+            if module.builtin
+            else []
+        )
+    english, problems = read_module_cached(*library.sources[module.id])
+    if english is None:
+        return []  # its own problems are 'handouts check''s to report, in English
+    original, problems = check_module(english, library.roots)
+    return [] if problems else out_of_step(checked, original)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Problem
+from .languages import N_
 
 OPEN = re.compile(r"^:::\s*([A-Za-z][\w-]*)(.*)$")
 CLOSE = re.compile(r"^:::\s*$")
@@ -51,7 +52,7 @@ SPECS: dict[str, Spec] = {
     "lines": Spec({"count": Option(3, 1, 20)}, ("count",)),
     "box": Spec({"count": Option(5, 1, 20)}, ("count",)),
     "checklist": Spec(body="items", min_items=1, max_items=15),
-    "scale": Spec({"left": Option("Not at all"), "right": Option("Very much")}),
+    "scale": Spec({"left": Option(N_("Not at all")), "right": Option(N_("Very much"))}),
     "journey-map": Spec(),
     "key-points": Spec(body="items", min_items=3, max_items=4, item_name="key points"),
     "table": Spec(
@@ -71,7 +72,10 @@ SPECS: dict[str, Spec] = {
         item_name="column headings",
     ),
     "network-map": Spec(
-        {"inner": Option("Closest people", limit=24), "outer": Option("Wider circle", limit=24)}
+        {
+            "inner": Option(N_("Closest people"), limit=24),
+            "outer": Option(N_("Wider circle"), limit=24),
+        }
     ),
 }
 
@@ -85,6 +89,8 @@ class Component:
     options: Mapping[str, Any]
     prompt: str = ""
     items: tuple[str, ...] = ()
+    # The options the author wrote (the rest are defaults): not part of what the component is.
+    given: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -156,22 +162,24 @@ def _check(where: str, block: _Block, problems: list[Problem]) -> Component | No
         )
         return None
     found: list[str] = []
-    options = _options(block, spec, found)
+    options, given = _options(block, spec, found)
     prompt, items = _body(block, spec, found)
     problems += [
         Problem(where, f"component '{block.name}': {message}", block.line) for message in found
     ]
-    return None if found else Component(block.name, block.line, options, prompt, items)
+    return None if found else Component(block.name, block.line, options, prompt, items, given)
 
 
-def _options(block: _Block, spec: Spec, found: list[str]) -> dict[str, Any]:
+def _options(block: _Block, spec: Spec, found: list[str]) -> tuple[dict[str, Any], tuple]:
+    """The component's options, defaults filled in, and the names of those the author gave."""
     try:
         words = shlex.split(block.args)
     except ValueError:
         found.append("a quotation mark is not closed")
-        return {}
+        return {}, ()
     values = {name: option.default for name, option in spec.options.items()}
     positional = list(spec.positional)
+    given = []
     for word in words:
         name, sep, raw = word.partition("=")
         if not sep:
@@ -180,7 +188,8 @@ def _options(block: _Block, spec: Spec, found: list[str]) -> dict[str, Any]:
                 continue
             name, raw = positional.pop(0), word
         _set_option(spec, name, raw, values, found)
-    return values
+        given.append(name)
+    return values, tuple(dict.fromkeys(given))
 
 
 def _set_option(spec: Spec, name: str, raw: str, values: dict, found: list[str]) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import HandoutError, Problem, display_path, raise_if
+from .languages import SOURCE, english_name
 from .resources import CONTENT_DIR
 
 KINDS = ("handout", "worksheet")
@@ -48,6 +49,17 @@ class Clinician:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """Who wrote a module's version in another language, who reviewed it, when, and what was
+    adapted rather than translated: shown by 'show', never printed on a client's pages."""
+
+    translator: str
+    reviewer: str
+    date: str
+    notes: str
+
+
+@dataclass(frozen=True)
 class Module:
     """One content module: its front matter and its Markdown body."""
 
@@ -66,6 +78,7 @@ class Module:
     subtitle: str = ""
     builtin: bool = False
     clinician: Clinician | None = None
+    translation: Translation | None = None
 
     @property
     def where(self) -> str:
@@ -337,7 +350,15 @@ def _build_module(path: Path, data: dict, split: _Split, builtin: bool) -> Modul
         body_line=split.body_line,
         builtin=builtin,
         clinician=_clinician(data.get("clinician")),
+        translation=_translation(data.get("translation")),
     )
+
+
+def _translation(value: dict | None) -> Translation | None:
+    if not value:
+        return None
+    text = {k: v.isoformat() if isinstance(v, dt.date) else str(v) for k, v in value.items()}
+    return Translation(**{key: " ".join(text[key].split()) for key in TRANSLATION_KEYS})
 
 
 def _clinician(value: dict | None) -> Clinician | None:
@@ -391,13 +412,21 @@ def read_module_cached(path: Path, builtin: bool = False) -> tuple[Module | None
 
 @dataclass(frozen=True)
 class Library:
-    """Every module file found: built-in first, then each user folder layered on top.
+    """Every module file found in one language: built-in first, then each user folder layered
+    on top. English modules live in each folder's modules/ (or the folder itself); another
+    language's in a subfolder named by its code (modules/es/, or es/ in a user folder).
 
     Files are parsed when asked for, so a build reads only the modules it uses."""
 
     files: Mapping[str, tuple[Path, bool]]
     roots: tuple[Path, ...]
     notices: tuple[str, ...] = ()
+    language: str = SOURCE
+    # The English files (a library in another language only): what each module must match,
+    # and what the user may ask to print where a module has no version in the language.
+    sources: Mapping[str, tuple[Path, bool]] = field(default_factory=dict)
+    stand_ins: frozenset[str] = frozenset()  # ids printed in English, as the user asked
+    fallback: bool = False  # whether English stands in for what the language lacks
 
     def select(self, ids: Iterable[str]) -> tuple[Module, ...]:
         """The modules with these ids, in order; every unknown or broken id reported at once."""
@@ -430,23 +459,62 @@ class Library:
         return self._scan[1]
 
     def unknown(self, module_id: str) -> str:
-        """Why a module id is not known, with the closest ids there are."""
+        """Why a module id is not known: not in this language, or not at all (with the closest
+        ids there are)."""
+        if module_id in self.sources:
+            return missing_translation(module_id, self.language, self.sources[module_id][0])
         close = difflib.get_close_matches(module_id, list(self.files), n=3, cutoff=0.5)
         hint = (
             f"; did you mean {', '.join(close)}?" if close else "; 'handouts list' shows them all"
         )
         return f"unknown module '{module_id}'{hint}"
 
+    def in_language(self, language: str, fallback: bool = False) -> Library:
+        """The same folders, read for another language."""
+        if language == self.language and fallback == self.fallback:
+            return self
+        return load_library(self.roots[1:], self.roots[0], language, fallback)
 
-def _module_files(root: Path) -> list[Path]:
+    def stand_in_notices(self, ids: Iterable[str]) -> tuple[str, ...]:
+        """A notice for each of these modules printed in English in place of the language."""
+        name = english_name(self.language)
+        return tuple(
+            f"notice: '{i}' has no {name} version; printing the English one (--fallback)"
+            for i in dict.fromkeys(ids)
+            if i in self.stand_ins
+        )
+
+
+def missing_translation(module_id: str, language: str, english: Path) -> str:
+    """The message for a module with no version in a language, naming the file to write."""
+    expected = translation_path(english, language)
+    return (
+        f"module '{module_id}' has no {english_name(language)} version: expected "
+        f"{display_path(expected)}, translated from {display_path(english)} "
+        "(or add --fallback to print the English one)"
+    )
+
+
+def translation_path(english: Path, language: str) -> Path:
+    """Where a module's version in another language lives: beside it, in a folder named by
+    the language's code."""
+    return english.parent / language / english.name
+
+
+def _module_files(root: Path, language: str = SOURCE) -> list[Path]:
     folder = root / "modules" if (root / "modules").is_dir() else root
-    return sorted(folder.glob("*.md"))
+    return sorted((folder if language == SOURCE else folder / language).glob("*.md"))
 
 
-def load_library(user_dirs: Iterable[Path] = (), builtin_dir: Path = CONTENT_DIR) -> Library:
-    """Find the built-in modules, then each user folder's, later folders shadowing earlier ones."""
-    files: dict[str, tuple[Path, bool]] = {}
-    notices: list[str] = []
+def load_library(
+    user_dirs: Iterable[Path] = (),
+    builtin_dir: Path = CONTENT_DIR,
+    language: str = SOURCE,
+    fallback: bool = False,
+) -> Library:
+    """Find the built-in modules, then each user folder's, later folders shadowing earlier ones:
+    in English, or in another language (with the English files known, to match them against
+    and, when 'fallback' asks for it, to stand in for a module missing in the language)."""
     roots = [builtin_dir, *(Path(d) for d in user_dirs)]
     raise_if(
         [
@@ -455,12 +523,27 @@ def load_library(user_dirs: Iterable[Path] = (), builtin_dir: Path = CONTENT_DIR
             if not root.is_dir()
         ]
     )
+    files, notices = _layered(roots, language)
+    sources: dict[str, tuple[Path, bool]] = {}
+    stand_ins: frozenset[str] = frozenset()
+    if language != SOURCE:
+        sources = _layered(roots, SOURCE)[0]
+        if fallback:
+            stand_ins = frozenset(sources) - frozenset(files)
+            files = {**{i: sources[i] for i in sorted(stand_ins)}, **files}
+    resolved = tuple(r.resolve() for r in roots)
+    return Library(files, resolved, tuple(notices), language, sources, stand_ins, fallback)
+
+
+def _layered(roots: list[Path], language: str) -> tuple[dict[str, tuple[Path, bool]], list[str]]:
+    files: dict[str, tuple[Path, bool]] = {}
+    notices: list[str] = []
     for index, root in enumerate(roots):
-        for path in _module_files(root):
+        for path in _module_files(root, language):
             if path.stem in files:
                 notices.append(_shadow_notice(path, *files[path.stem]))
             files[path.stem] = (path, index == 0)
-    return Library(files, tuple(r.resolve() for r in roots), tuple(notices))
+    return files, notices
 
 
 def _shadow_notice(path: Path, shadowed: Path, builtin: bool) -> str:

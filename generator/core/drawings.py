@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .languages import SOURCE, gettext
+
 # The drawing is as wide as the text column: 640 units over 176 mm (Letter) or 170 mm (A4),
 # about 0.27 mm a unit. Sizes below are in those units.
 WIDTH = 640
@@ -90,9 +92,11 @@ def _heading(p0: Point, p1: Point, p2: Point, p3: Point, t: float) -> float:
     return round(math.degrees(math.atan2(dy, dx)), 1)
 
 
-@lru_cache(maxsize=2)
-def journey_map(large_print: bool = False) -> JourneyMap:
-    """The journey map's layout: all words above the road, the detour and signs below it."""
+@lru_cache(maxsize=8)
+def journey_map(large_print: bool = False, language: str = SOURCE) -> JourneyMap:
+    """The journey map's layout: all words above the road, the detour and signs below it; its
+    words (and the names of its spots, which a fillable copy gives as answers) in a language."""
+    _ = gettext(language)
     size = SIZES[large_print]
     sub_step = size["sub"] + 3
     stop_base = round(size["stop"] * 1.2)
@@ -101,8 +105,8 @@ def journey_map(large_print: bool = False) -> JourneyMap:
     depth = 50 + size["detour_row"] * sub_step  # how far below the road the detour goes
     bottom = road_y + depth
     down, up = _detour(road_y, bottom)
-    spots = _spots(road_y, down, up)
-    labels = _labels(size, stop_base, sub_base, sub_step, road_y, bottom)
+    spots = _spots(road_y, down, up, _)
+    labels = _labels(size, stop_base, sub_base, sub_step, road_y, bottom, _)
     height = max(label.y for label in labels) + round(size["sub"] * 0.4)
     return JourneyMap(
         width=WIDTH,
@@ -128,42 +132,44 @@ def _detour(road_y: float, bottom: float) -> tuple:
     return down, up
 
 
-def _spots(road_y: float, down: tuple, up: tuple) -> tuple[Spot, ...]:
+def _spots(road_y: float, down: tuple, up: tuple, _) -> tuple[Spot, ...]:
     dep, ind, inter = STOPS_X
     along = [dep + (ind - dep) * k / 4 for k in (1, 2, 3)]
     onward = [ind + (inter - ind) * k / 4 for k in (1, 2, 3)]
     names = (
-        "Leaving dependence",
-        "On the way to independence",
-        "Nearly at independence",
-        "Leaving the pit stop",
-        "On the way to interdependence",
-        "Nearly at interdependence",
+        _("Leaving dependence"),
+        _("On the way to independence"),
+        _("Nearly at independence"),
+        _("Leaving the pit stop"),
+        _("On the way to interdependence"),
+        _("Nearly at interdependence"),
     )
     road = [
         Spot(round(x, 2), road_y, SPOT, name) for x, name in zip(along + onward, names, strict=True)
     ]
     detour = [
-        Spot(*down[3], SPOT, "On the codependency detour (going in)"),
-        Spot((down[3][0] + up[0][0]) / 2, down[3][1], SPOT, "On the codependency detour"),
-        Spot(*up[0], SPOT, "On the codependency detour (coming back)"),
+        Spot(*down[3], SPOT, _("On the codependency detour (going in)")),
+        Spot((down[3][0] + up[0][0]) / 2, down[3][1], SPOT, _("On the codependency detour")),
+        Spot(*up[0], SPOT, _("On the codependency detour (coming back)")),
     ]
     stops = [
-        Spot(dep, road_y, STOP, "Dependence"),
-        Spot(ind, road_y, STOP, "Independence (the pit stop)"),
-        Spot(inter, road_y, STOP, "Interdependence (the finish line)"),
+        Spot(dep, road_y, STOP, _("Dependence")),
+        Spot(ind, road_y, STOP, _("Independence (the pit stop)")),
+        Spot(inter, road_y, STOP, _("Interdependence (the finish line)")),
     ]
     return (stops[0], *road[:3], stops[1], *road[3:], stops[2], *detour)
 
 
-def _labels(size, stop_base, sub_base, sub_step, road_y, bottom) -> tuple[Label, ...]:
+def _labels(size, stop_base, sub_base, sub_step, road_y, bottom, _) -> tuple[Label, ...]:
     dep, ind, inter = STOPS_X
+    # Each stop's meaning on two short lines (translations keep to two lines, each about as
+    # long as the English, so the words fit between the stops).
     subs = {
-        dep: ("Others do most", "things for me"),
-        ind: ("\u201cI can do it", "myself\u201d"),
-        inter: ("We lean on", "each other"),
+        dep: (_("Others do most"), _("things for me")),
+        ind: (_("\u201cI can do it"), _("myself\u201d")),
+        inter: (_("We lean on"), _("each other")),
     }
-    names = {dep: "Dependence", ind: "Independence", inter: "Interdependence"}
+    names = {dep: _("Dependence"), ind: _("Independence"), inter: _("Interdependence")}
     labels = [Label(x, stop_base, size["stop"], names[x], "stop") for x in STOPS_X]
     for x, lines in subs.items():
         labels += [
@@ -171,18 +177,18 @@ def _labels(size, stop_base, sub_base, sub_step, road_y, bottom) -> tuple[Label,
         ]
     sign_base = road_y + ROAD / 2 + 44 + size["sign"]
     labels += [
-        Label(PIT_X, sign_base, size["sign"], "Pit stop", "sign"),
-        Label(inter, sign_base, size["sign"], "Finish line", "sign"),
+        Label(PIT_X, sign_base, size["sign"], _("Pit stop"), "sign"),
+        Label(inter, sign_base, size["sign"], _("Finish line"), "sign"),
     ]
     detour_x = DETOUR_X
     detour_base = bottom + SPOT + 6 + size["sign"]
     labels += [
-        Label(detour_x, detour_base, size["sign"], "Detour: codependency", "detour"),
+        Label(detour_x, detour_base, size["sign"], _("Detour: codependency"), "detour"),
         Label(
             detour_x,
             detour_base + sub_step,
             size["sub"],
-            "(rescuing, fixing, losing myself)",
+            _("(rescuing, fixing, losing myself)"),
             "detour-sub",
         ),
     ]

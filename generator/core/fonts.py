@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .languages import N_
 from .resources import TEMPLATES_DIR
 
 FONT_DIR = TEMPLATES_DIR / "fonts"
@@ -32,9 +33,9 @@ class Font:
 
 DEFAULT_FONT = "noto"
 FONTS: dict[str, Font] = {
-    "noto": Font("Noto Sans, with Noto Serif headings (the house style)", "Noto Sans"),
+    "noto": Font(N_("Noto Sans, with Noto Serif headings (the house style)"), "Noto Sans"),
     "atkinson": Font(
-        "Atkinson Hyperlegible, made by the Braille Institute for low-vision readers",
+        N_("Atkinson Hyperlegible, made by the Braille Institute for low-vision readers"),
         "Atkinson Hyperlegible",
         (
             Face("AtkinsonHyperlegible-Regular.ttf"),
@@ -44,12 +45,12 @@ FONTS: dict[str, Font] = {
         ),
     ),
     "lexend": Font(
-        "Lexend, wide letters and spacing designed for reading fluency",
+        N_("Lexend, wide letters and spacing designed for reading fluency"),
         "Lexend",
         (Face("Lexend-Regular.ttf"), Face("Lexend-Bold.ttf", 700)),
     ),
     "opendyslexic": Font(
-        "OpenDyslexic, weighted letter shapes for readers with dyslexia",
+        N_("OpenDyslexic, weighted letter shapes for readers with dyslexia"),
         "OpenDyslexic",
         (
             Face("OpenDyslexic-Regular.otf"),

@@ -10,6 +10,8 @@ from typing import Any
 
 from .errors import HandoutError
 from .fonts import DEFAULT_FONT, FALLBACKS, FONT_DIR, FONTS, NAME_FONT, Font
+from .languages import SOURCE, Languages
+from .languages import parse as parse_languages
 
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}  # a --paper choice, and its CSS page size
 PAPERS = tuple(PAGE_SIZES)
@@ -33,6 +35,16 @@ class Options:
     font: str = ""
     duplex: bool = False  # packets: each module starts on a right-hand page
     brand: str = ""  # the practice's colour as #rrggbb, in place of the house teal
+    # What the pages are printed in: a language ('es'), or two ('es+en': Spanish with English
+    # alongside); "" until settled: the practice's default, else English.
+    language: str = ""
+    region: str = ""  # whose crisis and safety lines print (a key of regions.yaml), if any
+    fallback: bool = False  # a module missing in the language is printed in English instead
+
+    @property
+    def languages(self) -> Languages:
+        """The settled language choice, parsed."""
+        return parse_languages(self.language or SOURCE)
 
     @property
     def classes(self) -> str:
@@ -93,7 +105,17 @@ def settle(options: Options, practice, combined: bool = False) -> Options:
         font=chosen,
         combined=combined,
         brand=options.brand or practice.brand_color,
+        language=settled_language(options, practice),
+        region=options.region or practice.region,
     )
+
+
+def settled_language(options: Options, practice) -> str:
+    """The language asked for, else the practice's, else English; checked ('--lang: ...')."""
+    if options.language:
+        return parse_languages(options.language).code
+    chosen = practice.language
+    return parse_languages(chosen, "the practice profile's 'language'").code if chosen else SOURCE
 
 
 def layered(given: Options, chosen: Mapping[str, Any], duplex: bool | None = None) -> Options:
@@ -102,6 +124,9 @@ def layered(given: Options, chosen: Mapping[str, Any], duplex: bool | None = Non
     return Options(
         paper=given.paper or chosen.get("paper", ""),
         font=given.font,
+        language=given.language,
+        region=given.region,
+        fallback=given.fallback,
         duplex=duplex if duplex is not None else chosen.get("duplex", False),
         **{flag: getattr(given, flag) or chosen.get(flag, False) for flag in FLAGS},
     )

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import HandoutError, Problem, ProblemsFound, display_path
+from .languages import SOURCE, format_day, language_problem
 from .options import FONTS, PAPERS, font_problem, paper_problem
 from .resources import TEMPLATES_DIR
 
@@ -29,7 +30,8 @@ TEXT_KEYS = {
     "safety_line": "a domestic and family violence service for your region, e.g. "
     "'National Domestic Violence Hotline: call 1-800-799-7233 or text START to 88788'",
 }
-PRACTICE_KEYS = [*TEXT_KEYS, "logo", "brand_color", "paper", "font"]
+PRACTICE_KEYS = [*TEXT_KEYS, "logo", "brand_color", "paper", "font", "language", "region"]
+REGION = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$")
 LOGO_TYPES = (".png", ".svg")
 LOGO_BYTES = 2_000_000
 LOGO_PIXELS = 6000
@@ -55,6 +57,8 @@ class Practice:
     brand_color: str = ""
     paper: str = ""
     font: str = ""
+    language: str = ""  # the pages' language when --lang is not given: 'es', or 'es+en'
+    region: str = ""  # whose crisis and safety lines print when the practice gives none
 
     @property
     def signature(self) -> str:
@@ -84,9 +88,9 @@ class Personal:
         return " · ".join(p for p in (self.practice.signature, self.practice.name) if p)
 
 
-def date_text(day: dt.date) -> str:
-    """A date as people write it, e.g. 'November 22, 2026'."""
-    return f"{day:%B} {day.day}, {day.year}"
+def date_text(day: dt.date, language: str = SOURCE) -> str:
+    """A date as people write it in a language: 'November 22, 2026', '22 de noviembre de 2026'."""
+    return format_day(day, language)
 
 
 def checked_text(field_name: str, value: str | None, limit: int) -> tuple[str, list[str]]:
@@ -230,6 +234,8 @@ def _meaning(key: str) -> str:
         "brand_color": "a colour as #RRGGBB, e.g. #24606a",
         "paper": " or ".join(PAPERS),  # the choices there are, from options.py
         "font": " or ".join(FONTS),
+        "language": "a language such as en or es, or es+en for Spanish with English alongside",
+        "region": "a region of content/regions.yaml such as US, ES or MX",
     }.get(key) or TEXT_KEYS[key]
 
 
@@ -244,6 +250,10 @@ def _practice_value(path: Path, key: str, value: str):
         return (value.lower(), None) if not paper_problem(value) else (None, wrong)
     if key == "font" and font_problem(value):
         return None, wrong
+    if key == "language" and language_problem(value):
+        return None, f"'{key}': {language_problem(value)}"
+    if key == "region":  # which regions there are depends on the content folders: checked later
+        return (value, None) if REGION.match(value) else (None, wrong)
     return value, None
 
 

@@ -34,6 +34,8 @@ class CheckedModule:
 
     module: Module
     segments: tuple[str | Component, ...]
+    # In a bilingual copy: the same module in the language printed beside it, in step with it.
+    beside: CheckedModule | None = None
 
 
 def check_modules(modules: Iterable[Module], roots: Iterable[Path]) -> tuple[CheckedModule, ...]:

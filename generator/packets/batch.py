@@ -23,9 +23,11 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from ..core.build import checked_in
 from ..core.content import load_library
 from ..core.errors import HandoutError, display_path
-from ..core.options import Options, settle
+from ..core.languages import parse as parse_languages
+from ..core.options import Options, settle, settled_language
 from ..core.output import (
     DEFAULT_OUT,
     AtomicFile,
@@ -37,7 +39,8 @@ from ..core.output import (
 from ..core.pdf import Rendered, StampPress, render_pdf
 from ..core.profiles import Personal
 from ..core.render import Document
-from ..core.validate import CheckedModule, check_modules
+from ..core.safety import SafetyLines, find_region, safety_lines, stale_warnings
+from ..core.validate import CheckedModule
 from .documents import render_notes_page, render_packet, render_stamps
 from .overlay import ParticipantCopy, PrintFile
 from .packet import Packet, find_packet, load_packet
@@ -71,6 +74,9 @@ class PacketJob:
     roots: tuple[Path, ...]
     dates: tuple[dt.date, ...] = ()
     strict: bool = True
+    safety: SafetyLines | None = None  # the crisis and safety lines the pages print
+    warnings: tuple[str, ...] = ()  # about the build: a region's line not checked for a year
+    notices: tuple[str, ...] = ()  # English standing in for a module the language lacks
 
 
 def prepare_packet(
@@ -84,11 +90,15 @@ def prepare_packet(
 ) -> PacketJob:
     """Find, read and check a packet and every module in it (all problems at once)."""
     personal = personal or Personal()
+    # The language first: it says where to look for the packet and its modules.
+    languages = parse_languages(settled_language(options, personal.practice))
     library = load_library([Path(d) for d in content_dirs])
+    library = library.in_language(languages.main, options.fallback)
     packet = load_packet(find_packet(name, library), library)
-    checked = check_modules(library.select(packet.module_ids), library.roots)
+    checked = checked_in(library, packet.module_ids, languages)
     options = settle(packet.layout(options, duplex), personal.practice)
     logo = (personal.practice.logo,) if personal.practice.logo else ()
+    region = find_region(options.region, library.roots) if options.region else None
     return PacketJob(
         packet,
         {entry.module.id: entry for entry in checked},
@@ -97,6 +107,9 @@ def prepare_packet(
         (*library.roots, *logo),
         tuple(dates),
         strict,
+        safety_lines(personal.practice, region, options.languages),
+        tuple(stale_warnings(region)),
+        library.stand_in_notices(packet.module_ids),
     )
 
 
@@ -117,6 +130,7 @@ def render_job(
         view,
         facilitator,
         job.dates,
+        job.safety,
     )
     rendered = render_pdf(document, job.roots, job.strict, job.options, layout=slots)
     if rendered.blank_pages:
@@ -154,7 +168,7 @@ def build_packet(
     path = out if out.suffix.lower() == ".pdf" else out / name
     prepare_folder(path.parent)
     write_file(path, data)
-    return PacketBuilt((path,), (pages,), warnings)
+    return PacketBuilt((path,), (pages,), (*job.warnings, *warnings))
 
 
 def packet_pdf(

@@ -9,6 +9,7 @@ from datetime import date
 
 from markupsafe import Markup
 
+from ..core.languages import N_
 from ..core.options import DEFAULT_PAPER, Options
 from ..core.profiles import Personal, date_text
 from ..core.render import (
@@ -21,6 +22,7 @@ from ..core.render import (
     page_context,
     render_template,
 )
+from ..core.safety import SafetyLines
 from ..core.validate import CheckedModule
 
 
@@ -33,23 +35,26 @@ def render_packet(
     view: Mapping | None = None,
     facilitator: bool = False,
     dates: Sequence[date] = (),
+    safety: SafetyLines | None = None,
 ) -> Document:
     """One HTML document for a packet: cover, contents, sessions and their modules.
 
     With a participant view, the participant's details fill the fixed-size places of
     slots.html; without one, those places are blank lines to write on."""
-    env = environment()
+    env = environment(languages=options.languages)
+    words = env.globals["words"]
     parts = [
         _part(env, session, checked, personal, options, view, facilitator, dates, packet)
         for session in packet.sessions
     ]
-    meta = metadata([checked[m].module for m in packet.module_ids], personal)
-    meta |= {"title": packet.title + (" (facilitator edition)" if facilitator else "")}
+    meta = metadata([checked[m].module for m in packet.module_ids], personal, options)
+    edition = " (" + words.one(N_("facilitator edition")) + ")" if facilitator else ""
+    meta |= {"title": packet.title + edition}
     meta["subject"] = packet.subtitle or meta["subject"]
     cover = {
-        "kind": "Facilitator edition" if facilitator else _packet_kind(packet),
+        "kind": words.both("Facilitator edition") if facilitator else _packet_kind(packet, words),
         "leader": personal.practice.signature,
-        "dates": [date_text(day) for day in dates],
+        "dates": [date_text(day, options.languages.main) for day in dates],
         "sessions": sum(1 for s in packet.sessions if s.number),
         "group": "group" in packet.audience,
     }
@@ -61,7 +66,7 @@ def render_packet(
         view=view,
         layout=layout,
         facilitator=facilitator,
-        **page_context(meta, personal, options),
+        **page_context(meta, personal, options, safety),
     )
     return Document(html, meta["title"], meta["language"])
 
@@ -87,7 +92,7 @@ def render_notes_page(packet: Document, personal: Personal, options: Options) ->
     meta = {"title": packet.title, "language": packet.language, "created": created_date()}
     meta |= dict.fromkeys(("author", "subject", "keywords"), "")
     html = render_template(
-        load_template(environment(), "notes-page.html"),
+        load_template(environment(languages=options.languages), "notes-page.html"),
         notes_lines=notes_lines(options),
         **page_context(meta, personal, options),
     )
@@ -117,7 +122,7 @@ def render_stamps(
         options,
     )
     return render_template(
-        load_template(environment(), "stamps.html"),
+        load_template(environment(languages=options.languages), "stamps.html"),
         pages=pages,
         page_height=page_height,
         view=view,
@@ -126,15 +131,29 @@ def render_stamps(
     )
 
 
-def _packet_kind(packet) -> str:
-    audience = {"group": "Workshop", "couples": "For couples", "family": "For families"}
-    kinds = [audience[a] for a in packet.audience if a in audience]
-    return " · ".join([*(kinds[:1] or ["Packet"]), f"{len(packet.module_ids)} modules"])
+AUDIENCE_KINDS = {
+    "group": N_("Workshop"),
+    "couples": N_("For couples"),
+    "family": N_("For families"),
+}
+
+
+def _packet_kind(packet, words) -> Markup:
+    kinds = [AUDIENCE_KINDS[a] for a in packet.audience if a in AUDIENCE_KINDS]
+    count = len(packet.module_ids)
+    return (
+        words.both(kinds[0] if kinds else N_("Packet"))
+        + Markup(" · ")
+        + words.both("%(count)s modules", count=count)
+    )
 
 
 def _part(env, session, checked, personal, options, view, facilitator, dates, packet) -> dict:
     number = session.number
-    band = {"id": f"packet-session-{number}", "label": f"Session {number} · {session.title}"}
+    label = (
+        env.globals["words"].one(N_("Session %(number)s"), number=number) + " · " + session.title
+    )
+    band = {"id": f"packet-session-{number}", "label": label}
     band = band if number else None
     notes = session.notes if facilitator else None
     personal = replace(personal, client="", note="", session=number or None)

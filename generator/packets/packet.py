@@ -13,6 +13,7 @@ import yaml
 
 from ..core.content import AUDIENCES, MODULE_ID, Library
 from ..core.errors import HandoutError, Problem, display_path, raise_if
+from ..core.languages import SOURCE, english_name
 from ..core.options import FLAGS, Options, layered, paper_problem
 
 PACKET_KEYS = (
@@ -101,12 +102,18 @@ class Packet:
 # --- finding packets -----------------------------------------------------------------
 
 
-def packet_files(library: Library) -> dict[str, Path]:
-    """Every packet in the packets/ folder of each content root; later roots win."""
+def packet_files(library: Library, language: str | None = None) -> dict[str, Path]:
+    """Every packet in the packets/ folder of each content root, later roots winning: in
+    English, or in the library's language (packets/es/), English standing in for a missing one
+    when the library's fallback allows it."""
+    language = library.language if language is None else language
     found: dict[str, Path] = {}
     for root in library.roots:
-        for path in sorted((root / "packets").glob("*.yaml")):
+        folder = root / "packets" if language == SOURCE else root / "packets" / language
+        for path in sorted(folder.glob("*.yaml")):
             found[path.stem] = path
+    if language != SOURCE and library.fallback:
+        found = {**packet_files(library, SOURCE), **found}
     return found
 
 
@@ -120,6 +127,14 @@ def find_packet(name: str, library: Library) -> Path:
     known = packet_files(library)
     if name in known:
         return known[name]
+    english = packet_files(library, SOURCE) if library.language != SOURCE else {}
+    if name in english:
+        where = display_path(english[name].parent / library.language / english[name].name)
+        raise HandoutError(
+            f"packet '{name}' has no {english_name(library.language)} version: expected {where}, "
+            f"translated from {display_path(english[name])} (or add --fallback to use the "
+            "English one)"
+        )
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(known)}"
     raise HandoutError(f"unknown packet '{name}'; {hint} ('handouts packets' lists them)")

@@ -4,6 +4,12 @@
 
 const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
 
+// The page's words in the app's language, handed over by the page itself (base.html).
+const strings = JSON.parse(document.body.dataset.strings || "{}");
+function say(key, values = {}) {
+  return (strings[key] || key).replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
+}
+
 function post(url, body) {
   return fetch(url, { method: "POST", body, headers: { "X-CSRF-Token": csrf() }, credentials: "same-origin" });
 }
@@ -24,7 +30,7 @@ function galleryFilter() {
       card.hidden = !ok;
       shown += ok;
     }
-    count.textContent = `Showing ${shown} of ${cards.length}.`;
+    count.textContent = say("showing", { shown, total: cards.length });
   };
   form.addEventListener("input", apply);
   form.addEventListener("submit", (event) => { event.preventDefault(); apply(); });
@@ -39,7 +45,7 @@ function livePreview() {
   let timer = null, latest = 0;
   const render = async () => {
     const ticket = ++latest;
-    status.textContent = "Updating the preview…";
+    status.textContent = say("updating");
     const response = await post(form.dataset.preview, new FormData(form));
     const data = await response.json();
     if (ticket !== latest) return;  // a newer change is on its way
@@ -48,10 +54,10 @@ function livePreview() {
     pages.replaceChildren(...data.pages.map((src, i) => {
       const img = new Image();
       img.src = src;
-      img.alt = `Page ${i + 1} of ${data.pages.length}`;
+      img.alt = say("page_of", { page: i + 1, pages: data.pages.length });
       return img;
     }));
-    status.textContent = `${data.pages.length} page${data.pages.length === 1 ? "" : "s"}: ${data.name}`;
+    status.textContent = say("pages", { count: data.pages.length, name: data.name });
   };
   const later = () => { clearTimeout(timer); timer = setTimeout(render, 350); };
   form.addEventListener("input", later);
@@ -107,7 +113,7 @@ function rosterRun() {
     files.replaceChildren();
     bad.replaceChildren();
     zip.querySelector("button").disabled = true;
-    status.textContent = "Starting…";
+    status.textContent = say("starting");
     const response = await post(form.dataset.roster, new FormData(form));
     const data = await response.json();
     if (data.error) { status.textContent = data.error; return; }
@@ -119,18 +125,20 @@ function rosterRun() {
     bar.max = Math.max(state.total, 1);
     bar.value = state.done;
     if (state.state === "running") {
-      status.textContent = `Building packets: ${state.done} of ${state.total}…`;
+      status.textContent = say("building", { done: state.done, total: state.total });
       setTimeout(() => follow(url, job), 400);
       return;
     }
     if (state.state === "failed") { status.textContent = state.error; return; }
     bar.value = bar.max;
-    status.textContent = `${state.written.length} packet(s) built` + (state.bad.length ? `; ${state.bad.length} row(s) could not be built.` : ".");
+    status.textContent = state.bad.length
+      ? say("built_bad", { count: state.written.length, bad: state.bad.length })
+      : say("built", { count: state.written.length });
     if (state.bad.length) {
       const list = document.createElement("ul");
       list.className = "bad";
       list.append(...state.bad.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
-      bad.replaceChildren(Object.assign(document.createElement("h3"), { textContent: "Rows not built" }), list);
+      bad.replaceChildren(Object.assign(document.createElement("h3"), { textContent: say("rows_not_built") }), list);
     }
     zip.querySelector("button").disabled = false;
     files.replaceChildren(...[...state.written, ...state.extra].map((name) => fileRow(job, name)));
@@ -142,15 +150,25 @@ function fileRow(job, name) {
   const form = document.createElement("form");
   form.method = "post";
   form.action = `/jobs/${job}/file`;
-  form.innerHTML = '<input type="hidden" name="csrf"><input type="hidden" name="file"><button type="submit">Download</button>';
+  form.innerHTML = '<input type="hidden" name="csrf"><input type="hidden" name="file"><button type="submit"></button>';
+  form.querySelector("button").textContent = say("download");
   form.csrf.value = csrf();
   form.file.value = name;
-  form.querySelector("button").setAttribute("aria-label", `Download ${name}`);
+  form.querySelector("button").setAttribute("aria-label", say("download_name", { name }));
   row.append(Object.assign(document.createElement("span"), { textContent: name }), form);
   return row;
 }
 
+// The language switch takes effect as soon as a language is chosen (the button is there for
+// keyboards and for browsers without scripts).
+function languageSwitch() {
+  const select = document.querySelector("[data-language-switch]");
+  if (!select) return;
+  select.addEventListener("change", () => select.form.submit());
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  languageSwitch();
   galleryFilter();
   livePreview();
   packetDates();

@@ -1,0 +1,114 @@
+"""Languages: which ones a document can be printed in, their catalogues of page strings (gettext,
+read from generator/locale/LANG/LC_MESSAGES/handouts.po) and their dates (Babel).
+
+English is the language the strings are written in; every other language is a catalogue. A
+document is in one language ('es'), or in two ('es+en': Spanish, with English alongside)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+from .errors import HandoutError
+
+SOURCE = "en"  # the language the modules and the page strings are first written in
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "handouts"
+# What each language is called in itself, for the app's switch and the messages.
+NAMES = {"en": "English", "es": "Español"}
+# The English name of each, for messages of the (English) command line.
+ENGLISH_NAMES = {"en": "English", "es": "Spanish"}
+
+
+def N_(text: str) -> str:
+    """Mark a string for the catalogue where it is defined; it is translated where it is used."""
+    return text
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The language a document is printed in, and the one printed alongside it, if any."""
+
+    main: str = SOURCE
+    beside: str = ""
+
+    @property
+    def code(self) -> str:
+        """As given on the command line: 'es', or 'es+en' for two."""
+        return f"{self.main}+{self.beside}" if self.beside else self.main
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return (self.main, self.beside) if self.beside else (self.main,)
+
+
+def known() -> tuple[str, ...]:
+    """English, and every language with a catalogue of page strings."""
+    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return (SOURCE, *(code for code in found if code != SOURCE))
+
+
+def language_problem(value: object) -> str | None:
+    """Why a language choice ('es', 'es+en') is not one there is, else None."""
+    there = known()
+    parts = value.split("+") if isinstance(value, str) else []
+    if 1 <= len(parts) <= 2 and all(p in there for p in parts) and len(set(parts)) == len(parts):
+        return None
+    pairs = [f"{a}+{b}" for a in there for b in there if a != b][:2]
+    return f"expected one of {', '.join(there)}, or two such as {' or '.join(pairs)}, got {value!r}"
+
+
+def parse(value: str | None, where: str = "--lang") -> Languages:
+    """A checked language choice: 'es' -> Languages('es'), 'es+en' -> Languages('es', 'en')."""
+    if not value:
+        return Languages()
+    problem = language_problem(value)
+    if problem:
+        raise HandoutError(f"{where}: {problem}")
+    main, _, beside = value.partition("+")
+    return Languages(main, beside)
+
+
+def english_name(code: str) -> str:
+    """'es' -> 'Spanish', for the command line's messages."""
+    return ENGLISH_NAMES.get(code, code)
+
+
+@lru_cache(maxsize=8)
+def translations(code: str) -> NullTranslations:
+    """The page strings of one language, compiled from its .po file the first time they are
+    asked for (so an installed package never carries a stale compiled copy)."""
+    if code == SOURCE:
+        return NullTranslations()
+    path = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return compiled(path, code)
+
+
+def compiled(path: Path, code: str) -> Translations:
+    """A .po file read and compiled in memory (fuzzy entries left out, as msgfmt does)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as stream:
+        catalogue = read_po(stream, locale=code, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def gettext(code: str):
+    """The function that translates a page string into this language."""
+    return translations(code).gettext
+
+
+def format_day(day: dt.date, code: str) -> str:
+    """A date as people write it: 'November 23, 2026'; '23 de noviembre de 2026'."""
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale="en_US" if code == SOURCE else code)

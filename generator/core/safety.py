@@ -1,0 +1,199 @@
+"""Crisis and safety lines: the practice's own, else its region's (regions.yaml, in the
+document's language), else the built-in defaults, translated. Regions come from the built-in
+content/regions.yaml and from a regions.yaml in any content folder, later folders winning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markupsafe import Markup
+
+from .errors import HandoutError, Problem, display_path, raise_if
+from .languages import N_, Languages, gettext
+
+REGIONS_FILE = "regions.yaml"
+STALE_DAYS = 365  # a line checked longer ago than this draws a warning at build time
+LINE_KEYS = ("text", "source", "checked")
+# What page 1 says when neither the practice profile nor its region gives a line.
+DEFAULT_CRISIS = N_(
+    "If you are in crisis or think you might harm yourself, call your local emergency number now."
+)
+DEFAULT_SAFETY = N_(
+    "A domestic violence service can help you plan how to stay safe, and your therapist or group "
+    "leader can help you find one. If you are in danger now, call your local emergency number."
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line for one region: its words in each language, where they were found, and when."""
+
+    text: Mapping[str, str]
+    source: str
+    checked: dt.date
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region's crisis line and domestic-violence line."""
+
+    code: str
+    name: str
+    crisis: Line
+    safety: Line
+    where: str  # the file it came from, for messages
+
+
+@dataclass(frozen=True)
+class SafetyLines:
+    """What a document prints: the crisis line (page 1 and the foot of every module) and the
+    safety line (page 1 of modules on codependency, couples, boundaries and attachment)."""
+
+    crisis: Markup
+    line: Markup
+
+
+# --- reading regions.yaml --------------------------------------------------------------
+
+
+def load_regions(roots: Iterable[Path]) -> dict[str, Region]:
+    """Every region in the regions.yaml of each content folder, later folders winning; all
+    problems in all files reported at once."""
+    regions: dict[str, Region] = {}
+    problems: list[Problem] = []
+    for root in roots:
+        path = Path(root) / REGIONS_FILE
+        if path.is_file():
+            found, wrong = _read(path)
+            regions |= found
+            problems += wrong
+    raise_if(problems)
+    return regions
+
+
+def _read(path: Path) -> tuple[dict[str, Region], list[Problem]]:
+    where = display_path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        return {}, [Problem(where, "expected valid YAML: regions by code, e.g. 'US:'", line)]
+    if not isinstance(data, dict):
+        return {}, [
+            Problem(where, "expected regions by code, e.g. 'US:' with 'crisis' and 'safety'")
+        ]
+    regions, problems = {}, []
+    for code, entry in data.items():
+        region, found = _region(where, str(code), entry)
+        problems += found
+        if region:
+            regions[region.code] = region
+    return regions, problems
+
+
+def _region(where: str, code: str, entry: Any) -> tuple[Region | None, list[Problem]]:
+    if not isinstance(entry, dict):
+        return None, [Problem(where, f"'{code}': expected 'name', 'crisis' and 'safety'")]
+    problems = [
+        Problem(where, f"'{code}.{key}': unknown key; expected name, crisis, safety")
+        for key in entry
+        if key not in ("name", "crisis", "safety")
+    ]
+    if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        problems.append(Problem(where, f"'{code}.name': expected the region's name as text"))
+    lines = {
+        key: _line(where, f"{code}.{key}", entry.get(key), problems) for key in ("crisis", "safety")
+    }
+    if problems:
+        return None, problems
+    return Region(code, entry["name"].strip(), lines["crisis"], lines["safety"], where), []
+
+
+def _line(where: str, name: str, value: Any, problems: list[Problem]) -> Line | None:
+    expected = "expected 'text' (by language), 'source' and 'checked' (YYYY-MM-DD)"
+    if not isinstance(value, dict):
+        problems.append(Problem(where, f"'{name}': {expected}"))
+        return None
+    found = [
+        Problem(where, f"'{name}.{key}': unknown key; {expected}")
+        for key in value
+        if key not in LINE_KEYS
+    ]
+    text = value.get("text")
+    if not isinstance(text, dict) or not text or not all(_is_text(t) for t in text.values()):
+        found.append(
+            Problem(where, f"'{name}.text': expected the words by language, e.g. 'en: ...'")
+        )
+    if not _is_text(value.get("source")):
+        found.append(Problem(where, f"'{name}.source': expected where the facts were found"))
+    if not isinstance(value.get("checked"), dt.date):
+        found.append(
+            Problem(where, f"'{name}.checked': expected the day they were checked, as YYYY-MM-DD")
+        )
+    problems += found
+    if found:
+        return None
+    return Line(
+        {str(k): v.strip() for k, v in text.items()}, value["source"].strip(), value["checked"]
+    )
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def find_region(code: str, roots: Iterable[Path], given_by: str = "--region") -> Region:
+    """The region of this code, or an error naming the regions there are."""
+    regions = load_regions(roots)
+    if code not in regions:
+        known = ", ".join(f"{c} ({r.name})" for c, r in sorted(regions.items()))
+        raise HandoutError(f"{given_by}: unknown region {code!r}; expected one of {known}")
+    return regions[code]
+
+
+def stale_warnings(region: Region | None, today: dt.date | None = None) -> list[str]:
+    """A warning for each of the region's lines checked more than a year before today."""
+    if region is None:
+        return []
+    today = today or dt.date.today()
+    return [
+        f"{region.where}: '{region.code}.{key}' was last checked on {line.checked.isoformat()}, "
+        f"{(today - line.checked).days} days ago; check it at its source ({line.source}), then "
+        "update 'checked'"
+        for key, line in (("crisis", region.crisis), ("safety", region.safety))
+        if (today - line.checked).days > STALE_DAYS
+    ]
+
+
+# --- what a document prints ------------------------------------------------------------
+
+
+def safety_lines(practice, region: Region | None, languages: Languages) -> SafetyLines:
+    """The practice's own lines win; else the region's, in each language of the document;
+    else the built-in defaults, translated."""
+    return SafetyLines(
+        crisis=_pick(
+            practice.crisis_line, region.crisis if region else None, DEFAULT_CRISIS, languages
+        ),
+        line=_pick(
+            practice.safety_line, region.safety if region else None, DEFAULT_SAFETY, languages
+        ),
+    )
+
+
+def _pick(own: str, line: Line | None, default: str, languages: Languages) -> Markup:
+    if own:
+        return Markup.escape(own)  # as the practice wrote it, in whatever language that is
+    texts = [(code, line.text.get(code) if line else None) for code in languages.all]
+    words = [(code, text or gettext(code)(default)) for code, text in texts]
+    first = Markup.escape(words[0][1])
+    return first + Markup("").join(
+        Markup('<span class="also" lang="{}">{}</span>').format(code, text)
+        for code, text in words[1:]
+    )
