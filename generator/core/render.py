@@ -1,24 +1,22 @@
-"""Render checked modules to one HTML document: Markdown, components and Jinja (sandboxed)."""
+"""Render checked modules to one HTML document: bodies (see body.py), components, and the page
+templates in Jinja's sandbox."""
 
 from __future__ import annotations
 
 import os
-import secrets
 import traceback
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-import markdown
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
-from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from .. import __version__
+from .body import PLACEHOLDERS, fill
 from .components import Component
 from .content import Module
 from .drawings import journey_map
@@ -27,9 +25,8 @@ from .fonts import DEFAULT_FONT, FALLBACKS, FONTS
 from .options import DEFAULT_PAPER, PAGE_SIZES, Options, palette
 from .profiles import Personal
 from .resources import TEMPLATES_DIR
-from .validate import CheckedModule, image_path
+from .validate import CheckedModule
 
-MARKDOWN_EXTENSIONS = ("tables", "sane_lists", "smarty")
 BLANK = Markup('<span class="blank" aria-label="blank space to fill in"></span>')
 KIND_LABELS = {"handout": "Handout", "worksheet": "Worksheet"}
 # What page 1 says when the practice profile gives no crisis or safety line of its own.
@@ -64,59 +61,6 @@ def environment(template_dirs: tuple[Path, ...] = (TEMPLATES_DIR,)) -> Sandboxed
     )
 
 
-class _ImageSources(Treeprocessor):
-    """Point each image at its file beside the module, which the checks already vetted."""
-
-    def __init__(self, md, checked: CheckedModule):
-        super().__init__(md)
-        self.checked = checked
-
-    def run(self, root):
-        for image in root.iter("img"):
-            image.set("src", image_path(self.checked.module, image.get("src", "")).as_uri())
-
-
-class _Components(Preprocessor):
-    """Swap each component's marker line for its rendered HTML, kept out of Markdown's way."""
-
-    def __init__(self, md, fragments: dict[str, str]):
-        super().__init__(md)
-        self.fragments = fragments
-
-    def run(self, lines):
-        return [
-            self.md.htmlStash.store(self.fragments[line]) if line in self.fragments else line
-            for line in lines
-        ]
-
-
-def _markdown(checked: CheckedModule, fragments: dict[str, str]) -> markdown.Markdown:
-    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
-    # Raw HTML is refused by the checks; these make sure none could slip through anyway.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    md.preprocessors.register(_Components(md, fragments), "components", 25)
-    md.treeprocessors.register(_ImageSources(md, checked), "image_sources", 1)
-    return md
-
-
-def markdown_html(
-    checked: CheckedModule, env: SandboxedEnvironment, options: Options = Options()
-) -> str:
-    """The module body as HTML from Markdown and components, its placeholders not yet filled."""
-    nonce = secrets.token_hex(8)
-    fragments: dict[str, str] = {}
-    parts = []
-    for index, segment in enumerate(checked.segments):
-        if isinstance(segment, Component):
-            marker = f"component-{nonce}-{index}"
-            fragments[marker] = _component_html(env, checked, segment, index, options)
-            parts.append(f"\n\n{marker}\n\n")
-        else:
-            parts.append(segment)
-    return _markdown(checked, fragments).convert("".join(parts))
-
-
 def body_html(
     checked: CheckedModule,
     env: SandboxedEnvironment,
@@ -124,27 +68,32 @@ def body_html(
     options: Options = Options(),
     name: Markup | None = None,
 ) -> Markup:
-    """The module body as HTML, with the personal placeholders filled in (autoescaped)."""
-    try:
-        template = _body_template(env, checked, options)
-        return Markup(template.render(content_context(personal, name)))
-    except TemplateError as error:
-        raise HandoutError(f"{checked.module.where}: {error.message}") from None
+    """The module body as HTML, with the personal placeholders filled in (escaped).
+
+    The body is never a template (see body.py): its placeholders are markers, filled here."""
+    parts = _body_parts(env, checked, options)
+    return fill(parts, placeholder_values(content_context(personal, name)))
 
 
-_BODY_TEMPLATES: dict = {}
+_BODY_PARTS: dict = {}
 
 
-def _body_template(env: SandboxedEnvironment, checked: CheckedModule, options: Options):
-    """The compiled body of a module: it depends only on the module and how its components
+def _body_parts(env: SandboxedEnvironment, checked: CheckedModule, options: Options):
+    """The body cut at its placeholders: it depends only on the module and how its components
     are drawn (fillable, ink-saver, large print), so each is made once."""
     key = (id(env), checked.module, options.fillable, options.ink_saver, options.large_print)
     key += (options.brand,)  # drawings are printed in the practice's colour
-    if key not in _BODY_TEMPLATES:
-        if len(_BODY_TEMPLATES) >= 256:
-            _BODY_TEMPLATES.clear()
-        _BODY_TEMPLATES[key] = env.from_string(markdown_html(checked, env, options))
-    return _BODY_TEMPLATES[key]
+    if key not in _BODY_PARTS:
+        if len(_BODY_PARTS) >= 256:
+            _BODY_PARTS.clear()
+        fragments = [
+            _component_html(env, checked, segment, index, options)
+            if isinstance(segment, Component)
+            else ""
+            for index, segment in enumerate(checked.segments)
+        ]
+        _BODY_PARTS[key] = checked.body.assemble(fragments)
+    return _BODY_PARTS[key]
 
 
 def _component_html(
@@ -154,9 +103,10 @@ def _component_html(
     field = f"{checked.module.id}.{component.name}.{index}"
     # A drawing's layout comes from one place, so its form fields land on what it draws.
     drawing = {"map": journey_map(options.large_print)} if component.name == "journey-map" else {}
+    marked = _marked(checked, component)
     return render_template(
         template,
-        c=component,
+        c=marked,
         field=field,
         kind=checked.module.kind,
         fillable=options.fillable,
@@ -164,8 +114,30 @@ def _component_html(
         large_print=options.large_print,
         palette=palette(options),
         **drawing,
-        **component.options,
+        **marked.options,
     )
+
+
+def _marked(checked: CheckedModule, component: Component) -> Component:
+    """The component with the placeholders in its words made markers, like the Markdown's."""
+    mark = checked.body.mark
+    return replace(
+        component,
+        prompt=mark(component.prompt),
+        items=tuple(mark(item) for item in component.items),
+        options={k: mark(v) if isinstance(v, str) else v for k, v in component.options.items()},
+    )
+
+
+def placeholder_values(context: Mapping) -> dict[str, object]:
+    """Each placeholder's value, by the name written in modules (e.g. 'client.name')."""
+    values = {}
+    for name in PLACEHOLDERS:
+        value = context
+        for part in name.split("."):
+            value = value[part]
+        values[name] = value
+    return values
 
 
 def content_context(personal: Personal, name: Markup | None = None) -> dict:
