@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import HandoutError
-from .fonts import DEFAULT_FONT, FALLBACKS, FONT_DIR, FONTS, NAME_FONT, Font
+from . import fonts
+from .fonts import DEFAULT_FONT, FALLBACKS, FONTS, NAME_FONT, Font
 
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}  # a --paper choice, and its CSS page size
 PAPERS = tuple(PAGE_SIZES)
@@ -74,11 +75,11 @@ def font(name: str) -> Font:
         raise HandoutError(f"--font: {problem}")
     chosen = FONTS[name]
     needed = [*chosen.files(), NAME_FONT.file, *(face.file for face in FALLBACKS)]
-    missing = [file for file in needed if not (FONT_DIR / file).is_file()]
+    missing = [file for file in needed if not (fonts.FONT_DIR / file).is_file()]
     if missing:
         raise HandoutError(
             f"--font {name}: missing font file(s) {', '.join(missing)} in "
-            f"{FONT_DIR}; reinstall with 'make demo' or pip"
+            f"{fonts.FONT_DIR}; reinstall with 'make demo' or pip"
         )
     return chosen
 
