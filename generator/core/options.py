@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .errors import HandoutError
 from . import fonts
+from .errors import HandoutError
 from .fonts import DEFAULT_FONT, FALLBACKS, FONTS, NAME_FONT, Font
 
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}  # a --paper choice, and its CSS page size

@@ -1,4 +1,4 @@
-"""Lay out HTML with WeasyPrint and write PDFs: a local-only fetcher, strict logs, atomic files."""
+"""Lay out HTML with WeasyPrint and make the PDF: a local-only fetcher, strict logs, the finishing touches to tags and form fields."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pydyf
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcherResponse
 
 from .errors import HandoutError
 from .options import Options
