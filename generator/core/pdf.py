@@ -1,4 +1,4 @@
-"""Lay out HTML with WeasyPrint and make the PDF: a local-only fetcher, strict logs, the finishing touches to tags and form fields."""
+"""Lay out HTML with WeasyPrint and make the PDF: a local-only fetcher, strict logs, tags."""
 
 from __future__ import annotations
 
