@@ -11,11 +11,10 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .errors import HandoutError, Problem, display_path, raise_if
+from .errors import HandoutError, Problem, ProblemsFound, display_path, raise_if
 from .languages import SOURCE, english_name
 from .resources import CONTENT_DIR
+from .yamlfile import YamlDoc, parse_yaml, read_text
 
 KINDS = ("handout", "worksheet")
 AUDIENCES = ("individual", "couples", "family", "group")
@@ -23,6 +22,8 @@ MODULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOPIC = MODULE_ID
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
+FRONT_MATTER_LIMIT = 64_000  # characters of YAML between the '---' lines
+MODULE_FILE_LIMIT = 300_000  # bytes: the front matter and a body of up to 200 kB (see validate)
 # Pages on these topics describe pleasing, checking moods or giving in, which can be how a person
 # with a frightening partner stays safe: they carry a safety note on page 1.
 SAFETY_TOPICS = frozenset({"codependency", "couples", "boundaries", "attachment"})
@@ -186,24 +187,16 @@ def _split_front_matter(text: str) -> _Split | None:
     return None
 
 
-def _key_lines(yaml_text: str) -> dict[str, int]:
-    """The file line of each top-level key, so messages can point at it."""
-    found = {}
-    for number, line in enumerate(yaml_text.splitlines(), start=2):
-        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
-        if match:
-            found.setdefault(match.group(1), number)
-    return found
-
-
-def _load_yaml(where: str, yaml_text: str) -> tuple[Any, list[Problem]]:
+def _load_yaml(where: str, yaml_text: str) -> tuple[YamlDoc | None, list[Problem]]:
     try:
-        return yaml.safe_load(yaml_text), []
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
-        reason = getattr(error, "problem", None) or "could not be read"
-        return None, [Problem(where, f"front matter is not valid YAML: {reason}", line)]
+        return parse_yaml(yaml_text, where, "front matter", FRONT_MATTER_LIMIT, first_line=2), []
+    except ProblemsFound as error:
+        return None, list(error.problems)
+
+
+def _top_lines(doc: YamlDoc) -> dict[str, int]:
+    """The file line of each top-level key, so messages can point at it."""
+    return {at[0]: line for at, line in doc.lines.items() if len(at) == 1}
 
 
 def _check_field(where, name, value, check, lines) -> list[Problem]:
@@ -316,18 +309,19 @@ def parse_module(
 ) -> tuple[Module | None, list[Problem]]:
     """Read one module file's text; return the module, or every problem found in it."""
     where = display_path(path)
-    split = _split_front_matter(text)
+    split = _split_front_matter(text.removeprefix("\ufeff"))
     if split is None:
         return None, [Problem(where, "expected front matter between '---' lines at the top")]
-    data, problems = _load_yaml(where, split.yaml_text)
-    if problems:
+    doc, problems = _load_yaml(where, split.yaml_text)
+    if doc is None:
         return None, problems
+    data = doc.data
     if not isinstance(data, dict):
         got = "nothing" if data is None else _shown(data)
         return None, [
             Problem(where, f"front matter: expected keys such as 'title: ...', got {got}")
         ]
-    problems = _check_front_matter(where, data, _key_lines(split.yaml_text))
+    problems = _check_front_matter(where, data, _top_lines(doc))
     if problems:
         return None, problems
     return _build_module(path, data, split, builtin), []
@@ -380,15 +374,9 @@ def read_module(path: Path, builtin: bool = False) -> tuple[Module | None, list[
             )
         ]
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        return None, [
-            Problem(
-                where, f"expected UTF-8 text, found a byte it cannot read at position {error.start}"
-            )
-        ]
-    except OSError as error:
-        return None, [Problem(where, f"cannot read the file: {error.strerror}")]
+        text = read_text(path, "the file", MODULE_FILE_LIMIT)
+    except ProblemsFound as error:
+        return None, list(error.problems)
     return parse_module(path, text.replace("\r\n", "\n"), builtin)
 
 

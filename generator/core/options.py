@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from . import fonts
 from .errors import HandoutError
-from .fonts import DEFAULT_FONT, FALLBACKS, FONT_DIR, FONTS, NAME_FONT, Font
+from .fonts import DEFAULT_FONT, FALLBACKS, FONTS, NAME_FONT, Font
 from .languages import SOURCE, Languages
 from .languages import parse as parse_languages
 
@@ -86,11 +87,11 @@ def font(name: str) -> Font:
         raise HandoutError(f"--font: {problem}")
     chosen = FONTS[name]
     needed = [*chosen.files(), NAME_FONT.file, *(face.file for face in FALLBACKS)]
-    missing = [file for file in needed if not (FONT_DIR / file).is_file()]
+    missing = [file for file in needed if not (fonts.FONT_DIR / file).is_file()]
     if missing:
         raise HandoutError(
             f"--font {name}: missing font file(s) {', '.join(missing)} in "
-            f"{FONT_DIR}; reinstall with 'make demo' or pip"
+            f"{fonts.FONT_DIR}; reinstall with 'make demo' or pip"
         )
     return chosen
 

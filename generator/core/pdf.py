@@ -1,4 +1,4 @@
-"""Lay out HTML with WeasyPrint and write PDFs: a local-only fetcher, strict logs, atomic files."""
+"""Lay out HTML with WeasyPrint and make the PDF: a local-only fetcher, strict logs, tags."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pydyf
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcherResponse
 
 from .errors import HandoutError
 from .options import Options
@@ -36,11 +37,13 @@ class FetchRefused(Exception):
 
 
 class LocalFetcher(URLFetcher):
-    """Serves only data: URLs and files under the given folders; never the network."""
+    """Serves only data: URLs and files under the given folders; never the network. With
+    'grey', SVG pictures come in shades of grey (the ink saver prints no colour)."""
 
-    def __init__(self, roots: Iterable[Path]):
+    def __init__(self, roots: Iterable[Path], grey: bool = False):
         super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
         self.roots = tuple(Path(root).resolve() for root in roots)
+        self.grey = grey
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
@@ -48,12 +51,32 @@ class LocalFetcher(URLFetcher):
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme == "file" and _inside(_file_path(url), self.roots):
+            if self.grey and _file_path(url).suffix.lower() == ".svg":
+                return _grey_svg(url, _file_path(url))
             return super().fetch(url, headers)
         self.refused.append(url)
         raise FetchRefused(
             f"refused to load '{url}': only files inside the templates and "
             "content folders may be used"
         )
+
+
+HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
+
+
+def _grey_svg(url: str, path: Path) -> URLFetcherResponse:
+    """An SVG picture with each #rrggbb colour turned to the grey of the same lightness: the
+    drawing keeps its shapes and contrast, and prints with black ink only."""
+    text = HEX_COLOUR.sub(_grey, path.read_text(encoding="utf-8"))
+    return URLFetcherResponse(url, text, {"Content-Type": "image/svg+xml"})
+
+
+def _grey(match: re.Match) -> str:
+    digits = match.group(1)
+    digits = "".join(c * 2 for c in digits) if len(digits) == 3 else digits
+    red, green, blue = (int(digits[i : i + 2], 16) for i in (0, 2, 4))
+    level = round(0.299 * red + 0.587 * green + 0.114 * blue)
+    return f"#{level:02x}{level:02x}{level:02x}"
 
 
 def _file_path(url: str) -> Path:
@@ -125,7 +148,7 @@ def render_pdf(
 
     Untagged output is only for stamps laid over tagged pages; 'layout' also returns the
     laid-out pages, for whoever needs to know where things went."""
-    fetcher = LocalFetcher([TEMPLATES_DIR, *roots])
+    fetcher = LocalFetcher([TEMPLATES_DIR, *roots], grey=options.ink_saver)
     pdf_options = {"pdf_variant": PDF_VARIANT if tagged else None, "pdf_forms": options.fillable}
     with _ONE_AT_A_TIME, captured_warnings() as warnings:
         warnings += accessibility_problems(document.html) if tagged else []

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import HandoutError, Problem, ProblemsFound, display_path
 from .languages import SOURCE, format_day, language_problem
 from .options import FONTS, PAPERS, font_problem, paper_problem
 from .resources import TEMPLATES_DIR
+from .yamlfile import read_yaml
 
 NAME_LIMIT = 80
 NOTE_LIMIT = 600
@@ -36,6 +35,7 @@ LOGO_TYPES = (".png", ".svg")
 LOGO_BYTES = 2_000_000
 LOGO_PIXELS = 6000
 PROFILE_NAME = "practice.yaml"
+PROFILE_LIMIT = 64_000  # bytes; a filled-in profile has about 2 kB
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Bidi embeddings, overrides, isolates and marks: in a name they could reverse the text printed
@@ -190,15 +190,7 @@ def user_profile() -> Path:
 
 def load_practice(path: Path) -> Practice:
     """Read a practice profile (YAML); every bad key is reported at once."""
-    where = display_path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise HandoutError(f"{where}: cannot read the practice profile: {error.strerror}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f": line {mark.line + 1}" if mark is not None else ""
-        raise HandoutError(f"{where}{line}: the practice profile is not valid YAML") from None
+    data = read_yaml(path, "the practice profile", PROFILE_LIMIT).data
     return _practice_from(path, data or {})
 
 

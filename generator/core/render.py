@@ -1,25 +1,23 @@
-"""Render checked modules to one HTML document: Markdown, components and Jinja (sandboxed)."""
+"""Render checked modules to one HTML document: bodies (see body.py), components, and the page
+templates in Jinja's sandbox."""
 
 from __future__ import annotations
 
 import os
 import re
-import secrets
 import traceback
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-import markdown
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
-from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from .. import __version__
+from .body import PLACEHOLDERS, BodyHtml, fill
 from .components import Component
 from .content import Module
 from .drawings import journey_map
@@ -30,9 +28,8 @@ from .options import DEFAULT_PAPER, PAGE_SIZES, Options, palette
 from .profiles import Personal
 from .resources import TEMPLATES_DIR
 from .safety import SafetyLines, safety_lines
-from .validate import CheckedModule, image_path
+from .validate import CheckedModule
 
-MARKDOWN_EXTENSIONS = ("tables", "sane_lists", "smarty")
 BLANK_TEXT = N_("blank space to fill in")
 KIND_LABELS = {"handout": N_("Handout"), "worksheet": N_("Worksheet")}
 KIND_NAMES = {"handout": N_("handout"), "worksheet": N_("worksheet")}  # in a sentence or a list
@@ -64,7 +61,8 @@ def environment(
     )
     env.install_gettext_translations(translations(languages.main), newstyle=True)
     words = Words(languages)
-    env.globals.update(both=words.both, plain=words.plain, languages=languages, words=words)
+    env.globals.update(both=words.both, plain=words.plain, aside=words.aside, words=words)
+    env.globals["languages"] = languages
     env.globals["page_counter"] = page_counter
     return env
 
@@ -120,104 +118,6 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-class _ImageSources(Treeprocessor):
-    """Point each image at its file beside the module, which the checks already vetted."""
-
-    def __init__(self, md, checked: CheckedModule):
-        super().__init__(md)
-        self.checked = checked
-
-    def run(self, root):
-        for image in root.iter("img"):
-            image.set("src", image_path(self.checked.module, image.get("src", "")).as_uri())
-
-
-class _Components(Preprocessor):
-    """Swap each component's marker line for its rendered HTML, kept out of Markdown's way."""
-
-    def __init__(self, md, fragments: dict[str, str]):
-        super().__init__(md)
-        self.fragments = fragments
-
-    def run(self, lines):
-        return [
-            self.md.htmlStash.store(self.fragments[line]) if line in self.fragments else line
-            for line in lines
-        ]
-
-
-def _markdown(checked: CheckedModule, fragments: dict[str, str]) -> markdown.Markdown:
-    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
-    # Raw HTML is refused by the checks; these make sure none could slip through anyway.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    md.preprocessors.register(_Components(md, fragments), "components", 25)
-    md.treeprocessors.register(_ImageSources(md, checked), "image_sources", 1)
-    return md
-
-
-def markdown_html(
-    checked: CheckedModule, env: SandboxedEnvironment, options: Options = Options()
-) -> str:
-    """The module body as HTML from Markdown and components, its placeholders not yet filled.
-
-    With the module in a second language beside it, each stretch of text is printed beside the
-    same stretch in the other language, and each component once (see _paired_html)."""
-    if checked.beside is not None:
-        return _paired_html(checked, env, options)
-    nonce = secrets.token_hex(8)
-    fragments: dict[str, str] = {}
-    parts = []
-    for index, segment in enumerate(checked.segments):
-        if isinstance(segment, Component):
-            marker = f"component-{nonce}-{index}"
-            fragments[marker] = _component_html(env, checked, segment, index, options)
-            parts.append(f"\n\n{marker}\n\n")
-        else:
-            parts.append(segment)
-    return _markdown(checked, fragments).convert("".join(parts))
-
-
-HEADING = re.compile(r"^#{1,6}\s", re.M)
-
-
-def _paired_html(checked: CheckedModule, env: SandboxedEnvironment, options: Options) -> str:
-    """A bilingual body: the two modules' parts side by side, in step (the checks made sure
-    they have the same components in the same order, so their parts pair up one to one)."""
-    other = checked.beside
-    html = []
-    for index, (mine, theirs) in enumerate(zip(checked.segments, other.segments, strict=True)):
-        if isinstance(mine, Component):
-            html.append(_component_html(env, checked, mine, index, options, theirs))
-        else:
-            html += [_pair(checked, a, other, b) for a, b in _sections(mine, theirs)]
-    return "\n".join(html)
-
-
-def _sections(mine: str, theirs: str) -> list[tuple[str, str]]:
-    """Two stretches of text cut at their headings, when both have as many: each section then
-    sits beside its own translation, rather than the whole stretch beside the whole."""
-    cut = [_cut(mine), _cut(theirs)]
-    return list(zip(*cut, strict=True)) if len(cut[0]) == len(cut[1]) else [(mine, theirs)]
-
-
-def _cut(text: str) -> list[str]:
-    starts = [0, *(m.start() for m in HEADING.finditer(text) if m.start())]
-    parts = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
-    return [part for part in parts if part.strip()]
-
-
-def _pair(checked: CheckedModule, mine: str, other: CheckedModule, theirs: str) -> str:
-    left = _markdown(checked, {}).convert(mine)
-    right = _markdown(other, {}).convert(theirs)
-    if not left.strip() and not right.strip():
-        return ""
-    return (
-        f'<div class="pair"><div class="pair-main">{left}</div>'
-        f'<div class="pair-beside" lang="{other.module.language}">{right}</div></div>'
-    )
-
-
 def body_html(
     checked: CheckedModule,
     env: SandboxedEnvironment,
@@ -225,28 +125,82 @@ def body_html(
     options: Options = Options(),
     name: Markup | None = None,
 ) -> Markup:
-    """The module body as HTML, with the personal placeholders filled in (autoescaped)."""
-    try:
-        template = _body_template(env, checked, options)
-        return Markup(template.render(content_context(env, personal, name)))
-    except TemplateError as error:
-        raise HandoutError(f"{checked.module.where}: {error.message}") from None
+    """The module body as HTML, with the personal placeholders filled in (escaped).
+
+    The body is never a template (see body.py): its placeholders are markers, filled here."""
+    parts = _body_parts(env, checked, options)
+    return fill(parts, placeholder_values(content_context(env, personal, name)))
 
 
-_BODY_TEMPLATES: dict = {}
+_BODY_PARTS: dict = {}
 
 
-def _body_template(env: SandboxedEnvironment, checked: CheckedModule, options: Options):
-    """The compiled body of a module: it depends only on the module (and the one beside it), the
-    language and how its components are drawn (fillable, ink-saver, large print), so each is
-    made once."""
+def _body_parts(env: SandboxedEnvironment, checked: CheckedModule, options: Options):
+    """The body cut at its placeholders: it depends only on the module (and the one beside it),
+    the language and how its components are drawn (fillable, ink-saver, large print), so each
+    is made once."""
     key = (id(env), checked.module, options.fillable, options.ink_saver, options.large_print)
     key += (options.brand, checked.beside.module if checked.beside else None)
-    if key not in _BODY_TEMPLATES:
-        if len(_BODY_TEMPLATES) >= 256:
-            _BODY_TEMPLATES.clear()
-        _BODY_TEMPLATES[key] = env.from_string(markdown_html(checked, env, options))
-    return _BODY_TEMPLATES[key]
+    if key not in _BODY_PARTS:
+        if len(_BODY_PARTS) >= 256:
+            _BODY_PARTS.clear()
+        theirs = checked.beside.segments if checked.beside else (None,) * len(checked.segments)
+        fragments = [
+            _component_html(env, checked, segment, index, options, other)
+            if isinstance(segment, Component)
+            else ""
+            for index, (segment, other) in enumerate(zip(checked.segments, theirs, strict=True))
+        ]
+        body = paired_body(checked) if checked.beside else checked.body
+        _BODY_PARTS[key] = body.assemble(fragments)
+    return _BODY_PARTS[key]
+
+
+# --- bilingual copies ----------------------------------------------------------------------
+# The two modules' text in two columns, part beside part: the checks made sure both have the
+# same components in the same order, so the text between one component and the next pairs up
+# one to one, and within it each section (from one heading to the next) when both have as many.
+
+HEADING_TAG = re.compile(r"(?=<h[1-6][ >])")
+ENDS_WITH_HEADING = re.compile(r"</h[1-6]>\s*$")
+
+
+def paired_body(checked: CheckedModule) -> BodyHtml:
+    """The body of a bilingual copy: each stretch of text beside its translation, each
+    component (drawn once, in both languages) between them."""
+    mine, other = checked.body, checked.beside.body
+    language = checked.beside.module.language
+    texts_markers = re.split("(<!--cm" + mine.nonce + r"x\d+x-->)", mine.html)
+    texts, markers = texts_markers[0::2], texts_markers[1::2]
+    # The other body's placeholders become this body's, so that one fill serves both.
+    theirs = re.split("<!--cm" + other.nonce + r"x\d+x-->", other.html)
+    theirs = [text.replace(f"ph{other.nonce}x", f"ph{mine.nonce}x") for text in theirs]
+    html = []
+    for index, text in enumerate(texts):
+        html += [_pair(a, b, language) for a, b in _sections(text, theirs[index])]
+        html += markers[index : index + 1]
+    return BodyHtml("\n".join(html), mine.nonce)
+
+
+def _sections(mine: str, theirs: str) -> list[tuple[str, str]]:
+    """Two stretches of text cut at their headings, when both have as many; else whole."""
+    cut = [_cut(mine), _cut(theirs)]
+    return list(zip(*cut, strict=True)) if len(cut[0]) == len(cut[1]) else [(mine, theirs)]
+
+
+def _cut(html: str) -> list[str]:
+    return [part for part in HEADING_TAG.split(html) if part.strip()]
+
+
+def _pair(mine: str, theirs: str, language: str) -> str:
+    if not mine.strip() and not theirs.strip():
+        return ""
+    # A part that ends with a heading stays on the page of what comes after it.
+    ending = " pair--heading" if ENDS_WITH_HEADING.search(mine) else ""
+    return (
+        f'<div class="pair{ending}"><div class="pair-main">{mine}</div>'
+        f'<div class="pair-beside" lang="{language}">{theirs}</div></div>'
+    )
 
 
 def _component_html(
@@ -262,20 +216,19 @@ def _component_html(
     template = load_template(env, f"components/{component.name}.html")
     field = f"{checked.module.id}.{component.name}.{index}"
     words = env.globals["words"]
-    languages = words.languages
+    marked = _marked(checked, component, words.one)
     return render_template(
         template,
-        c=component,
-        o=_other(component, other, words) if other is not None else None,
+        c=marked,
+        o=_other(checked, marked, other, words) if other is not None else None,
         field=field,
         kind=checked.module.kind,
         fillable=options.fillable,
         ink_saver=options.ink_saver,
         large_print=options.large_print,
         palette=palette(options),
-        aside=words.aside,
-        **_drawing(component, options, languages),
-        **filled_options(component, words.one),
+        **_drawing(component, options, words.languages),
+        **marked.options,
     )
 
 
@@ -288,21 +241,49 @@ def _drawing(component: Component, options: Options, languages: Languages) -> di
     return {"map": journey_map(options.large_print, languages.main), "beside_map": beside}
 
 
-def filled_options(component: Component, translate) -> dict:
-    """A component's options; the texts the author left at their defaults, translated."""
-    return {
-        name: translate(value) if isinstance(value, str) and name not in component.given else value
-        for name, value in component.options.items()
-    }
+def _marked(checked: CheckedModule, component: Component, translate) -> Component:
+    """The component with the placeholders in its words made markers, like the Markdown's, and
+    the texts its author left at their defaults translated."""
+    mark = checked.body.mark
+    return replace(
+        component,
+        prompt=mark(component.prompt),
+        items=tuple(mark(item) for item in component.items),
+        options={
+            k: mark(_default(component, k, v, translate)) if isinstance(v, str) else v
+            for k, v in component.options.items()
+        },
+    )
 
 
-def _other(mine: Component, theirs: Component, words) -> dict:
-    """What a bilingual component prints in the second language: prompt, items and options."""
-    return {
-        "prompt": theirs.prompt,
-        "items": theirs.items if len(theirs.items) == len(mine.items) else ("",) * len(mine.items),
-        "options": filled_options(theirs, words.other),
-    }
+def _default(component: Component, name: str, value: str, translate) -> str:
+    return value if name in component.given else translate(value)
+
+
+@dataclass(frozen=True)
+class Beside:
+    """What a bilingual component prints in the second language."""
+
+    prompt: str
+    items: tuple[str, ...]
+    options: Mapping
+
+
+def _other(checked: CheckedModule, mine: Component, theirs: Component, words) -> Beside:
+    other = _marked(checked, theirs, words.other)
+    same = len(other.items) == len(mine.items)
+    return Beside(other.prompt, other.items if same else ("",) * len(mine.items), other.options)
+
+
+def placeholder_values(context: Mapping) -> dict[str, object]:
+    """Each placeholder's value, by the name written in modules (e.g. 'client.name')."""
+    values = {}
+    for name in PLACEHOLDERS:
+        value = context
+        for part in name.split("."):
+            value = value[part]
+        values[name] = value
+    return values
 
 
 def content_context(env, personal: Personal, name: Markup | None = None) -> dict:

@@ -1,4 +1,5 @@
-"""Check module bodies before rendering: components, placeholders, HTML, images, links."""
+"""Check module bodies before rendering: size and nesting, components, placeholders, HTML, and
+(on the Markdown's own tree, see body.py) links and images."""
 
 from __future__ import annotations
 
@@ -7,33 +8,38 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .body import EMPTY, PLACEHOLDERS, BodyHtml, to_html
 from .components import Component, split_body
 from .content import Module
 from .errors import Problem, raise_if
 
-PLACEHOLDERS = (
-    "client.name",
-    "therapist.name",
-    "practice.name",
-    "session.date",
-    "session.number",
-    "note",
-)
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")
-TEMPLATE_CODE = re.compile(r"\{%|\{#|%\}|#\}")
+PLACEHOLDER = re.compile(r"\{\{([^{}]*)\}\}")  # no braces inside: one scan, however long the body
+TEMPLATE_CODE = re.compile(r"\{\{|\{%|\{#|%\}|#\}")
+ESCAPED = re.compile(r"\\([{}#])")  # Markdown prints '\{' as '{'
 HTML_TAG = re.compile(r"<!--|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
-LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]*)")
-WEB_LINK = re.compile(r"^(?:https?://|mailto:|tel:)", re.IGNORECASE)
-SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# Python-Markdown's time grows with the square of the elements in a body, of a paragraph's lines,
+# of its links and of the brackets left open, and it recurses once per level of quotes and lists.
+# Past these limits a body is refused before Markdown sees it; within them, the worst body found
+# (measured) takes about a second. The longest built-in body has 6,000 characters, 100 lines.
+BODY_LIMIT = 50_000  # characters
+MAX_LINES = 2_000
+MAX_NESTING = 10  # quotes, list levels and indents of four spaces, on one line
+BLOCK_LINES = 200  # lines of one paragraph, list or table (no blank line between)
+BLOCK_CHARS = 10_000
+MAX_LINKS = 50  # '](' in one paragraph
+MAX_OPEN_BRACKETS = 10  # '[' not yet closed
+CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*")
+MARKER = re.compile(r">|[-*+]|\d{1,9}[.)]")
+TEMPLATE_HINT = "use only placeholders such as {{ client.name }}"
 
 
 @dataclass(frozen=True)
 class CheckedModule:
-    """A module whose body passed every check, cut into Markdown text and components."""
+    """A checked module: its body cut into Markdown text and components, and made HTML."""
 
     module: Module
     segments: tuple[str | Component, ...]
+    body: BodyHtml = EMPTY
     # In a bilingual copy: the same module in the language printed beside it, in step with it.
     beside: CheckedModule | None = None
 
@@ -50,13 +56,13 @@ def check_modules(modules: Iterable[Module], roots: Iterable[Path]) -> tuple[Che
 
 
 def check_module(module: Module, roots: Iterable[Path]) -> tuple[CheckedModule, list[Problem]]:
-    """Every problem in one module's body, and the body cut into its parts."""
+    """Every problem in one module's body, and the body cut into its parts and made HTML."""
+    too_large = _too_large(module)
+    if too_large:
+        return CheckedModule(module, ()), [too_large]
     segments, problems = split_body(module.where, module.body, module.body_line)
-    for number, line in enumerate(module.body.split("\n"), start=module.body_line):
-        problems += [
-            Problem(module.where, message, number)
-            for message in _line_problems(module, line, tuple(roots))
-        ]
+    limits = _limit_problems(module)
+    problems += limits + _template_problems(module) + _html_problems(module)
     if module.kind == "worksheet" and not any(isinstance(s, Component) for s in segments):
         problems.append(
             Problem(
@@ -65,74 +71,162 @@ def check_module(module: Module, roots: Iterable[Path]) -> tuple[CheckedModule, 
                 "(for example '::: lines 4') for the reader's answers",
             )
         )
+    body = EMPTY
+    if not limits:  # past a limit, Markdown could take minutes: it is not run
+        body, found = to_html(module, segments, roots)
+        problems += found
+        problems += _leftover_problems(module, body, problems)
     problems.sort(key=lambda p: p.line or 0)
-    return CheckedModule(module, segments), problems
+    return CheckedModule(module, segments, body), problems
 
 
-def _line_problems(module: Module, line: str, roots: tuple[Path, ...]) -> list[str]:
-    return [
-        *_template_problems(line),
-        *_html_problems(line),
-        *_image_problems(module, line, roots),
-        *_link_problems(line),
-    ]
+def _too_large(module: Module) -> Problem | None:
+    """The body is longer than any handout could be (the longest built-in one has 6,000
+    characters)."""
+    size = len(module.body)
+    lines = module.body.count("\n") + (not module.body.endswith("\n"))
+    if size > BODY_LIMIT:
+        got = f"{size:,} characters"
+    elif lines > MAX_LINES:
+        got = f"{lines:,} lines"
+    else:
+        return None
+    expected = f"at most {BODY_LIMIT:,} characters and {MAX_LINES:,} lines"
+    return Problem(module.where, f"the text is too long: expected {expected}, got {got}")
 
 
-def _template_problems(line: str) -> list[str]:
-    found = []
-    if TEMPLATE_CODE.search(PLACEHOLDER.sub("", line)):
-        found.append(
-            "template code is not allowed in a module; "
-            "use only placeholders such as {{ client.name }}"
-        )
-    for match in PLACEHOLDER.finditer(line):
-        name = match.group(1).strip()
-        if name not in PLACEHOLDERS:
-            found.append(
-                f"unknown placeholder '{{{{ {name} }}}}'; expected one of {', '.join(PLACEHOLDERS)}"
+# --- limits ------------------------------------------------------------------------------
+
+
+def _limit_problems(module: Module) -> list[Problem]:
+    """The first place (if any) where the body passes each limit Markdown needs."""
+    found: dict[str, Problem] = {}
+    block: list[tuple[int, str]] = []
+    for number, line in enumerate([*module.body.split("\n"), ""], start=module.body_line):
+        depth = _nesting(line)
+        if depth > MAX_NESTING and "nesting" not in found:
+            message = (
+                f"nested {depth} levels deep (quotes, lists or indents of four spaces); "
+                f"expected at most {MAX_NESTING}"
             )
-    return found
-
-
-def _html_problems(line: str) -> list[str]:
-    return [
-        f"raw HTML is not allowed in a module, got {match.group(0)!r}; "
-        "use Markdown or a worksheet component instead"
-        for match in HTML_TAG.finditer(line)
-    ]
-
-
-def _image_problems(module: Module, line: str, roots: tuple[Path, ...]) -> list[str]:
-    found = []
-    for match in IMAGE.finditer(line):
-        alt, target = match.group(1).strip(), match.group(2)
-        if SCHEME.match(target) or target.startswith(("/", "\\")):
-            found.append(
-                f"image '{target}': only image files inside the content folder can be "
-                "used, given as a path relative to the module (no web or file: addresses)"
-            )
+            found["nesting"] = Problem(module.where, message, number)
+        if line.strip():
+            block.append((number, line))
             continue
-        path = image_path(module, target)
-        if not any(path.is_relative_to(root) for root in roots):
-            found.append(f"image '{target}': expected a file inside the content folder")
-        elif not path.is_file():
-            found.append(f"image '{target}': file not found next to the module")
-        if not alt:
-            found.append(
-                f"image '{target}': expected a description in the brackets, "
-                "e.g. ![Two hands holding](hands.png)"
+        for kind, message in _block_problems([text for _, text in block]):
+            found.setdefault(kind, Problem(module.where, message, block[0][0]))
+        block = []
+    return list(found.values())
+
+
+def _nesting(line: str) -> int:
+    """How many quotes, list items and four-space indents a line sits in."""
+    prefix = CONTAINERS.match(line).group(0)
+    indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+    return len(MARKER.findall(prefix)) + indent // 4
+
+
+def _block_problems(lines: list[str]) -> list[tuple[str, str]]:
+    text = "\n".join(lines)
+    found = []
+    if len(lines) > BLOCK_LINES:
+        found.append(("lines", f"{len(lines)} lines without a blank line between; {_split_hint()}"))
+    if len(text) > BLOCK_CHARS:
+        found.append(("chars", f"{len(text):,} characters without a blank line; {_split_hint()}"))
+    if text.count("](") > MAX_LINKS:
+        found.append(
+            ("links", f"{text.count('](')} links in one paragraph; expected at most {MAX_LINKS}")
+        )
+    brackets = _open_brackets(text)
+    if brackets > MAX_OPEN_BRACKETS:
+        found.append(
+            (
+                "brackets",
+                f"{brackets} '[' open at once; expected at most {MAX_OPEN_BRACKETS} "
+                "(write \\[ for a bracket that is not a link)",
             )
+        )
     return found
 
 
-def image_path(module: Module, target: str) -> Path:
-    """Where an image named in a module lives: relative to the module's own file."""
-    return (module.path.parent / target).resolve()
+def _split_hint() -> str:
+    return (
+        f"expected at most {BLOCK_LINES} lines and {BLOCK_CHARS:,} characters in one paragraph, "
+        "list or table"
+    )
 
 
-def _link_problems(line: str) -> list[str]:
+def _open_brackets(text: str) -> int:
+    """The most '[' open at one time (a '\\[' opens nothing)."""
+    depth = deepest = 0
+    for match in re.finditer(r"\\.|\[|\]", text):
+        if match.group(0) == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif match.group(0) == "]":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+# --- placeholders and HTML -----------------------------------------------------------------
+
+
+def _template_problems(module: Module) -> list[Problem]:
+    """Unknown placeholders and template code, wherever they are (a '{{' may end a line)."""
+    body, problems = module.body, []
+    for match in PLACEHOLDER.finditer(body):
+        name = " ".join(match.group(1).split())
+        if name not in PLACEHOLDERS:
+            known = ", ".join(PLACEHOLDERS)
+            message = f"unknown placeholder '{{{{ {name} }}}}'; expected one of {known}"
+            problems.append(Problem(module.where, message, _line(module, match.start())))
+    blanked = PLACEHOLDER.sub(_blank, body)
+    lines = dict.fromkeys(_line(module, code.start()) for code in TEMPLATE_CODE.finditer(blanked))
+    message = f"template code is not allowed in a module; {TEMPLATE_HINT}"
+    problems += [Problem(module.where, message, line) for line in lines]
+    return problems + _escaped_problems(module)
+
+
+def _escaped_problems(module: Module) -> list[Problem]:
+    """Lines where a backslash hides template code from the eye but not from Markdown."""
+    problems = []
+    for number, line in enumerate(module.body.split("\n"), start=module.body_line):
+        unescaped = ESCAPED.sub(r"\1", line)
+        if len(TEMPLATE_CODE.findall(unescaped)) > len(TEMPLATE_CODE.findall(line)):
+            message = (
+                "template code is not allowed in a module, even written with backslashes "
+                f"('\\{{' prints as '{{'); {TEMPLATE_HINT}"
+            )
+            problems.append(Problem(module.where, message, number))
+    return problems
+
+
+def _leftover_problems(module: Module, body: BodyHtml, problems: list[Problem]) -> list[Problem]:
+    """The last word: template code left in the HTML that no check above could place."""
+    if any("template code" in p.message or "placeholder" in p.message for p in problems):
+        return []
+    if not TEMPLATE_CODE.search(re.sub(r"%\}|#\}", "", body.html)):
+        return []
+    return [Problem(module.where, f"template code is not allowed in a module; {TEMPLATE_HINT}")]
+
+
+def _blank(match: re.Match) -> str:
+    """A placeholder blanked out, keeping its line breaks so offsets still give lines."""
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def _line(module: Module, offset: int) -> int:
+    return module.body_line + module.body.count("\n", 0, offset)
+
+
+def _html_problems(module: Module) -> list[Problem]:
     return [
-        f"link '{match.group(1)}': expected a web address (https://...), mailto: or tel:"
-        for match in LINK.finditer(line)
-        if not WEB_LINK.match(match.group(1))
+        Problem(
+            module.where,
+            f"raw HTML is not allowed in a module, got {match.group(0)!r}; "
+            "use Markdown or a worksheet component instead",
+            number,
+        )
+        for number, line in enumerate(module.body.split("\n"), start=module.body_line)
+        for match in HTML_TAG.finditer(line)
     ]

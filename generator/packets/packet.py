@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..core.content import AUDIENCES, MODULE_ID, Library
 from ..core.errors import HandoutError, Problem, display_path, raise_if
 from ..core.languages import SOURCE, english_name
 from ..core.options import FLAGS, Options, layered, paper_problem
+from ..core.yamlfile import YamlDoc, dotted, read_yaml
 
 PACKET_KEYS = (
     "title",
@@ -34,6 +33,7 @@ LIST_NOTES = ("goals", "before", "prompts", "watch_for")
 # the facilitator might say aloud, numbered steps, a bulleted list.
 GUIDE_KEYS = ("title", "about", "say", "steps", "points")
 TEXT_LIMIT = 400
+PACKET_LIMIT = 256_000  # bytes; the largest built-in packet has 14 kB
 
 
 @dataclass(frozen=True)
@@ -146,19 +146,14 @@ def find_packet(name: str, library: Library) -> Path:
 class _Checker:
     """Walks the YAML data, noting each problem with the line it comes from."""
 
-    def __init__(self, path: Path, lines: dict[tuple, int]):
+    def __init__(self, path: Path, doc: YamlDoc):
         self.where = display_path(path)
-        self.lines = lines
+        self.doc = doc
         self.problems: list[Problem] = []
 
     def problem(self, at: tuple, message: str) -> None:
-        name = _dotted(at)
-        self.problems.append(Problem(self.where, f"'{name}': {message}", self._line(at)))
-
-    def _line(self, at: tuple) -> int | None:
-        while at and at not in self.lines:
-            at = at[:-1]
-        return self.lines.get(at)
+        name = dotted(at)
+        self.problems.append(Problem(self.where, f"'{name}': {message}", self.doc.line(at)))
 
     def keys(self, data: dict, at: tuple, allowed: Iterable[str]) -> None:
         for key in data:
@@ -201,46 +196,13 @@ class _Checker:
         return None
 
 
-def _dotted(at: tuple) -> str:
-    text = ""
-    for part in at:
-        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
-def _key_lines(node: yaml.Node, at: tuple = ()) -> dict[tuple, int]:
-    """The line of every key and list item in a YAML document, by its path."""
-    lines = {at: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            lines |= _key_lines(value, (*at, key.value))
-            lines[(*at, key.value)] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines |= _key_lines(item, (*at, index))
-    return lines
-
-
 def load_packet(path: Path, library: Library) -> Packet:
     """Read and check a packet file against the library; all problems at once."""
-    where = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except OSError as error:
-        raise HandoutError(f"{where}: cannot read the packet: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise HandoutError(f"{where}: expected UTF-8 text") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f": line {mark.line + 1}" if mark is not None else ""
-        reason = getattr(error, "problem", None) or "could not be read"
-        raise HandoutError(f"{where}{line}: the packet is not valid YAML: {reason}") from None
-    if not isinstance(data, dict):
-        raise HandoutError(f"{where}: expected keys such as 'title:' and 'sessions:'")
-    check = _Checker(path, _key_lines(node) if node is not None else {})
-    packet = _packet(check, data, path, library)
+    doc = read_yaml(path, "the packet", PACKET_LIMIT)
+    if not isinstance(doc.data, dict):
+        raise HandoutError(f"{display_path(path)}: expected keys such as 'title:' and 'sessions:'")
+    check = _Checker(path, doc)
+    packet = _packet(check, doc.data, path, library)
     raise_if(check.problems)
     return packet
 
