@@ -91,11 +91,12 @@ def prepare_handouts(
     at once), and find the crisis and safety lines."""
     if not ids:
         raise HandoutError("no module given; 'handouts list' shows what there is")
+    given_by = "--region" if options.region else "the practice profile's 'region'"
     options = settle(options, personal.practice, combined=combine and len(set(ids)) > 1)
     library = library.in_language(options.languages.main, options.fallback)
     checked = checked_in(library, ids, options.languages)
     check_printable(personal, options.font)
-    region = find_region(options.region, library.roots) if options.region else None
+    region = find_region(options.region, library.roots, given_by) if options.region else None
     return Prepared(
         checked,
         options,

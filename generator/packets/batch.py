@@ -96,9 +96,10 @@ def prepare_packet(
     library = library.in_language(languages.main, options.fallback)
     packet = load_packet(find_packet(name, library), library)
     checked = checked_in(library, packet.module_ids, languages)
+    given_by = "--region" if options.region else "the practice profile's 'region'"
     options = settle(packet.layout(options, duplex), personal.practice)
     logo = (personal.practice.logo,) if personal.practice.logo else ()
-    region = find_region(options.region, library.roots) if options.region else None
+    region = find_region(options.region, library.roots, given_by) if options.region else None
     return PacketJob(
         packet,
         {entry.module.id: entry for entry in checked},
