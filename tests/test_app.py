@@ -348,3 +348,82 @@ def test_several_downloads_at_once_are_each_served_right(app, settings):
     assert sorted(got) == names
     for name, data in got.items():
         assert f"Name: {name}" in flat(pdf_pages_text(data)[0])
+
+
+# --- the language switch ----------------------------------------------------------------------
+
+
+def switch(client, language: str, next_page: str = "/"):
+    return post(
+        client, "/language", {"csrf": csrf(client), "language": language, "next": next_page}
+    )
+
+
+def test_every_page_has_the_language_switch(client):
+    for url in ("/", "/module/journey", "/packets", "/practice", "/answers"):
+        page = client.get(url, base_url=BASE).get_data(as_text=True)
+        assert 'action="/language"' in page and 'name="language"' in page, url
+        assert '<option value="es" lang="es">Español</option>' in page, url
+
+
+def test_the_switch_turns_the_app_and_its_library_to_spanish(client):
+    answer = switch(client, "es", "/module/where-am-i")
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/module/where-am-i")
+    cookie = client.get_cookie("handouts_lang", domain="127.0.0.1")
+    assert cookie.value == "es" and cookie.http_only and cookie.same_site == "Strict"
+    page = client.get("/module/where-am-i", base_url=BASE).get_data(as_text=True)
+    assert '<html lang="es">' in page
+    for words in (
+        "¿Dónde estoy en el camino?",
+        "Para su cliente",
+        "Descargar PDF",
+        "Facilidad de lectura (INFLESZ)",
+        "Con el inglés al lado",
+        ">Biblioteca<",
+        "Ir al contenido",
+    ):
+        assert words in page, words
+    library = client.get("/", base_url=BASE).get_data(as_text=True)
+    assert "Hojas informativas y hojas de trabajo" in library
+    assert "La independencia es una parada, no la meta" in library
+    strings = re.search(r'data-strings="([^"]+)"', library).group(1)
+    assert "Actualizando la vista previa" in strings.replace("&#34;", '"')
+    switch(client, "en")
+    assert "Independence is a pit stop" in client.get("/", base_url=BASE).get_data(as_text=True)
+
+
+def test_a_download_in_spanish_and_in_both_languages(client):
+    switch(client, "es")
+    data = {"csrf": csrf(client), "client": "Zoë", "date": "2026-11-23", "fillable": "1"}
+    answer = post(client, "/module/where-am-i/download", data)
+    assert answer.status_code == 200
+    first = flat(pdf_pages_text(answer.get_data())[0])
+    assert "Nombre: Zoë" in first and "23 de noviembre de 2026" in first
+    both = post(client, "/module/where-am-i/download", {**data, "bilingual": "1"})
+    first = flat(pdf_pages_text(both.get_data())[0])
+    assert "Nombre / Name: Zoë" in first and "Where am I on the journey?" in first
+
+
+def test_the_switch_refuses_another_site_and_an_unknown_language(client):
+    answer = switch(client, "fr", "https://elsewhere.example/")
+    assert answer.status_code == 303 and answer.headers["Location"] in ("/", f"{BASE}/")
+    assert client.get_cookie("handouts_lang", domain="127.0.0.1") is None
+    answer = post(client, "/language", {"language": "es", "next": "/"})  # no CSRF token
+    assert answer.status_code == 403
+
+
+def test_errors_and_the_gate_speak_the_chosen_language(client):
+    switch(client, "es")
+    page = client.get("/module/nope", base_url=BASE).get_data(as_text=True)
+    assert "Ese módulo no está en la biblioteca." in page
+    assert "Algo necesita su atención" in page
+
+
+def test_the_practice_page_saves_language_and_region(client, settings):
+    switch(client, "es")
+    page = client.get("/practice", base_url=BASE).get_data(as_text=True)
+    assert '<option value="es+en"' in page and '<option value="MX"' in page
+    data = {"csrf": csrf(client), "name": "Río", "language": "es", "region": "MX"}
+    assert post(client, "/practice", data).status_code == 200
+    saved = api.practice(settings.practice_file)
+    assert (saved.language, saved.region) == ("es", "MX")

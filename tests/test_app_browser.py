@@ -200,3 +200,28 @@ def test_answers_come_back_as_a_table(page, tmp_path):
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
     assert download.value.suggested_filename == "returned-answers.csv"
+
+
+def test_the_language_switch_turns_the_app_and_its_downloads_to_spanish(page, tmp_path):
+    page.get_by_label("Language").select_option("es")  # the page's script sends the choice
+    page.get_by_role("heading", name="Biblioteca").wait_for()
+    assert page.evaluate("document.documentElement.lang") == "es"
+    page.get_by_label("Buscar").fill("parada")
+    until(
+        page, "document.querySelector('[data-gallery-count]').textContent.startsWith('Se muestran')"
+    )
+    page.get_by_role("link", name="La independencia es una parada, no la meta").click()
+    page.get_by_label("Cliente").fill("Zoë Ñúñez")
+    page.get_by_label("Fecha").fill("2026-11-23")
+    page.get_by_label("Con el inglés al lado").check()
+    page.locator("[data-preview-status]", has_text="journey-zoe-nunez.pdf").wait_for()
+    shot(page, "module-es")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Descargar PDF").click()
+    path = tmp_path / "journey.pdf"
+    download.value.save_as(path)
+    first = flat(pdf_pages_text(path)[0])
+    assert "Nombre / Name: Zoë Ñúñez" in first and "23 de noviembre de 2026" in first
+    assert "Independence is a pit stop, not the finish line" in first
+    page.get_by_label("Idioma").select_option("en")
+    page.get_by_role("heading", name="Independence is a pit stop, not the finish line").wait_for()
