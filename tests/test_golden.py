@@ -6,6 +6,7 @@ actual text or image (and an image of the differences) is written to tests/golde
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from PIL import Image, ImageChops
 
 from generator.authoring.previews import page_images
 from generator.core.build import build_handout
+from generator.core.options import Options
 from generator.core.profiles import load_practice, make_personal
 from generator.core.resources import CONTENT_DIR
 from tests.conftest import pdf_pages_text
@@ -23,14 +25,13 @@ PIXEL_STEP = 48  # a pixel counts as changed when its grey level moves by more t
 TOLERANCE = 0.004  # share of changed pixels allowed (anti-aliasing differences between machines)
 
 
-def _build(module_id: str, tmp_path: Path) -> Path:
-    personal = make_personal(
-        client="Zoë Ñúñez",
-        date="2026-11-22",
-        session=4,
-        practice=load_practice(CONTENT_DIR / "practice.example.yaml"),
-    )
-    return build_handout([module_id], personal, out=tmp_path).paths[0]
+def _build(module_id: str, tmp_path: Path, language: str = "") -> Path:
+    practice = load_practice(CONTENT_DIR / "practice.example.yaml")
+    if language:  # in another language: the region's lines, in it, stand for the practice's
+        practice = replace(practice, crisis_line="", safety_line="")
+    personal = make_personal(client="Zoë Ñúñez", date="2026-11-22", session=4, practice=practice)
+    options = Options(language=language, region="US" if language else "")
+    return build_handout([module_id], personal, out=tmp_path, options=options).paths[0]
 
 
 @pytest.mark.parametrize("module_id", ["journey", "where-am-i"])
@@ -50,13 +51,21 @@ def test_page_text_matches_golden(module_id, tmp_path, request):
 
 
 @pytest.mark.parametrize(
-    ("module_id", "page"),
-    [("journey", 1), ("where-am-i", 1), ("support-network-map", 1)],
+    ("module_id", "page", "language"),
+    [
+        ("journey", 1, ""),
+        ("where-am-i", 1, ""),
+        ("support-network-map", 1, ""),
+        ("journey", 1, "es"),  # a Spanish handout
+        ("where-am-i", 2, "es+en"),  # a bilingual page: text side by side, components once
+    ],
 )
-def test_page_image_matches_golden(module_id, page, tmp_path, request):
-    (image,) = page_images(_build(module_id, tmp_path).read_bytes(), [page - 1], IMAGE_SCALE)
+def test_page_image_matches_golden(module_id, page, language, tmp_path, request):
+    built = _build(module_id, tmp_path, language)
+    (image,) = page_images(built.read_bytes(), [page - 1], IMAGE_SCALE)
     actual = image.convert("L")
-    expected_file = GOLDEN / f"{module_id}-page{page}.png"
+    suffix = f"-{language.replace('+', '-')}" if language else ""
+    expected_file = GOLDEN / f"{module_id}{suffix}-page{page}.png"
     if request.config.getoption("--update-golden"):
         actual.save(expected_file, optimize=True)
     expected = Image.open(expected_file).convert("L")
