@@ -86,8 +86,13 @@ def cpu_time(work) -> float:
     return time.process_time() - start
 
 
-def time_ours(module_id: str, out: Path, options: Options = Options()) -> float:
-    return cpu_time(lambda: build_handout([module_id], personal(), out=out, options=options))
+def time_ours(
+    module_id: str, out: Path, options: Options = Options(), content: Path | None = None
+) -> float:
+    dirs = [content] if content else []
+    return cpu_time(
+        lambda: build_handout([module_id], personal(), out=out, options=options, content_dirs=dirs)
+    )
 
 
 def time_bare(html: str) -> float:
@@ -140,11 +145,12 @@ def measure(module_id: str, out: Path) -> tuple[float, float, float, float]:
 def main() -> int:
     worst = measure_modules()
     worst_variant = measure_variants()
+    spanish_ok = measure_spanish() <= SPANISH_TARGET
     packets_ok = measure_packets()
     preview_ok = measure_preview()
     app_ok = measure_app()
     ok = worst <= TARGET and worst_variant <= VARIANT_TARGET and packets_ok and preview_ok
-    ok = ok and app_ok
+    ok = ok and app_ok and spanish_ok
     return 0 if ok else 1
 
 
@@ -185,6 +191,53 @@ def measure_variants(modules: tuple[str, ...] = VARIANT_MODULES) -> float:
     verdict = "meets" if worst <= VARIANT_TARGET else "MISSES"
     print(f"worst variant ratio {worst:.3f}: {verdict} the target of {VARIANT_TARGET:.2f}")
     return worst
+
+
+# --- Spanish: the same modules in Spanish against English ----------------------------------
+
+SPANISH_TARGET = 1.05
+
+
+def measure_spanish(modules: tuple[str, ...] = VARIANT_MODULES) -> float:
+    """What a Spanish build costs against an English one, interleaved, in CPU time. The target
+    is on the same text printed both ways (the English module, and a copy of it filed as
+    Spanish: Spanish page strings, dates and hyphenation), so that it measures the language and
+    not the translators' words; the Spanish modules themselves are shown beside, for scale."""
+    print(f"{'module':34} {'English':>8} {'as es':>8} {'ratio':>7} {'Spanish':>8} {'ratio':>7}")
+    worst = 0.0
+    with tempfile.TemporaryDirectory() as folder:
+        out, copies = Path(folder) / "out", _filed_as_spanish(Path(folder), modules)
+        for module_id in modules:
+            english, same, ratio = interleaved(
+                lambda m=module_id: time_ours(m, out),
+                lambda m=module_id: time_ours(m, out, Options(language="es"), copies),
+            )
+            _, spanish, own = interleaved(
+                lambda m=module_id: time_ours(m, out),
+                lambda m=module_id: time_ours(m, out, Options(language="es")),
+            )
+            worst = max(worst, ratio)
+            print(
+                f"{module_id:34} {english * 1000:6.0f}ms {same * 1000:6.0f}ms {ratio:7.3f} "
+                f"{spanish * 1000:6.0f}ms {own:7.3f}"
+            )
+    verdict = "meets" if worst <= SPANISH_TARGET else "MISSES"
+    print(f"worst Spanish ratio {worst:.3f}: {verdict} the target of {SPANISH_TARGET:.2f}\n")
+    return worst
+
+
+def _filed_as_spanish(folder: Path, modules: tuple[str, ...]) -> Path:
+    """A content folder holding each English module's text as its Spanish version."""
+    library = load_library()
+    target = folder / "copies" / "modules" / "es"
+    target.mkdir(parents=True)
+    for module_id in modules:
+        path = library.files[module_id][0]
+        text = path.read_text(encoding="utf-8").replace("\nlanguage: en\n", "\nlanguage: es\n")
+        (target / path.name).write_text(text, encoding="utf-8")
+        if (path.parent / "images").is_dir():
+            shutil.copytree(path.parent / "images", target / "images", dirs_exist_ok=True)
+    return folder / "copies"
 
 
 # --- packets and rosters: whole commands, as a facilitator runs them -----------------------
@@ -451,6 +504,7 @@ if __name__ == "__main__":
         measure_variants(tuple(load_library().modules)) <= VARIANT_TARGET
     )
     parts["modules"] = lambda: measure_modules() <= TARGET
+    parts["spanish"] = lambda: measure_spanish() <= SPANISH_TARGET
     if sys.argv[1:] and sys.argv[1] in parts:
         sys.exit(0 if parts[sys.argv[1]]() else 1)
     sys.exit(main())

@@ -47,6 +47,7 @@ class Languages:
         return (self.main, self.beside) if self.beside else (self.main,)
 
 
+@lru_cache(maxsize=1)
 def known() -> tuple[str, ...]:
     """English, and every language with a catalogue of page strings."""
     found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
