@@ -47,6 +47,7 @@ def test_wheel_install_ships_content_and_templates(tmp_path):
     )
     assert (target / "generator" / "content" / "modules" / "journey.md").is_file()
     assert (target / "generator" / "templates" / "style.css").is_file()
+    assert (target / "generator" / "locale" / "es" / "LC_MESSAGES" / "handouts.po").is_file()
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -66,3 +67,23 @@ def test_wheel_install_ships_content_and_templates(tmp_path):
     )
     pdf = elsewhere / "output" / "where-am-i-zoe.pdf"
     assert "Name: Zoë" in flat(pdf_pages_text(pdf)[0])
+    # In Spanish: the catalogue and the Spanish modules came along, and the .po is compiled there.
+    run(
+        sys.executable,
+        "-m",
+        "generator",
+        "build",
+        "where-am-i",
+        "--lang",
+        "es",
+        "--client",
+        "Zoë",
+        "--date",
+        "2026-11-23",
+        "--out",
+        "es",
+        cwd=elsewhere,
+        env=env,
+    )
+    first = flat(pdf_pages_text(elsewhere / "es" / "where-am-i-zoe.pdf")[0])
+    assert "Nombre: Zoë" in first and "23 de noviembre de 2026" in first
