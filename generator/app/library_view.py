@@ -98,9 +98,11 @@ def warm_up(app) -> None:
     """Make every thumbnail in the background, so the gallery fills in quickly."""
     settings = app.extensions["handouts"]
 
+    language = settings.language or "en"  # the language the app opens in, most likely
+
     def run():
-        for item in entries(settings):
-            thumbnail(settings, item["id"])
+        for item in entries(settings, language):
+            thumbnail(settings, item["id"], language)
 
     threading.Thread(target=run, daemon=True, name="thumbnails").start()
 
