@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pikepdf
 import pypdfium2
@@ -443,3 +444,20 @@ def test_every_spanish_module_builds_strictly_in_every_variant(variant, tmp_path
 def test_the_spanish_modules_are_those_of_the_english_library():
     english, spanish = load_library(), load_library(language="es")
     assert set(spanish.files) == set(english.files)
+
+
+def test_show_and_packets_speak_the_language_asked_for(run):
+    shown = run("show", "where-am-i", "--lang", "es")
+    assert shown.exit_code == 0, shown.output
+    assert "Title:     ¿Dónde estoy en el camino?" in shown.output
+    assert "Translation:\n  By:        Handouts project contributors" in shown.output
+    assert "File:      content/modules/es/where-am-i.md  (built-in)" in shown.output
+    listed = run("packets", "--lang", "es")
+    assert "De la independencia a la interdependencia  (4 sessions, 12 modules)" in listed.output
+
+
+def test_init_explains_language_and_region(run):
+    result = run("init")
+    assert "Or set 'region' (US, ES or MX)" in result.output
+    text = Path("practice.yaml").read_text(encoding="utf-8")
+    assert 'region: ""' in text and 'language: ""' in text

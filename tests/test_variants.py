@@ -280,7 +280,8 @@ def test_bad_profile_reports_every_key_at_once(run, tree, tmp_path):
         "  mine/practice.yaml: 'paper': expected letter or a4, got 'legal'",
         f"  mine/practice.yaml: 'font': expected {' or '.join(_font_names())}, got 'comic'",
         "  mine/practice.yaml: unknown key 'website'; expected one of name, therapist, "
-        "credentials, contact, crisis_line, safety_line, logo, brand_color, paper, font",
+        "credentials, contact, crisis_line, safety_line, logo, brand_color, paper, font, "
+        "language, region",
     ]
     (folder / "practice.yaml").write_text("logo: big.svg\n")
     result = run("build", "journey", "--practice", folder / "practice.yaml")

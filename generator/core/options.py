@@ -55,6 +55,7 @@ class Options:
             "large-print": self.large_print,
             "ink-saver": self.ink_saver,
             "duplex": self.duplex,
+            "bilingual": "+" in self.language,
         }
         return " ".join(
             [*(name for name, on in flags.items() if on), f"font-{self.font or DEFAULT_FONT}"]
