@@ -190,9 +190,9 @@ def test_bad_practice_profile_names_the_key(run, tree, tmp_path):
     assert_refused(
         result,
         tmp_path,
-        "mine/practice.yaml: unknown key 'colour'; expected one of "
+        "mine/practice.yaml: line 2: 'colour': unknown key; expected one of "
         "name, therapist, credentials, contact, crisis_line, safety_line, logo, brand_color, "
-        "paper, font",
+        "paper, font, language, region",
     )
 
 

@@ -44,9 +44,11 @@ def test_missing_and_wrongly_typed_fields_are_all_reported_at_once():
     assert problems(text) == [
         "mine/modules/sample.md: line 5: front matter 'topics': expected a list of topics, "
         "e.g. [journey], got 'testing'",
-        "mine/modules/sample.md: front matter 'minutes': missing (required)",
         "mine/modules/sample.md: line 7: front matter 'language': expected a language code "
         "such as en or en-US, got 'English'",
+        # A key left out is pointed at the mapping it belongs in: here, the front matter.
+        "mine/modules/sample.md: line 2: front matter 'minutes': expected a whole number of "
+        "minutes from 1 to 240, got nothing",
     ]
 
 
@@ -61,8 +63,8 @@ def test_minutes_given_as_text_says_so():
 def test_unknown_key_suggests_the_closest_one():
     text = module_text().replace("minutes: 5", "minutes: 5\nsumary: typo")
     assert problems(text) == [
-        "mine/modules/sample.md: line 8: front matter: unknown key 'sumary' "
-        "(did you mean 'summary'?)"
+        "mine/modules/sample.md: line 8: front matter 'sumary': unknown key; "
+        "did you mean 'summary'?"
     ]
 
 
@@ -82,9 +84,9 @@ def test_bad_sources_name_each_entry_and_key():
     text = module_text().replace("    year: 2026\n", "    year: soon\n")
     text = text.replace("    licence: original\n", "    licence: original\n  - just a string\n")
     assert problems(text) == [
-        "mine/modules/sample.md: line 9: front matter 'sources[1].year': expected a year such as "
-        "1989, got 'soon'",
-        "mine/modules/sample.md: line 9: front matter 'sources[2]': expected author, title, year "
+        "mine/modules/sample.md: line 12: front matter 'sources[1].year': expected a year such "
+        "as 1989, got 'soon'",
+        "mine/modules/sample.md: line 14: front matter 'sources[2]': expected author, title, year "
         "and licence, got 'just a string'",
     ]
 

@@ -355,14 +355,16 @@ def test_a_broken_regions_file_reports_every_problem(run, tree):
     result = run("build", "x", "--region", "ZZ", "--content", folder)
     assert result.exit_code == 1
     assert result.output.splitlines()[1:] == [
-        "  mine/regions.yaml: 'ZZ.colour': unknown key; expected name, crisis, safety",
-        "  mine/regions.yaml: 'ZZ.name': expected the region's name as text",
-        "  mine/regions.yaml: 'ZZ.crisis.text': expected the words by language, e.g. 'en: ...'",
-        "  mine/regions.yaml: 'ZZ.crisis.source': expected where the facts were found",
-        "  mine/regions.yaml: 'ZZ.crisis.checked': expected the day they were checked, "
-        "as YYYY-MM-DD",
-        "  mine/regions.yaml: 'ZZ.safety': expected 'text' (by language), 'source' and "
-        "'checked' (YYYY-MM-DD)",
+        "  mine/regions.yaml: line 2: 'ZZ.name': expected the region's name as text, got ''",
+        "  mine/regions.yaml: line 3: 'ZZ.crisis.text.en': expected text, got 1 (number)",
+        "  mine/regions.yaml: line 3: 'ZZ.crisis.checked': expected the day they were checked, "
+        "as YYYY-MM-DD, got 'soon'",
+        "  mine/regions.yaml: line 3: 'ZZ.crisis.source': expected where the facts were found, "
+        "got nothing",
+        "  mine/regions.yaml: line 4: 'ZZ.colour': unknown key; expected one of name, crisis, "
+        "safety",
+        "  mine/regions.yaml: line 1: 'ZZ.safety': expected 'text' (by language), 'source' and "
+        "'checked' (YYYY-MM-DD), got nothing",
     ]
 
 

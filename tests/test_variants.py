@@ -273,13 +273,14 @@ def test_bad_profile_reports_every_key_at_once(run, tree, tmp_path):
     lines = result.output.splitlines()
     assert lines == [
         "Error: 5 problems found:",
-        "  mine/practice.yaml: 'logo': 'missing.png': no such file (the path is relative "
-        "to the profile)",
-        "  mine/practice.yaml: 'brand_color': expected a colour as #RRGGBB, e.g. #24606a, "
-        "got 'teal'",
-        "  mine/practice.yaml: 'paper': expected letter or a4, got 'legal'",
-        f"  mine/practice.yaml: 'font': expected {' or '.join(_font_names())}, got 'comic'",
-        "  mine/practice.yaml: unknown key 'website'; expected one of name, therapist, "
+        "  mine/practice.yaml: line 2: 'logo': 'missing.png': no such file (the path is "
+        "relative to the folder mine/practice.yaml is in)",
+        "  mine/practice.yaml: line 3: 'brand_color': expected a colour as #RRGGBB, "
+        "e.g. #24606a, got 'teal'",
+        "  mine/practice.yaml: line 4: 'paper': expected letter or a4, got 'legal'",
+        f"  mine/practice.yaml: line 5: 'font': expected one of {', '.join(_font_names())}, "
+        "got 'comic'",
+        "  mine/practice.yaml: line 6: 'website': unknown key; expected one of name, therapist, "
         "credentials, contact, crisis_line, safety_line, logo, brand_color, paper, font, "
         "language, region",
     ]

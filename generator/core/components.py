@@ -10,6 +10,7 @@ from typing import Any
 
 from .errors import Problem
 from .languages import N_
+from .schema import Check, Field, Integer, Text
 
 OPEN = re.compile(r"^:::\s*([A-Za-z][\w-]*)(.*)$")
 CLOSE = re.compile(r"^:::\s*$")
@@ -17,30 +18,19 @@ ITEM = re.compile(r"^[-*]\s+(.+)$")
 TEXT_LIMIT = 40
 
 
-@dataclass(frozen=True)
-class Option:
-    """One setting of a component: a whole number in a range, or a short text."""
+def _count(default: int, most: int) -> Integer:
+    return Integer(1, most, text=True, default=default)
 
-    default: Any
-    low: int | None = None
-    high: int | None = None
-    limit: int = TEXT_LIMIT
 
-    def parse(self, raw: str) -> tuple[Any, str | None]:
-        if self.low is None:
-            if not raw.strip() or len(raw) > self.limit:
-                return None, f"expected text of 1 to {self.limit} characters"
-            return raw, None
-        if not raw.isdigit() or not self.low <= int(raw) <= self.high:
-            return None, f"expected a whole number from {self.low} to {self.high}"
-        return int(raw), None
+def _words(default: str, limit: int = TEXT_LIMIT) -> Text:
+    return Text(limit, default=default)
 
 
 @dataclass(frozen=True)
 class Spec:
     """What a component accepts: its options (some may be given by position) and its body."""
 
-    options: Mapping[str, Option] = field(default_factory=dict)
+    options: Mapping[str, Field] = field(default_factory=dict)
     positional: tuple[str, ...] = ()
     body: str = "prompt"  # "prompt": free text; "items": a '- item' list
     min_items: int = 0
@@ -49,14 +39,14 @@ class Spec:
 
 
 SPECS: dict[str, Spec] = {
-    "lines": Spec({"count": Option(3, 1, 20)}, ("count",)),
-    "box": Spec({"count": Option(5, 1, 20)}, ("count",)),
+    "lines": Spec({"count": _count(3, 20)}, ("count",)),
+    "box": Spec({"count": _count(5, 20)}, ("count",)),
     "checklist": Spec(body="items", min_items=1, max_items=15),
-    "scale": Spec({"left": Option(N_("Not at all")), "right": Option(N_("Very much"))}),
+    "scale": Spec({"left": _words(N_("Not at all")), "right": _words(N_("Very much"))}),
     "journey-map": Spec(),
     "key-points": Spec(body="items", min_items=3, max_items=4, item_name="key points"),
     "table": Spec(
-        {"rows": Option(4, 1, 12)},
+        {"rows": _count(4, 12)},
         ("rows",),
         body="items",
         min_items=2,
@@ -64,7 +54,7 @@ SPECS: dict[str, Spec] = {
         item_name="column headings",
     ),
     "log": Spec(
-        {"days": Option(7, 1, 14)},
+        {"days": _count(7, 14)},
         ("days",),
         body="items",
         min_items=1,
@@ -73,8 +63,8 @@ SPECS: dict[str, Spec] = {
     ),
     "network-map": Spec(
         {
-            "inner": Option(N_("Closest people"), limit=24),
-            "outer": Option(N_("Wider circle"), limit=24),
+            "inner": _words(N_("Closest people"), 24),
+            "outer": _words(N_("Wider circle"), 24),
         }
     ),
 }
@@ -162,15 +152,19 @@ def _check(where: str, block: _Block, problems: list[Problem]) -> Component | No
         )
         return None
     found: list[str] = []
-    options, given = _options(block, spec, found)
+    run = Check(where, label=f"component '{block.name}': option ", line=block.line)
+    options, given = _options(block, spec, found, run)
     prompt, items = _body(block, spec, found)
+    problems += run.problems
     problems += [
         Problem(where, f"component '{block.name}': {message}", block.line) for message in found
     ]
-    return None if found else Component(block.name, block.line, options, prompt, items, given)
+    if found or run.problems:
+        return None
+    return Component(block.name, block.line, options, prompt, items, given)
 
 
-def _options(block: _Block, spec: Spec, found: list[str]) -> tuple[dict[str, Any], tuple]:
+def _options(block: _Block, spec: Spec, found: list[str], run: Check) -> tuple[dict, tuple]:
     """The component's options, defaults filled in, and the names of those the author gave."""
     try:
         words = shlex.split(block.args)
@@ -187,21 +181,12 @@ def _options(block: _Block, spec: Spec, found: list[str]) -> tuple[dict[str, Any
                 found.append(f"unexpected '{word}'{_expected_options(spec)}")
                 continue
             name, raw = positional.pop(0), word
-        _set_option(spec, name, raw, values, found)
+        if name not in spec.options:
+            found.append(f"unknown option '{name}'{_expected_options(spec)}")
+            continue
+        values[name] = run.value(spec.options[name], raw, (name,))
         given.append(name)
     return values, tuple(dict.fromkeys(given))
-
-
-def _set_option(spec: Spec, name: str, raw: str, values: dict, found: list[str]) -> None:
-    option = spec.options.get(name)
-    if option is None:
-        found.append(f"unknown option '{name}'{_expected_options(spec)}")
-        return
-    value, error = option.parse(raw)
-    if error:
-        found.append(f"option '{name}': {error}, got {raw!r}")
-    else:
-        values[name] = value
 
 
 def _expected_options(spec: Spec) -> str:

@@ -9,11 +9,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
 
 from .errors import HandoutError, Problem, ProblemsFound, display_path, raise_if
 from .languages import SOURCE, english_name
 from .resources import CONTENT_DIR
+from .schema import Check, Choice, Date, Field, Integer, Keys, ListOf, Pattern, Text
 from .yamlfile import YamlDoc, parse_yaml, read_text
 
 KINDS = ("handout", "worksheet")
@@ -95,57 +95,24 @@ class Module:
 # --- front matter schema -------------------------------------------------------------
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return None
-    return "expected text"
+def _topics(allowed: tuple[str, ...] | None, what: str, example: str) -> ListOf:
+    word = Pattern(TOPIC, "lowercase words joined by hyphens")
+    return ListOf(
+        Choice(allowed) if allowed else word,
+        least=1,
+        required=True,
+        expect=f"a list of {what}, e.g. [{example}]",
+    )
 
 
-def _kind(value: Any) -> str | None:
-    return None if value in KINDS else "expected handout or worksheet"
+def _notes(keys: dict[str, str], build, **fields: Field) -> Keys:
+    """A mapping of short texts (unless 'fields' says otherwise), each explained in the
+    message when one is wrong."""
+    expect = ", ".join(f"{key} ({what})" for key, what in keys.items())
+    texts = {key: fields.get(key) or Text(required=True) for key in keys}
+    return Keys(texts, expect=expect, build=build)
 
 
-def _words(allowed: Iterable[str] | None, what: str):
-    def check(value: Any) -> str | None:
-        if not isinstance(value, list) or not value:
-            return (
-                f"expected a list of {what}, e.g. [{', '.join(list(allowed or ['journey'])[:2])}]"
-            )
-        for item in value:
-            if not isinstance(item, str) or not TOPIC.match(item):
-                return f"expected lowercase words joined by hyphens, got {item!r}"
-            if allowed is not None and item not in allowed:
-                return f"expected any of {', '.join(allowed)}, got {item!r}"
-        return None
-
-    return check
-
-
-def _minutes(value: Any) -> str | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 240:
-        return None
-    return "expected a whole number of minutes from 1 to 240"
-
-
-def _language(value: Any) -> str | None:
-    if isinstance(value, str) and LANGUAGE.match(value):
-        return None
-    return "expected a language code such as en or en-US"
-
-
-SCHEMA: dict[str, Any] = {
-    "title": _text,
-    "kind": _kind,
-    "summary": _text,
-    "topics": _words(None, "topics"),
-    "audience": _words(AUDIENCES, "audiences"),
-    "minutes": _minutes,
-    "language": _language,
-    "sources": None,  # checked by _check_sources: it is a list of mappings
-}
-# clinician and translation: mappings, checked by _check_notes
-OPTIONAL = {"subtitle": _text, "clinician": None, "translation": None}
-SOURCE_KEYS = ("author", "title", "year", "licence")
 CLINICIAN_KEYS = {
     "purpose": "what the module is for",
     "not_for": "when not to use it",
@@ -157,14 +124,46 @@ TRANSLATION_KEYS = {
     "date": "when, as YYYY-MM-DD",
     "notes": "what was adapted rather than translated",
 }
+SOURCE_FIELDS = Keys(
+    {
+        "author": Text(required=True),
+        "title": Text(required=True),
+        "year": Integer(1, 2999, required=True, expect="a year such as 1989"),
+        "licence": Text(required=True),
+    },
+    expect="author, title, year and licence",
+    build=lambda values: Source(**values),
+)
+FRONT_MATTER = Keys(
+    {
+        "title": Text(required=True),
+        "subtitle": Text(),
+        "kind": Choice(KINDS, required=True),
+        "summary": Text(required=True),
+        "topics": _topics(None, "topics", "journey"),
+        "audience": _topics(AUDIENCES, "audiences", "individual, group"),
+        "minutes": Integer(1, 240, unit="minutes", required=True),
+        "language": Pattern(LANGUAGE, "a language code such as en or en-US", required=True),
+        "sources": ListOf(
+            SOURCE_FIELDS,
+            least=1,
+            required=True,
+            expect="a list of sources, each with author, title, year and licence",
+        ),
+        "clinician": _notes(CLINICIAN_KEYS, lambda values: Clinician(**_squashed(values))),
+        "translation": _notes(
+            TRANSLATION_KEYS,
+            lambda values: Translation(**_squashed(values)),
+            date=Date(required=True, convert=dt.date.isoformat),
+        ),
+    },
+    expect="keys such as 'title: ...'",
+)
 
 
-def _shown(value: Any) -> str:
-    """A value as quoted in a message: short, with its YAML type when it is not text."""
-    if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...")
-    kind = {bool: "yes/no", int: "number", float: "number", list: "list", dict: "mapping"}
-    return f"{value!r} ({kind.get(type(value), type(value).__name__)})"
+def _squashed(values: dict[str, str]) -> dict[str, str]:
+    """Notes written over several lines, as one line each."""
+    return {key: " ".join(value.split()) for key, value in values.items()}
 
 
 # --- parsing -------------------------------------------------------------------------
@@ -194,116 +193,6 @@ def _load_yaml(where: str, yaml_text: str) -> tuple[YamlDoc | None, list[Problem
         return None, list(error.problems)
 
 
-def _top_lines(doc: YamlDoc) -> dict[str, int]:
-    """The file line of each top-level key, so messages can point at it."""
-    return {at[0]: line for at, line in doc.lines.items() if len(at) == 1}
-
-
-def _check_field(where, name, value, check, lines) -> list[Problem]:
-    reason = check(value)
-    if reason is None:
-        return []
-    return [
-        Problem(where, f"front matter '{name}': {reason}, got {_shown(value)}", lines.get(name))
-    ]
-
-
-def _check_sources(where: str, value: Any, line: int | None) -> list[Problem]:
-    expected = "expected a list of sources, each with author, title, year and licence"
-    if not isinstance(value, list) or not value:
-        return [Problem(where, f"front matter 'sources': {expected}, got {_shown(value)}", line)]
-    problems = []
-    for index, item in enumerate(value, start=1):
-        problems += _check_source(where, f"sources[{index}]", item, line)
-    return problems
-
-
-def _check_source(where: str, name: str, item: Any, line: int | None) -> list[Problem]:
-    if not isinstance(item, dict):
-        return [
-            Problem(where, f"front matter '{name}': {_source_hint()}, got {_shown(item)}", line)
-        ]
-    problems = [
-        Problem(where, f"front matter '{name}': unknown key '{key}'; {_source_hint()}", line)
-        for key in item
-        if key not in SOURCE_KEYS
-    ]
-    for key in SOURCE_KEYS:
-        value = item.get(key)
-        bad = value is None or (
-            not (isinstance(value, int) and 0 < value < 3000 and not isinstance(value, bool))
-            if key == "year"
-            else _text(value)
-        )
-        if bad:
-            expected = "a year such as 1989" if key == "year" else "text"
-            got = "nothing" if value is None else _shown(value)
-            problems.append(
-                Problem(where, f"front matter '{name}.{key}': expected {expected}, got {got}", line)
-            )
-    return problems
-
-
-def _source_hint() -> str:
-    return "expected author, title, year and licence"
-
-
-NOTES = {"clinician": CLINICIAN_KEYS, "translation": TRANSLATION_KEYS}
-
-
-def _check_front_matter(where: str, data: Mapping, lines: dict[str, int]) -> list[Problem]:
-    problems = [
-        Problem(
-            where,
-            f"front matter: unknown key '{key}'{_suggest(key, [*SCHEMA, *OPTIONAL])}",
-            lines.get(key),
-        )
-        for key in data
-        if key not in SCHEMA and key not in OPTIONAL
-    ]
-    for name, check in SCHEMA.items():
-        if name not in data:
-            problems.append(Problem(where, f"front matter '{name}': missing (required)"))
-        elif name == "sources":
-            problems += _check_sources(where, data[name], lines.get(name))
-        else:
-            problems += _check_field(where, name, data[name], check, lines)
-    for name, check in OPTIONAL.items():
-        if name in data and name in NOTES:
-            problems += _check_notes(where, name, data[name], lines.get(name))
-        elif name in data:
-            problems += _check_field(where, name, data[name], check, lines)
-    return problems
-
-
-def _check_notes(where: str, name: str, value: Any, line: int | None) -> list[Problem]:
-    """A mapping of short texts: 'clinician' (purpose, not_for, cautions) or 'translation'
-    (translator, reviewer, date, notes)."""
-    keys = NOTES[name]
-    expected = "expected " + ", ".join(f"{key} ({what})" for key, what in keys.items())
-    if not isinstance(value, dict):
-        return [Problem(where, f"front matter '{name}': {expected}, got {_shown(value)}", line)]
-    problems = [
-        Problem(where, f"front matter '{name}': unknown key '{key}'; {expected}", line)
-        for key in value
-        if key not in keys
-    ]
-    for key in keys:
-        given = value.get(key)
-        given = given.isoformat() if isinstance(given, dt.date) else given
-        if _text(given):
-            got = "nothing" if given is None else _shown(given)
-            problems.append(
-                Problem(where, f"front matter '{name}.{key}': expected text, got {got}", line)
-            )
-    return problems
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def parse_module(
     path: Path, text: str, builtin: bool = False
 ) -> tuple[Module | None, list[Problem]]:
@@ -315,15 +204,10 @@ def parse_module(
     doc, problems = _load_yaml(where, split.yaml_text)
     if doc is None:
         return None, problems
-    data = doc.data
-    if not isinstance(data, dict):
-        got = "nothing" if data is None else _shown(data)
-        return None, [
-            Problem(where, f"front matter: expected keys such as 'title: ...', got {got}")
-        ]
-    problems = _check_front_matter(where, data, _top_lines(doc))
-    if problems:
-        return None, problems
+    run = Check(where, doc, label="front matter ")
+    data = run.value(FRONT_MATTER, doc.data)
+    if run.problems:
+        return None, run.problems
     return _build_module(path, data, split, builtin), []
 
 
@@ -331,35 +215,10 @@ def _build_module(path: Path, data: dict, split: _Split, builtin: bool) -> Modul
     return Module(
         id=path.stem,
         path=path,
-        title=data["title"].strip(),
-        subtitle=(data.get("subtitle") or "").strip(),
-        kind=data["kind"],
-        summary=data["summary"].strip(),
-        topics=tuple(data["topics"]),
-        audience=tuple(data["audience"]),
-        minutes=data["minutes"],
-        language=data["language"],
-        sources=tuple(Source(**{k: s[k] for k in SOURCE_KEYS}) for s in data["sources"]),
         body=split.body,
         body_line=split.body_line,
         builtin=builtin,
-        clinician=_clinician(data.get("clinician")),
-        translation=_translation(data.get("translation")),
-    )
-
-
-def _translation(value: dict | None) -> Translation | None:
-    if not value:
-        return None
-    text = {k: v.isoformat() if isinstance(v, dt.date) else str(v) for k, v in value.items()}
-    return Translation(**{key: " ".join(text[key].split()) for key in TRANSLATION_KEYS})
-
-
-def _clinician(value: dict | None) -> Clinician | None:
-    return (
-        Clinician(**{key: " ".join(value[key].split()) for key in CLINICIAN_KEYS})
-        if value
-        else None
+        **data,
     )
 
 

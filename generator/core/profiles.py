@@ -10,12 +10,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
-from .errors import HandoutError, Problem, ProblemsFound, display_path
+from .errors import HandoutError, display_path
 from .languages import SOURCE, format_day, language_problem
-from .options import FONTS, PAPERS, font_problem, paper_problem
+from .options import font_problem, paper_problem
 from .resources import TEMPLATES_DIR
+from .schema import CONTROL, FileRef, Keys, Pattern, Rule, Text, check
 from .yamlfile import read_yaml
 
 NAME_LIMIT = 80
@@ -29,7 +29,6 @@ TEXT_KEYS = {
     "safety_line": "a domestic and family violence service for your region, e.g. "
     "'National Domestic Violence Hotline: call 1-800-799-7233 or text START to 88788'",
 }
-PRACTICE_KEYS = [*TEXT_KEYS, "logo", "brand_color", "paper", "font", "language", "region"]
 REGION = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$")
 LOGO_TYPES = (".png", ".svg")
 LOGO_BYTES = 2_000_000
@@ -37,7 +36,7 @@ LOGO_PIXELS = 6000
 PROFILE_NAME = "practice.yaml"
 PROFILE_LIMIT = 64_000  # bytes; a filled-in profile has about 2 kB
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
 # Bidi embeddings, overrides, isolates and marks: in a name they could reverse the text printed
 # after it. Names are printed each in an element of its own, so they need none of them.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
@@ -188,79 +187,44 @@ def user_profile() -> Path:
     return Path(base) / "handouts" / PROFILE_NAME
 
 
+def _text(key: str) -> Text:
+    return Text(200, one_line=True, expect=TEXT_KEYS[key])
+
+
+def _image_problem(file: Path) -> str | None:
+    return _png_problem(file) if file.suffix.lower() == ".png" else _svg_problem(file)
+
+
+# Each key left empty is not set. The choices of paper, font and language come from the
+# modules that define them; which regions there are depends on the content folders, so a
+# region is checked when a document is built.
+PRACTICE = Keys(
+    {
+        **{key: _text(key) for key in TEXT_KEYS},
+        "logo": FileRef(
+            LOGO_TYPES,
+            LOGO_BYTES,
+            _image_problem,
+            expect="a PNG or SVG file, its path relative to the profile",
+        ),
+        "brand_color": Pattern(COLOR, "a colour as #RRGGBB, e.g. #24606a", str.lower),
+        "paper": Rule(paper_problem, str.lower),
+        "font": Rule(font_problem),
+        "language": Rule(language_problem),
+        "region": Pattern(REGION, "a region of content/regions.yaml such as US, ES or MX"),
+    },
+    expect="keys such as 'name: ...'",
+    aliases={"brand_colour": "brand_color"},
+    blank=True,
+    build=lambda values: Practice(**{k: v for k, v in values.items() if v is not None}),
+)
+PRACTICE_KEYS = list(PRACTICE.fields)
+
+
 def load_practice(path: Path) -> Practice:
-    """Read a practice profile (YAML); every bad key is reported at once."""
-    data = read_yaml(path, "the practice profile", PROFILE_LIMIT).data
-    return _practice_from(path, data or {})
-
-
-def _practice_from(path: Path, data: Any) -> Practice:
-    where = display_path(path)
-    if not isinstance(data, dict):
-        raise HandoutError(f"{where}: expected keys such as 'name: ...' in the practice profile")
-    values: dict[str, Any] = {}
-    problems = []
-    for key, value in data.items():
-        key = "brand_color" if key == "brand_colour" else key
-        if key not in PRACTICE_KEYS:
-            known = ", ".join(PRACTICE_KEYS)
-            message = f"unknown key '{key}'; expected one of {known}"
-        elif not isinstance(value, str) or len(value) > 200 or CONTROL.search(value):
-            message = f"'{key}': expected {_meaning(key)} (one line of text)"
-        elif not value.strip():
-            continue  # left empty: not set
-        else:
-            value, message = _practice_value(path, key, value.strip())
-        if message:
-            problems.append(Problem(where, message))
-        else:
-            values[key] = value
-    if problems:
-        raise ProblemsFound(problems)
-    return Practice(**values)
-
-
-def _meaning(key: str) -> str:
-    return {
-        "logo": "a PNG or SVG file, its path relative to the profile",
-        "brand_color": "a colour as #RRGGBB, e.g. #24606a",
-        "paper": " or ".join(PAPERS),  # the choices there are, from options.py
-        "font": " or ".join(FONTS),
-        "language": "a language such as en or es, or es+en for Spanish with English alongside",
-        "region": "a region of content/regions.yaml such as US, ES or MX",
-    }.get(key) or TEXT_KEYS[key]
-
-
-def _practice_value(path: Path, key: str, value: str):
-    """A checked value of one key, or why it is wrong."""
-    wrong = f"'{key}': expected {_meaning(key)}, got {value!r}"
-    if key == "logo":
-        return _logo(path.parent / value, value)
-    if key == "brand_color":
-        return (value.lower(), None) if COLOR.match(value) else (None, wrong)
-    if key == "paper":
-        return (value.lower(), None) if not paper_problem(value) else (None, wrong)
-    if key == "font" and font_problem(value):
-        return None, wrong
-    if key == "language" and language_problem(value):
-        return None, f"'{key}': {language_problem(value)}"
-    if key == "region":  # which regions there are depends on the content folders: checked later
-        return (value, None) if REGION.match(value) else (None, wrong)
-    return value, None
-
-
-def _logo(file: Path, given: str) -> tuple[Path | None, str | None]:
-    """The logo file, if it exists, is a PNG or SVG, and is a sensible size."""
-    prefix = f"'logo': {given!r}"
-    if file.suffix.lower() not in LOGO_TYPES:
-        return None, f"{prefix}: expected a .png or .svg file"
-    if not file.is_file():
-        return None, f"{prefix}: no such file (the path is relative to the profile)"
-    size = file.stat().st_size
-    if size > LOGO_BYTES:
-        return None, f"{prefix}: expected at most 2 MB, the file has {size / 1e6:.1f} MB"
-    problem = _png_problem(file) if file.suffix.lower() == ".png" else _svg_problem(file)
-    return (None, f"{prefix}: {problem}") if problem else (file.resolve(), None)
+    """Read a practice profile (YAML); every bad key is reported at once, with its line."""
+    doc = read_yaml(path, "the practice profile", PROFILE_LIMIT)
+    return check(PRACTICE, doc.data or {}, display_path(path), doc=doc, base=path.parent)
 
 
 def _png_problem(file: Path) -> str | None:

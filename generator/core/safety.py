@@ -8,17 +8,17 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
 from markupsafe import Markup
 
-from .errors import HandoutError, Problem, display_path, raise_if
+from .errors import HandoutError, Problem, ProblemsFound, display_path, raise_if
 from .languages import N_, Languages, gettext
+from .schema import Check, Date, Keys, Text
+from .yamlfile import read_yaml
 
 REGIONS_FILE = "regions.yaml"
 STALE_DAYS = 365  # a line checked longer ago than this draws a warning at build time
-LINE_KEYS = ("text", "source", "checked")
+REGIONS_LIMIT = 256_000  # bytes; the built-in file has about 5 kB
 # What page 1 says when neither the practice profile nor its region gives a line.
 DEFAULT_CRISIS = N_(
     "If you are in crisis or think you might harm yourself, call your local emergency number now."
@@ -76,76 +76,47 @@ def load_regions(roots: Iterable[Path]) -> dict[str, Region]:
     return regions
 
 
+def _line(values: dict) -> Line:
+    return Line(values["text"], values["source"], values["checked"])
+
+
+LINE = Keys(
+    {
+        "text": Keys(
+            each=Text(), least=1, required=True, expect="the words by language, e.g. 'en: ...'"
+        ),
+        "source": Text(required=True, expect="where the facts were found"),
+        "checked": Date(required=True, expect="the day they were checked, as YYYY-MM-DD"),
+    },
+    required=True,
+    expect="'text' (by language), 'source' and 'checked' (YYYY-MM-DD)",
+    build=_line,
+)
+REGION = Keys(
+    {
+        "name": Text(required=True, expect="the region's name as text"),
+        "crisis": LINE,
+        "safety": LINE,
+    },
+    expect="'name', 'crisis' and 'safety'",
+)
+REGIONS = Keys(each=REGION, expect="regions by code, e.g. 'US:' with 'crisis' and 'safety'")
+
+
 def _read(path: Path) -> tuple[dict[str, Region], list[Problem]]:
     where = display_path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        return {}, [Problem(where, "expected valid YAML: regions by code, e.g. 'US:'", line)]
-    if not isinstance(data, dict):
-        return {}, [
-            Problem(where, "expected regions by code, e.g. 'US:' with 'crisis' and 'safety'")
-        ]
-    regions, problems = {}, []
-    for code, entry in data.items():
-        region, found = _region(where, str(code), entry)
-        problems += found
-        if region:
-            regions[region.code] = region
-    return regions, problems
-
-
-def _region(where: str, code: str, entry: Any) -> tuple[Region | None, list[Problem]]:
-    if not isinstance(entry, dict):
-        return None, [Problem(where, f"'{code}': expected 'name', 'crisis' and 'safety'")]
-    problems = [
-        Problem(where, f"'{code}.{key}': unknown key; expected name, crisis, safety")
-        for key in entry
-        if key not in ("name", "crisis", "safety")
-    ]
-    if not isinstance(entry.get("name"), str) or not entry["name"].strip():
-        problems.append(Problem(where, f"'{code}.name': expected the region's name as text"))
-    lines = {
-        key: _line(where, f"{code}.{key}", entry.get(key), problems) for key in ("crisis", "safety")
-    }
-    if problems:
-        return None, problems
-    return Region(code, entry["name"].strip(), lines["crisis"], lines["safety"], where), []
-
-
-def _line(where: str, name: str, value: Any, problems: list[Problem]) -> Line | None:
-    expected = "expected 'text' (by language), 'source' and 'checked' (YYYY-MM-DD)"
-    if not isinstance(value, dict):
-        problems.append(Problem(where, f"'{name}': {expected}"))
-        return None
-    found = [
-        Problem(where, f"'{name}.{key}': unknown key; {expected}")
-        for key in value
-        if key not in LINE_KEYS
-    ]
-    text = value.get("text")
-    if not isinstance(text, dict) or not text or not all(_is_text(t) for t in text.values()):
-        found.append(
-            Problem(where, f"'{name}.text': expected the words by language, e.g. 'en: ...'")
-        )
-    if not _is_text(value.get("source")):
-        found.append(Problem(where, f"'{name}.source': expected where the facts were found"))
-    if not isinstance(value.get("checked"), dt.date):
-        found.append(
-            Problem(where, f"'{name}.checked': expected the day they were checked, as YYYY-MM-DD")
-        )
-    problems += found
-    if found:
-        return None
-    return Line(
-        {str(k): v.strip() for k, v in text.items()}, value["source"].strip(), value["checked"]
-    )
-
-
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
+        doc = read_yaml(path, "the regions file", REGIONS_LIMIT)
+    except ProblemsFound as error:
+        return {}, list(error.problems)
+    run = Check(where, doc)
+    found = run.value(REGIONS, doc.data)
+    if run.problems:
+        return {}, run.problems
+    return {
+        str(code): Region(str(code), entry["name"], entry["crisis"], entry["safety"], where)
+        for code, entry in found.items()
+    }, []
 
 
 def find_region(code: str, roots: Iterable[Path], given_by: str = "--region") -> Region:
