@@ -230,6 +230,26 @@ def test_a_duplicate_key_in_a_practice_profile(run, tree, tmp_path):
     )
 
 
+def test_a_regions_file_is_read_as_carefully_as_the_rest(run, tree, tmp_path):
+    line = "{text: {en: Call 1}, source: x, checked: 2026-11-01}"
+    folder = tree(
+        {
+            "regions.yaml": f"ZZ:\n  name: Z\n  crisis: &c {line}\n  safety: *c\n",
+            "modules/x.md": module_text("Text."),
+        }
+    )
+    result = run("build", "x", "--region", "ZZ", "--content", folder)
+    assert_refused(
+        result,
+        tmp_path,
+        "mine/regions.yaml: line 3: the regions file: YAML aliases (&name / *name) are not "
+        "allowed",
+    )
+    (folder / "regions.yaml").write_bytes(b"ZZ:\n  name: Z\xe9\n")
+    result = run("build", "x", "--region", "ZZ", "--content", folder)
+    assert_refused(result, tmp_path, "mine/regions.yaml: line 2: expected UTF-8 text")
+
+
 # --- module bodies: what Jinja would have seen is never a template ----------------------------
 
 
