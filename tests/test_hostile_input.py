@@ -242,8 +242,7 @@ def test_a_regions_file_is_read_as_carefully_as_the_rest(run, tree, tmp_path):
     assert_refused(
         result,
         tmp_path,
-        "mine/regions.yaml: line 3: the regions file: YAML aliases (&name / *name) are not "
-        "allowed",
+        "mine/regions.yaml: line 3: the regions file: YAML aliases (&name / *name) are not allowed",
     )
     (folder / "regions.yaml").write_bytes(b"ZZ:\n  name: Z\xe9\n")
     result = run("build", "x", "--region", "ZZ", "--content", folder)
