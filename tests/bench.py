@@ -10,10 +10,11 @@ For the workshop packet, as whole commands: T30/T1 (target at most 4); the CPU t
 extra participant costs, all processes together, 400 people against 10 (target at most 0.1 s);
 and the peak memory of the main process and of any worker, flat from 10 people to 400 (target
 at most 1.25 times). The live preview: from saving a 2-page module to its new pages being
-served (target at most 1 s). 'python tests/bench.py packets' (or 'preview', 'variants',
-'modules') runs one part alone; 'packets 10000' adds a roster of that many people (10,000
-people take about ten minutes); 'variants-all' measures every variant of every module (about
-15 minutes).
+served (target at most 1 s). A fresh `handouts build` process against md2pdf, a fresh process
+too, on the same Markdown (CPU of each, target: at most 1.00). 'python tests/bench.py packets'
+(or 'preview', 'variants', 'modules', 'spanish', 'app', 'fresh') runs one part alone;
+'packets 10000' adds a roster of that many people (10,000 people take about ten minutes);
+'variants-all' measures every variant of every module (about 15 minutes).
 """
 
 from __future__ import annotations
@@ -125,14 +126,21 @@ def interleaved(first, second) -> tuple[float, float, float]:
     median of second/first over the rounds, each ratio from two runs side by side. The work is
     the same every round, and this machine's neighbours slow it down in bursts of seconds, so a
     pair run together shares the same conditions and the median ignores the odd burst."""
+    firsts, seconds = paired_rounds(first, second, ROUNDS)
+    ratio = statistics.median(b / a for a, b in zip(firsts, seconds, strict=True))
+    return min(firsts), min(seconds), ratio
+
+
+def paired_rounds(first, second, rounds: int) -> tuple[list[float], list[float]]:
+    """The times of two jobs over the rounds, run in turn, alternating who goes first, after
+    one warm-up run of each."""
     first(), second()  # warm caches
     times: tuple[list[float], list[float]] = ([], [])
-    for round_ in range(ROUNDS):
+    for round_ in range(rounds):
         order = [(0, first), (1, second)]
         for slot, job in order if round_ % 2 else reversed(order):
             times[slot].append(job())
-    ratio = statistics.median(b / a for a, b in zip(*times, strict=True))
-    return min(times[0]), min(times[1]), ratio
+    return times
 
 
 def measure(module_id: str, out: Path) -> tuple[float, float, float, float]:
@@ -149,8 +157,9 @@ def main() -> int:
     packets_ok = measure_packets()
     preview_ok = measure_preview()
     app_ok = measure_app()
+    fresh_ok = measure_fresh() <= FRESH_TARGET
     ok = worst <= TARGET and worst_variant <= VARIANT_TARGET and packets_ok and preview_ok
-    ok = ok and app_ok and spanish_ok
+    ok = ok and app_ok and spanish_ok and fresh_ok
     return 0 if ok else 1
 
 
@@ -283,7 +292,7 @@ class Usage:
 def usage(command: list[str]) -> Usage:
     """Run a command, sampling the memory of each of its processes every 20 ms; its CPU time
     (with its workers', which it waited for) comes from getrusage(RUSAGE_CHILDREN)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = children_cpu()
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     found = Usage()
@@ -297,9 +306,14 @@ def usage(command: list[str]) -> Usage:
     found.wall = time.perf_counter() - start
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed with exit code {process.returncode}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    found.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    found.cpu = children_cpu() - before
     return found
+
+
+def children_cpu() -> float:
+    """CPU seconds, user and system, of every child process this one has waited for."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _tree(pid: int) -> list[int]:
@@ -499,6 +513,60 @@ def _download_during_roster(client, form, download, settings) -> float:
     return took
 
 
+# --- a fresh command against md2pdf: the same engine on the same Markdown ---------------------
+
+FRESH_MODULES = ("journey", "where-am-i", "codependency-vs-interdependence")
+FRESH_ROUNDS = 8
+FRESH_TARGET = 1.00
+# md2pdf's own command line needs an extra (typer); its function, in a fresh interpreter, is
+# the same work: Markdown to HTML, then WeasyPrint to PDF.
+MD2PDF = (
+    "import sys; from pathlib import Path; from md2pdf.core import md2pdf; "
+    "md2pdf(Path(sys.argv[2]), md=Path(sys.argv[1]), base_url=Path(sys.argv[3]))"
+)
+
+
+def measure_fresh(modules: tuple[str, ...] = FRESH_MODULES) -> float:
+    """One `handouts build` as a fresh process against md2pdf, a fresh process too, on the
+    module's body (its Markdown without the front matter): CPU of each child, user and system,
+    from getrusage(RUSAGE_CHILDREN); the median of each, and the median of the paired ratios
+    ours/md2pdf (target at most 1.00). Both run in an empty folder, so no practice.yaml is read,
+    and both with their compiled bytecode kept, as after an install: PYTHONDONTWRITEBYTECODE
+    would leave this package, run from its source folder, compiling every module every time."""
+    print(f"{'module':34} {'ours':>8} {'md2pdf':>8} {'ratio':>7}   (fresh processes, CPU)")
+    library, worst = load_library(), 0.0
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        for module_id in modules:
+            module = library.modules[module_id]
+            markdown = work / f"{module_id}.md"
+            markdown.write_text(module.body, encoding="utf-8")
+            ours = [sys.executable, "-m", "generator", "build", module_id, "--out", "ours"]
+            theirs = [sys.executable, "-c", MD2PDF, str(markdown), str(work / "md2pdf.pdf")]
+            theirs.append(str(module.path.parent))
+            mine, md2pdf = paired_rounds(
+                lambda c=ours: _child_cpu(c, work),
+                lambda c=theirs: _child_cpu(c, work),
+                FRESH_ROUNDS,
+            )
+            ratio = statistics.median(a / b for a, b in zip(mine, md2pdf, strict=True))
+            worst = max(worst, ratio)
+            print(
+                f"{module_id:34} {statistics.median(mine) * 1000:6.0f}ms "
+                f"{statistics.median(md2pdf) * 1000:6.0f}ms {ratio:7.3f}"
+            )
+    verdict = "meets" if worst <= FRESH_TARGET else "MISSES"
+    print(f"worst fresh ratio {worst:.3f}: {verdict} the target of {FRESH_TARGET:.2f}\n")
+    return worst
+
+
+def _child_cpu(command: list[str], cwd: Path) -> float:
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    before = children_cpu()
+    subprocess.run(command, check=True, capture_output=True, cwd=cwd, env=environment)
+    return children_cpu() - before
+
+
 if __name__ == "__main__":
     parts = {"preview": measure_preview, "app": measure_app}
     parts["packets"] = lambda: measure_packets(int(sys.argv[2]) if sys.argv[2:] else 0)
@@ -508,6 +576,7 @@ if __name__ == "__main__":
     )
     parts["modules"] = lambda: measure_modules() <= TARGET
     parts["spanish"] = lambda: measure_spanish() <= SPANISH_TARGET
+    parts["fresh"] = lambda: measure_fresh() <= FRESH_TARGET
     if sys.argv[1:] and sys.argv[1] in parts:
         sys.exit(0 if parts[sys.argv[1]]() else 1)
     sys.exit(main())
