@@ -38,9 +38,9 @@ from weasyprint.text.fonts import FontConfiguration
 from generator.core.build import build_handout
 from generator.core.content import load_library
 from generator.core.fonts import DEFAULT_FONT, FONTS
-from generator.core.options import Options
+from generator.core.options import Options, settle
 from generator.core.pdf import PDF_VARIANT
-from generator.core.profiles import load_practice, make_personal
+from generator.core.profiles import Personal, load_practice, make_personal
 from generator.core.render import render_document
 from generator.core.resources import CONTENT_DIR, TEMPLATES_DIR
 from generator.core.validate import check_modules
@@ -126,18 +126,19 @@ def interleaved(first, second) -> tuple[float, float, float]:
     median of second/first over the rounds, each ratio from two runs side by side. The work is
     the same every round, and this machine's neighbours slow it down in bursts of seconds, so a
     pair run together shares the same conditions and the median ignores the odd burst."""
-    firsts, seconds = paired_rounds(first, second, ROUNDS)
+    firsts, seconds = rounds_of(first, second, rounds=ROUNDS)
     ratio = statistics.median(b / a for a, b in zip(firsts, seconds, strict=True))
     return min(firsts), min(seconds), ratio
 
 
-def paired_rounds(first, second, rounds: int) -> tuple[list[float], list[float]]:
-    """The times of two jobs over the rounds, run in turn, alternating who goes first, after
-    one warm-up run of each."""
-    first(), second()  # warm caches
-    times: tuple[list[float], list[float]] = ([], [])
+def rounds_of(*jobs, rounds: int) -> list[list[float]]:
+    """The times of each job over the rounds, run in turn, in the other order every other
+    round, after one warm-up run of each."""
+    for job in jobs:
+        job()  # warm caches
+    times: list[list[float]] = [[] for _ in jobs]
+    order = list(enumerate(jobs))
     for round_ in range(rounds):
-        order = [(0, first), (1, second)]
         for slot, job in order if round_ % 2 else reversed(order):
             times[slot].append(job())
     return times
@@ -524,44 +525,67 @@ MD2PDF = (
     "import sys; from pathlib import Path; from md2pdf.core import md2pdf; "
     "md2pdf(Path(sys.argv[2]), md=Path(sys.argv[1]), base_url=Path(sys.argv[3]))"
 )
+# WeasyPrint alone, in a fresh interpreter, on the very HTML our command renders.
+ENGINE = (
+    "import sys; from weasyprint import HTML; "
+    "HTML(filename=sys.argv[1], base_url=sys.argv[3])"
+    ".write_pdf(sys.argv[2], pdf_variant=sys.argv[4])"
+)
 
 
 def measure_fresh(modules: tuple[str, ...] = FRESH_MODULES) -> float:
     """One `handouts build` as a fresh process against md2pdf, a fresh process too, on the
     module's body (its Markdown without the front matter): CPU of each child, user and system,
     from getrusage(RUSAGE_CHILDREN); the median of each, and the median of the paired ratios
-    ours/md2pdf (target at most 1.00). Both run in an empty folder, so no practice.yaml is read,
-    and both with their compiled bytecode kept, as after an install: PYTHONDONTWRITEBYTECODE
-    would leave this package, run from its source folder, compiling every module every time."""
-    print(f"{'module':34} {'ours':>8} {'md2pdf':>8} {'ratio':>7}   (fresh processes, CPU)")
+    ours/md2pdf (target at most 1.00). Beside them, for scale, WeasyPrint alone on the final
+    HTML our command renders: what the engine costs for our pages, before the tool's own part.
+    All run in an empty folder with an empty user folder, so no practice profile is read, and
+    with their compiled bytecode kept, as after an install (PYTHONDONTWRITEBYTECODE would leave
+    this package, run from its source folder, compiling every module every time)."""
+    print(
+        f"{'module':34} {'ours':>8} {'md2pdf':>8} {'ratio':>7} {'engine':>8} {'of ours':>8}"
+        "   (fresh processes, CPU)"
+    )
     library, worst = load_library(), 0.0
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         for module_id in modules:
             module = library.modules[module_id]
-            markdown = work / f"{module_id}.md"
+            markdown, html = work / f"{module_id}.md", work / f"{module_id}.html"
             markdown.write_text(module.body, encoding="utf-8")
+            html.write_text(command_html(module_id), encoding="utf-8")
             ours = [sys.executable, "-m", "generator", "build", module_id, "--out", "ours"]
-            theirs = [sys.executable, "-c", MD2PDF, str(markdown), str(work / "md2pdf.pdf")]
+            theirs = [sys.executable, "-c", MD2PDF, str(markdown), "md2pdf.pdf"]
             theirs.append(str(module.path.parent))
-            mine, md2pdf = paired_rounds(
-                lambda c=ours: _child_cpu(c, work),
-                lambda c=theirs: _child_cpu(c, work),
-                FRESH_ROUNDS,
+            engine = [sys.executable, "-c", ENGINE, str(html), "engine.pdf"]
+            engine += [TEMPLATES_DIR.as_uri() + "/", PDF_VARIANT]
+            mine, md2pdf, bare = rounds_of(
+                *(lambda c=command: _child_cpu(c, work) for command in (ours, theirs, engine)),
+                rounds=FRESH_ROUNDS,
             )
             ratio = statistics.median(a / b for a, b in zip(mine, md2pdf, strict=True))
+            share = statistics.median(b / a for a, b in zip(mine, bare, strict=True))
             worst = max(worst, ratio)
             print(
                 f"{module_id:34} {statistics.median(mine) * 1000:6.0f}ms "
-                f"{statistics.median(md2pdf) * 1000:6.0f}ms {ratio:7.3f}"
+                f"{statistics.median(md2pdf) * 1000:6.0f}ms {ratio:7.3f} "
+                f"{statistics.median(bare) * 1000:6.0f}ms {share:8.3f}"
             )
     verdict = "meets" if worst <= FRESH_TARGET else "MISSES"
     print(f"worst fresh ratio {worst:.3f}: {verdict} the target of {FRESH_TARGET:.2f}\n")
     return worst
 
 
+def command_html(module_id: str) -> str:
+    """The final HTML of `handouts build <id>` with no practice profile and no client."""
+    library = load_library()
+    checked = check_modules(library.select([module_id]), library.roots)
+    return render_document(checked, Personal(), settle(Options(), Personal().practice)).html
+
+
 def _child_cpu(command: list[str], cwd: Path) -> float:
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    environment |= {"XDG_CONFIG_HOME": str(cwd / "user"), "XDG_CACHE_HOME": str(cwd / "user")}
     before = children_cpu()
     subprocess.run(command, check=True, capture_output=True, cwd=cwd, env=environment)
     return children_cpu() - before
