@@ -51,3 +51,28 @@ def test_an_interrupted_write_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         write_atomic(tmp_path / "out.pdf", b"%PDF-1.7 partial")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_compiled_templates_are_kept_between_runs_and_a_broken_copy_is_compiled_again(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    environment.cache_clear()
+    first = render_document(checked(), make_personal(client="J.D.")).html
+    kept = list(tmp_path.glob("handouts/templates-*/*.cache"))
+    assert len(kept) >= 3  # the document, its base and the module's kind at least
+    for path in kept:
+        path.write_bytes(path.read_bytes()[:20])  # cut short in its header, as by a full disk
+    environment.cache_clear()
+    assert render_document(checked(), make_personal(client="J.D.")).html == first
+    assert all(len(path.read_bytes()) > 20 for path in kept)  # written again, whole
+    environment.cache_clear()
+
+
+def test_a_cache_folder_that_cannot_be_written_is_skipped(tmp_path, monkeypatch):
+    (tmp_path / "handouts").write_text("a file where the folder should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    environment.cache_clear()
+    html = render_document(checked(), make_personal(client="J.D.")).html
+    assert "J.D." in html
+    environment.cache_clear()

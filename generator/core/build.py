@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import cache
 from .content import Library, Module, load_library, read_module_cached, translation_path
@@ -15,13 +16,15 @@ from .languages import LOCALE_DIR, N_, SOURCE, Languages, english_name, gettext
 from .options import Options, settle
 from .output import DEFAULT_OUT, file_name, prepare_folder, write_file
 from .parity import component_problems, out_of_step
-from .pdf import Rendered, render_pdf
 from .profiles import Personal, Practice, make_personal
 from .readability import ease_problem, grade_problem, reading_ease, reading_grade
 from .render import render_document
 from .resources import TEMPLATES_DIR
 from .safety import SafetyLines, find_region, safety_lines, stale_warnings
 from .validate import CheckedModule, check_module, check_modules
+
+if TYPE_CHECKING:
+    from .pdf import Rendered
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,10 @@ def render_group(
     group, personal, options, library: Library, strict: bool, safety: SafetyLines | None = None
 ) -> Rendered:
     """Render checked modules into one PDF in memory."""
+    # The engine is loaded only when something is rendered: a 'list' that knows every page
+    # count needs none.
+    from .pdf import render_pdf
+
     document = render_document(group, personal, options, safety=safety)
     logo = (personal.practice.logo,) if personal.practice.logo else ()
     return render_pdf(document, (*library.roots, *logo), strict, options)

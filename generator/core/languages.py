@@ -10,11 +10,14 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from functools import lru_cache
+from gettext import NullTranslations
 from pathlib import Path
-
-from babel.support import NullTranslations, Translations
+from typing import TYPE_CHECKING
 
 from .errors import HandoutError
+
+if TYPE_CHECKING:
+    from babel.support import Translations
 
 SOURCE = "en"  # the language the modules and the page strings are first written in
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -83,7 +86,8 @@ def english_name(code: str) -> str:
 @lru_cache(maxsize=8)
 def translations(code: str) -> NullTranslations:
     """The page strings of one language, compiled from its .po file the first time they are
-    asked for (so an installed package never carries a stale compiled copy)."""
+    asked for (so an installed package never carries a stale compiled copy). English needs no
+    catalogue, and so no Babel: a command in English does not load it."""
     if code == SOURCE:
         return NullTranslations()
     path = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
@@ -94,6 +98,7 @@ def compiled(path: Path, code: str) -> Translations:
     """A .po file read and compiled in memory (fuzzy entries left out, as msgfmt does)."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
+    from babel.support import Translations
 
     with path.open("rb") as stream:
         catalogue = read_po(stream, locale=code, domain=DOMAIN)

@@ -9,6 +9,7 @@ from html import unescape
 
 import markdown
 import pyphen
+from markdown.extensions.tables import TableExtension
 
 from .components import Component
 from .validate import PLACEHOLDER, CheckedModule
@@ -41,7 +42,7 @@ def _units(checked: CheckedModule) -> list[str]:
         if isinstance(segment, Component):
             units += [segment.prompt, *segment.items]
         else:
-            html = markdown.markdown(PLACEHOLDER.sub("", segment), extensions=["tables"])
+            html = markdown.markdown(PLACEHOLDER.sub("", segment), extensions=[TableExtension()])
             units += [unescape(TAG.sub(" ", block)) for block in BLOCK.findall(html)]
     return units
 

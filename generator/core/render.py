@@ -3,7 +3,9 @@ templates in Jinja's sandbox."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import re
 import traceback
 from collections.abc import Mapping, Sequence
@@ -12,12 +14,20 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+import jinja2
+from jinja2 import (
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .. import __version__
 from .body import PLACEHOLDERS, BodyHtml, fill
+from .cache import cache_folder
 from .components import Component
 from .content import Module
 from .drawings import journey_map
@@ -44,6 +54,17 @@ class Document:
     language: str
 
 
+# How the page templates are read. Their compiled form depends on these (and on the sandbox
+# and the kind of gettext), so the compiled templates kept between runs are filed under them.
+SYNTAX = dict(
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    extensions=["jinja2.ext.i18n"],
+)
+
+
 @lru_cache(maxsize=16)
 def environment(
     template_dirs: tuple[Path, ...] = (TEMPLATES_DIR,), languages: Languages = Languages()
@@ -52,19 +73,42 @@ def environment(
     undefined values, its page strings translated through the language's catalogue."""
     env = SandboxedEnvironment(
         loader=FileSystemLoader([str(d) for d in template_dirs]),
-        autoescape=True,
         undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
+        **SYNTAX,
     )
     env.install_gettext_translations(translations(languages.main), newstyle=True)
+    env.bytecode_cache = TemplateCache(env)
     words = Words(languages)
     env.globals.update(both=words.both, plain=words.plain, aside=words.aside, words=words)
     env.globals["languages"] = languages
     env.globals["page_counter"] = page_counter
     return env
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """The page templates compiled once and kept in the user's cache folder: compiling them
+    costs a fresh command more than the rest of making its HTML. Each is found by its file's
+    path and used only while its text is the same (Jinja checks); the folder's name carries
+    Jinja's version and how the templates are read. Only templates are kept, never what fills
+    them in. A cache that cannot be read or written is skipped, never an error."""
+
+    def __init__(self, env: SandboxedEnvironment):
+        how = (jinja2.__version__, type(env).__name__, env.newstyle_gettext, sorted(SYNTAX.items()))
+        digest = hashlib.sha256(repr(how).encode()).hexdigest()[:16]
+        super().__init__(str(cache_folder() / f"templates-{digest}"))
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+            bucket.reset()  # unreadable or cut short: compiled again, and written again
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 class Words:
