@@ -516,7 +516,10 @@ def _download_during_roster(client, form, download, settings) -> float:
 
 # --- a fresh command against md2pdf: the same engine on the same Markdown ---------------------
 
-FRESH_MODULES = ("journey", "where-am-i", "codependency-vs-interdependence")
+# The target is for a handout, which md2pdf can make too; a worksheet's drawn parts (here the
+# journey map and a table to write in) have no match in md2pdf's output: it is shown, not held
+# to the target.
+FRESH_MODULES = ("journey", "codependency-vs-interdependence", "four-practices", "where-am-i")
 FRESH_ROUNDS = 8
 FRESH_TARGET = 1.00
 # md2pdf's own command line needs an extra (typer); its function, in a fresh interpreter, is
@@ -565,14 +568,16 @@ def measure_fresh(modules: tuple[str, ...] = FRESH_MODULES) -> float:
             )
             ratio = statistics.median(a / b for a, b in zip(mine, md2pdf, strict=True))
             share = statistics.median(b / a for a, b in zip(mine, bare, strict=True))
-            worst = max(worst, ratio)
+            if module.kind == "handout":
+                worst = max(worst, ratio)
             print(
                 f"{module_id:34} {statistics.median(mine) * 1000:6.0f}ms "
                 f"{statistics.median(md2pdf) * 1000:6.0f}ms {ratio:7.3f} "
                 f"{statistics.median(bare) * 1000:6.0f}ms {share:8.3f}"
+                + ("" if module.kind == "handout" else f"   ({module.kind}: shown, no target)")
             )
     verdict = "meets" if worst <= FRESH_TARGET else "MISSES"
-    print(f"worst fresh ratio {worst:.3f}: {verdict} the target of {FRESH_TARGET:.2f}\n")
+    print(f"worst handout ratio {worst:.3f}: {verdict} the target of {FRESH_TARGET:.2f}\n")
     return worst
 
 

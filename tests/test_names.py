@@ -14,10 +14,13 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from generator.core.build import build_handout
+from generator.core.content import load_library
 from generator.core.errors import HandoutError
-from generator.core.fonts import FALLBACKS, FONT_DIR, unprintable_problem
-from generator.core.options import Options
+from generator.core.fonts import COMMON, FALLBACKS, FONT_DIR, FONTS, unprintable_problem
+from generator.core.options import Options, settle
 from generator.core.profiles import make_personal
+from generator.core.render import render_document
+from generator.core.validate import check_modules
 from generator.packets.participants import make_participant
 from tests.conftest import flat, module_text, pdf_pages_text
 
@@ -103,6 +106,29 @@ def test_cyrillic_prints_in_a_font_without_it(hello, tmp_path):
     path = build(hello, tmp_path, "Иван Петров", font="atkinson")
     assert "Name: Иван Петров Date:" in flat(pdf_pages_text(path)[0])
     assert "Noto Sans" in embedded_fonts(path)
+
+
+def test_every_shipped_face_prints_the_common_letters():
+    """A document made only of COMMON letters leaves the fallbacks out: every face a document
+    can be set in must then print each of them."""
+    css = (FONT_DIR.parent / "style.css").read_text(encoding="utf-8")
+    files = set(re.findall(r"url\(fonts/([^)]+)\)", css))
+    files |= {file for font in FONTS.values() for file in font.files()}
+    lacking = {
+        file: sorted(f"U+{ord(c):04X}" for c in COMMON - {"\t", "\n", "\r"} if ord(c) not in cmap)
+        for file in sorted(files)
+        if (cmap := TTFont(FONT_DIR / file, lazy=True).getBestCmap())
+    }
+    assert {file: missing for file, missing in lacking.items() if missing} == {}
+
+
+def test_the_fallbacks_are_loaded_only_for_a_document_that_may_need_them(hello):
+    library = load_library([hello])
+    checked = check_modules(library.select(["hello"]), library.roots)
+    for name, loaded in (("Zoë Ñúñez", False), ("Ĉiro", True), ("דוד", True)):
+        personal = make_personal(client=name)
+        html = render_document(checked, personal, settle(Options(), personal.practice)).html
+        assert ("Noto Sans Hebrew" in html) is loaded, name
 
 
 def placed(path: Path) -> list[tuple[str, float]]:

@@ -104,6 +104,22 @@ NAME_FONT = Fallback("Noto Sans", "NotoSans-Bold.ttf")
 BOLD_FILES = {"noto": "NotoSans-Bold.ttf"}
 
 
+# Characters every shipped face prints (tests/test_fonts.py holds each face to it): Latin-1 and
+# the usual quotes and dashes. A document made only of these never reaches the fallbacks above,
+# so a build leaves them out and skips registering eight fonts (some megabytes of copies).
+COMMON = frozenset(
+    "\t\n\r"
+    + "".join(chr(code) for code in (*range(0x20, 0x7F), *range(0xA1, 0x100)))
+    + "\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026\u2039\u203a\u20ac"
+)
+
+
+def needs_fallbacks(html: str) -> bool:
+    """Whether a document has a letter outside COMMON. (Drawings shown as pictures set their
+    own fonts: the fallbacks never reach them.)"""
+    return not COMMON.issuperset(html)
+
+
 # --- measuring text, to fit a name into its place and to catch letters no font can print ----
 
 

@@ -15,16 +15,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import pydyf
-from weasyprint import CSS, HTML, URLFetcher
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcherResponse
-
 from .errors import HandoutError
 from .options import Options
 from .render import Document
 from .resources import TEMPLATES_DIR
-from .weasy import boxes, font_folder, is_blank
+from .weasy import boxes, font_folder, is_blank, remembered_library_lookups
+
+with remembered_library_lookups():
+    import pydyf
+    from weasyprint import CSS, HTML, URLFetcher
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcherResponse
 
 # Tagged and accessible by default: a screen reader gets the structure, language and alt texts.
 PDF_VARIANT = "pdf/ua-1"

@@ -32,7 +32,7 @@ from .components import Component
 from .content import Module
 from .drawings import journey_map
 from .errors import HandoutError, display_path
-from .fonts import DEFAULT_FONT, FALLBACKS, FONTS
+from .fonts import DEFAULT_FONT, FALLBACKS, FONTS, needs_fallbacks
 from .languages import N_, Languages, format_day, gettext, translations
 from .options import DEFAULT_PAPER, PAGE_SIZES, Options, palette
 from .profiles import Personal
@@ -369,7 +369,12 @@ def render_document(
     ]
     meta = metadata([entry.module for entry in checked], personal, options)
     context = page_context(meta, personal, options, safety)
-    html = render_template(load_template(env, "document.html"), modules=items, **context)
+    template = load_template(env, "document.html")
+    # Packets keep every fallback font (their pages share one head, whoever the participant);
+    # a single document loads them only if it has a letter the chosen font may lack.
+    html = render_template(template, modules=items, **(context | {"fallbacks": ()}))
+    if needs_fallbacks(html):
+        html = render_template(template, modules=items, **context)
     return Document(html, meta["title"], meta["language"])
 
 
