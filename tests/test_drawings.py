@@ -4,6 +4,8 @@ instructions each component prints, and the room to write in tables and logs."""
 from __future__ import annotations
 
 import ctypes
+import re
+from xml.etree import ElementTree
 
 import pikepdf
 import pypdfium2
@@ -15,6 +17,7 @@ from generator.core.build import build_handout
 from generator.core.drawings import STOPS_X, journey_map
 from generator.core.options import Options
 from generator.core.profiles import make_personal
+from generator.core.resources import CONTENT_DIR
 from tests.conftest import flat, module_text, pdf_pages_text
 
 MM = 72 / 25.4  # points in a millimetre
@@ -285,6 +288,99 @@ def test_the_description_says_what_the_drawing_shows(where_am_i):
     assert description.endswith(
         "Round spots along the road and the detour are places to mark where you are now."
     )
+
+
+# --- the pictures in the modules -----------------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+TEXTS = {SVG + "text", SVG + "tspan", SVG + "textPath"}
+# In large print a picture fills the text width (templates/style.css); A4's is the narrower.
+A4_TEXT_WIDTH = (210 - 2 * 20) * MM
+PICTURES = sorted((CONTENT_DIR / "modules").glob("**/images/*.svg"))
+
+
+def picture_labels(path) -> list[tuple[str, float]]:
+    """Each run of words in a picture with its font size in the picture's units: set on the
+    text itself, by attribute or style, else inherited from the groups around it."""
+    found = []
+
+    def walk(element, size: float):
+        transform = element.get("transform", "")
+        assert "scale" not in transform and "matrix" not in transform, (
+            f"{path.name}: a transform that may scale its text: this test cannot size it"
+        )
+        own = _font_size(path, element, size)
+        is_text = element.tag in TEXTS
+        if is_text and (element.text or "").strip():
+            found.append((element.text.strip(), own))
+        for child in element:
+            walk(child, own)
+            if is_text and (child.tail or "").strip():
+                found.append((child.tail.strip(), own))
+
+    walk(ElementTree.parse(path).getroot(), 16.0)  # 16: CSS's initial 'medium'
+    return found
+
+
+def _font_size(path, element, inherited: float) -> float:
+    style = dict(
+        (key.strip(), value.strip())
+        for key, _, value in (part.partition(":") for part in element.get("style", "").split(";"))
+    )
+    value = style.get("font-size") or element.get("font-size")  # the style wins
+    if not value:
+        return inherited
+    size = re.fullmatch(r"\s*([\d.]+)\s*(px|pt|em|%)?\s*", value)
+    assert size, f"{path.name}: font-size {value!r} is not a size this test can read"
+    number, unit = float(size[1]), size[2]
+    scale = {None: 1, "px": 1, "pt": 4 / 3, "em": inherited, "%": inherited / 100}[unit]
+    return number * scale
+
+
+def viewbox(path) -> list[float]:
+    root = ElementTree.parse(path).getroot()
+    assert root.get("viewBox"), f"{path}: no viewBox"
+    return [float(n) for n in root.get("viewBox").replace(",", " ").split()]
+
+
+def test_every_picture_label_prints_at_12_points_or_more_in_large_print():
+    """Printed size = font size x text width / viewBox width, on A4 (the narrower page)."""
+    assert len(PICTURES) >= 22  # English and Spanish
+    offenders, labels_seen = [], 0
+    for path in PICTURES:
+        scale = A4_TEXT_WIDTH / viewbox(path)[2]
+        for text, size in picture_labels(path):
+            labels_seen += 1
+            if size * scale < 12:
+                where = path.relative_to(CONTENT_DIR)
+                offenders.append(f"{where}: {text!r} at {size:g} prints {size * scale:.1f} pt")
+    assert labels_seen > 100
+    assert not offenders, "under 12 pt in large print:\n" + "\n".join(offenders)
+
+
+def test_a_picture_keeps_the_shape_of_its_viewbox():
+    """Its width and height (in mm) are in the viewBox's proportion, so nothing is squeezed."""
+    for path in PICTURES:
+        root = ElementTree.parse(path).getroot()
+        width, height = (float(root.get(side).removesuffix("mm")) for side in ("width", "height"))
+        _, _, box_width, box_height = viewbox(path)
+        assert width / height == pytest.approx(box_width / box_height, rel=0.005), path.name
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_wide_picture_prints_its_labels_at_12_points_on_a4_in_large_print(tmp_path, language):
+    """The printed PDF bears out the sum above: the bridge (600 units wide) fills the text."""
+    options = Options(large_print=True, paper="a4", language=language)
+    (path,) = build_handout(["four-practices"], out=tmp_path, options=options).paths
+    sizes = []
+    for page in pypdfium2.PdfDocument(str(path)):
+        textpage = page.get_textpage()
+        for index, letter in enumerate(textpage.get_text_range()):
+            scale = _scale(textpage, index)
+            if letter.strip() and abs(scale - HTML_SCALE) > 0.005:  # set in the picture
+                sizes.append(pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * scale)
+    assert len(sizes) > 60  # every label of the bridge
+    assert round(min(sizes), 2) >= 12
 
 
 # --- instructions: what paper says, and what a fillable copy says ---------------------------
