@@ -64,8 +64,6 @@ if TYPE_CHECKING:
     from .core.options import Options
     from .core.profiles import Personal, Practice
 
-    pass
-
 
 def __getattr__(name: str):
     if name not in _WHERE:

@@ -33,9 +33,6 @@ class PDF:
         """Write the PDF atomically: into a folder under its own name, or to a .pdf path."""
         from .core.output import prepare_folder, write_file
 
-        pass
-        pass
-
         target = Path(target)
         path = target if target.suffix.lower() == ".pdf" else target / self.name
         prepare_folder(path.parent)
