@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import textwrap
@@ -55,12 +56,21 @@ def fillable(tmp_path_factory):
     from generator.core.content import load_library
     from generator.core.options import Options
 
-    pass
-
     out = tmp_path_factory.mktemp("fillable")
     ids = sorted(load_library().modules)
     built = build_handout(ids, out=out, options=Options(fillable=True))
     return dict(zip(ids, built.paths, strict=True))
+
+
+@pytest.fixture(scope="session")
+def library_reports():
+    """'handouts check' on the built-in library, by module id: each module checked and rendered
+    strictly for the sample client with a note (the longest a module gets). The one render of
+    the whole library that the library, command line and listing tests share; it also leaves
+    every module's page count in the session's cache, as a real 'check' does."""
+    from generator.core.build import check_library
+
+    return {report.module.id: report for report in check_library() if report.module}
 
 
 @pytest.fixture
@@ -95,9 +105,16 @@ def run(tmp_path, monkeypatch):
 
 
 def pdf_pages_text(path_or_bytes) -> list[str]:
-    """The extracted text of each page."""
-    reader = _reader(path_or_bytes)
-    return [page.extract_text() for page in reader.pages]
+    """The extracted text of each page (read once per file: many tests read the same PDF)."""
+    if isinstance(path_or_bytes, bytes):
+        return list(_pages_text(path_or_bytes))
+    stat = Path(path_or_bytes).stat()
+    return list(_pages_text(str(path_or_bytes), (stat.st_ino, stat.st_mtime_ns, stat.st_size)))
+
+
+@functools.lru_cache(maxsize=64)
+def _pages_text(source: str | bytes, version: tuple[int, ...] = ()) -> tuple[str, ...]:
+    return tuple(page.extract_text() for page in _reader(source).pages)
 
 
 def _reader(path_or_bytes) -> PdfReader:
