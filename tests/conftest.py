@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import logging
@@ -104,17 +105,24 @@ def run(tmp_path, monkeypatch):
     return invoke
 
 
-def pdf_pages_text(path_or_bytes) -> list[str]:
-    """The extracted text of each page (read once per file: many tests read the same PDF)."""
-    if isinstance(path_or_bytes, bytes):
-        return list(_pages_text(path_or_bytes))
-    stat = Path(path_or_bytes).stat()
-    return list(_pages_text(str(path_or_bytes), (stat.st_ino, stat.st_mtime_ns, stat.st_size)))
+def per_pdf(function):
+    """Remember what 'function' read from a PDF, by the PDF's content (given as bytes or a
+    path): many tests read the same file, or the same PDF in memory and on disk."""
+    remembered = functools.lru_cache(maxsize=32)(function)
+
+    @functools.wraps(function)
+    def read(path_or_bytes):
+        if not isinstance(path_or_bytes, bytes):
+            path_or_bytes = Path(path_or_bytes).read_bytes()
+        return copy.copy(remembered(path_or_bytes))
+
+    return read
 
 
-@functools.lru_cache(maxsize=64)
-def _pages_text(source: str | bytes, version: tuple[int, ...] = ()) -> tuple[str, ...]:
-    return tuple(page.extract_text() for page in _reader(source).pages)
+@per_pdf
+def pdf_pages_text(data: bytes) -> list[str]:
+    """The extracted text of each page."""
+    return [page.extract_text() for page in _reader(data).pages]
 
 
 def _reader(path_or_bytes) -> PdfReader:

@@ -4,6 +4,7 @@ described pictures, clinician notes kept off client pages, words for group membe
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -14,7 +15,7 @@ from generator.core.content import SAFETY_TOPICS, load_library
 from generator.core.profiles import Practice, make_personal
 from generator.core.validate import check_module
 
-from .conftest import flat, pdf_pages_text
+from .conftest import flat, pdf_pages_text, pdf_reader
 
 PRACTICE = Practice(
     name="Harbour Therapy",
@@ -44,13 +45,18 @@ def library():
 
 
 @pytest.fixture(scope="module")
-def first_pages(library, tmp_path_factory):
-    """Page 1 of every built-in module, built for a client with the practice's own lines."""
+def built(library, tmp_path_factory) -> dict[str, Path]:
+    """Every built-in module as its own PDF, for a client with the practice's own lines."""
     out = tmp_path_factory.mktemp("safety")
     personal = make_personal(client="Sam", note="Notice one kind thing.", practice=PRACTICE)
     ids = sorted(library.modules)
-    built = build_handout(ids, personal, out=out)
-    return {m: flat(pdf_pages_text(p)[0]) for m, p in zip(ids, built.paths, strict=True)}
+    return dict(zip(ids, build_handout(ids, personal, out=out).paths, strict=True))
+
+
+@pytest.fixture(scope="module")
+def first_pages(built):
+    """The text of page 1 of every built-in module."""
+    return {m: flat(pdf_reader(path).pages[0].extract_text()) for m, path in built.items()}
 
 
 def test_page_one_of_every_module_says_where_to_turn_in_a_crisis(first_pages):
@@ -86,7 +92,7 @@ def test_every_handout_opens_with_key_points(library, first_pages):
         assert 3 <= len(points.items) <= 4, module_id
 
 
-def test_every_handout_has_a_picture_with_a_description(library, tmp_path):
+def test_every_handout_has_a_picture_with_a_description(library, built):
     for module_id, module in library.modules.items():
         if module.kind != "handout":
             continue
@@ -94,8 +100,7 @@ def test_every_handout_has_a_picture_with_a_description(library, tmp_path):
         images = [alt for alt in re.findall(r'<img [^>]*alt="([^"]*)"', checked.body.html) if alt]
         drawings = [s for s in checked.segments if _named(s, "journey-map", "network-map")]
         assert images or drawings, module_id
-        built = build_handout([module_id], out=tmp_path)
-        assert _described_figures(built.paths[0]), module_id
+        assert _described_figures(built[module_id]), module_id
 
 
 def test_clinician_notes_are_there_and_never_printed(library, first_pages, run):

@@ -16,7 +16,7 @@ from generator.core.options import Options
 from generator.core.pdf import RenderWarnings, accessibility_problems, render_pdf
 from generator.core.profiles import load_practice, make_personal
 from generator.core.render import Document
-from tests.conftest import flat, pdf_pages_text
+from tests.conftest import flat, pdf_pages_text, pdf_reader, per_pdf
 
 MARGIN = 20 * 72 / 25.4  # the page's left and right margins, in points
 LIST_NUMBER = re.compile(r"(?<=[^\d\s])(\d+\.)(?=\s|$)")
@@ -53,15 +53,24 @@ def text_sizes(path, containing: str = "") -> dict[float, int]:
     """How many characters are set at each font size (in points), over all pages; only in
     pieces of text holding 'containing', when given."""
     sizes: dict[float, int] = {}
+    for text, points in sized_texts(path):
+        if containing in text:
+            sizes[points] = sizes.get(points, 0) + len(text.strip())
+    return sizes
+
+
+@per_pdf
+def sized_texts(data: bytes) -> list[tuple[str, float]]:
+    """Every piece of text on every page, with the size it is printed at, in points."""
+    found = []
 
     def visit(text, cm, tm, font, size):
-        if text.strip() and containing in text:
-            points = round(size * abs(tm[3]) * abs(cm[3]), 1)
-            sizes[points] = sizes.get(points, 0) + len(text.strip())
+        if text.strip():
+            found.append((text, round(size * abs(tm[3]) * abs(cm[3]), 1)))
 
-    for page in PdfReader(str(path)).pages:
+    for page in pdf_reader(data).pages:
         page.extract_text(visitor_text=visit)
-    return sizes
+    return found
 
 
 def colours(path) -> set[tuple[float, float, float]]:
