@@ -7,6 +7,7 @@ import functools
 import io
 import logging
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -119,10 +120,46 @@ def per_pdf(function):
     return read
 
 
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of a page's text as pypdf's extraction meets it: where and in what it is set."""
+
+    text: str
+    cm: tuple[float, ...]  # the current transformation matrix
+    tm: tuple[float, ...]  # the text matrix
+    font: str  # the font's /BaseFont
+    size: float
+
+
+@dataclass(frozen=True)
+class PageText:
+    text: str
+    runs: tuple[TextRun, ...]
+    height: float  # in points
+
+
 @per_pdf
-def pdf_pages_text(data: bytes) -> list[str]:
+def pdf_pages(data: bytes) -> list[PageText]:
+    """Each page's extracted text, with the pieces it is made of and the page's height: one pass
+    of pypdf's extraction (the slow part of many tests) gives the text, lines and sizes."""
+    return [_page_text(page) for page in _reader(data).pages]
+
+
+def _page_text(page) -> PageText:
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            name = str((font or {}).get("/BaseFont", ""))
+            runs.append(TextRun(text, tuple(cm or ()), tuple(tm or ()), name, size))
+
+    text = page.extract_text(visitor_text=visit)
+    return PageText(text, tuple(runs), float(page.mediabox.height))
+
+
+def pdf_pages_text(path_or_bytes) -> list[str]:
     """The extracted text of each page."""
-    return [page.extract_text() for page in _reader(data).pages]
+    return [page.text for page in pdf_pages(path_or_bytes)]
 
 
 def _reader(path_or_bytes) -> PdfReader:

@@ -22,7 +22,7 @@ from generator.packets.batch import build_packet, build_roster, prepare_packet, 
 from generator.packets.packet import load_packet, packet_files
 from generator.packets.participants import Participant
 from generator.packets.roster import read_roster
-from tests.conftest import flat, module_text, pdf_pages_text, pdf_reader, per_pdf
+from tests.conftest import PageText, flat, module_text, pdf_pages, pdf_pages_text, pdf_reader
 
 WORKSHOP = "interdependence-workshop"
 BUILT_IN = (WORKSHOP, "couples", "attachment")
@@ -231,25 +231,21 @@ class Line:
     heading: bool  # set in the headings' face (Noto Serif Bold), e.g. a Part heading
 
 
-@per_pdf
-def body_lines(data: bytes) -> list[list[Line]]:
+def body_lines(path_or_bytes) -> list[list[Line]]:
     """Each page's lines of text between the top and bottom margins (style.css: 19 and 20 mm),
     top to bottom, in the order a reader meets them."""
-    return [_page_lines(page) for page in pdf_reader(data).pages]
+    return [_page_lines(page) for page in pdf_pages(path_or_bytes)]
 
 
-def _page_lines(page) -> list[Line]:
-    height = float(page.mediabox.height)
-    top, bottom = 19 * PX_PER_MM, height / 0.75 - 20 * PX_PER_MM
+def _page_lines(page: PageText) -> list[Line]:
+    top, bottom = 19 * PX_PER_MM, page.height / 0.75 - 20 * PX_PER_MM
     runs = []
-
-    def visit(text, cm, tm, font, size):
-        if text.strip() and cm:
-            y = (height - (tm[4] * cm[1] + tm[5] * cm[3] + cm[5])) / 0.75
+    for run in page.runs:
+        if run.cm:
+            cm, tm = run.cm, run.tm
+            y = (page.height - (tm[4] * cm[1] + tm[5] * cm[3] + cm[5])) / 0.75
             if top < y < bottom:
-                runs.append((y, str((font or {}).get("/BaseFont", "")), text))
-
-    page.extract_text(visitor_text=visit)
+                runs.append((y, run.font, run.text))
     grouped: list[tuple[float, list]] = []
     for y, font, text in sorted(runs, key=lambda run: run[0]):
         if grouped and y - grouped[-1][0] < 3:  # the same baseline, give or take

@@ -16,7 +16,7 @@ from generator.core.options import Options
 from generator.core.pdf import RenderWarnings, accessibility_problems, render_pdf
 from generator.core.profiles import load_practice, make_personal
 from generator.core.render import Document
-from tests.conftest import flat, pdf_pages_text, pdf_reader, per_pdf
+from tests.conftest import flat, pdf_pages, pdf_pages_text
 
 MARGIN = 20 * 72 / 25.4  # the page's left and right margins, in points
 LIST_NUMBER = re.compile(r"(?<=[^\d\s])(\d+\.)(?=\s|$)")
@@ -59,18 +59,13 @@ def text_sizes(path, containing: str = "") -> dict[float, int]:
     return sizes
 
 
-@per_pdf
-def sized_texts(data: bytes) -> list[tuple[str, float]]:
+def sized_texts(path) -> list[tuple[str, float]]:
     """Every piece of text on every page, with the size it is printed at, in points."""
-    found = []
-
-    def visit(text, cm, tm, font, size):
-        if text.strip():
-            found.append((text, round(size * abs(tm[3]) * abs(cm[3]), 1)))
-
-    for page in pdf_reader(data).pages:
-        page.extract_text(visitor_text=visit)
-    return found
+    return [
+        (run.text, round(run.size * abs(run.tm[3]) * abs(run.cm[3]), 1))
+        for page in pdf_pages(path)
+        for run in page.runs
+    ]
 
 
 def colours(path) -> set[tuple[float, float, float]]:
