@@ -62,10 +62,12 @@ def wait_for_version_after(port: int, version: int) -> int:
     pytest.fail("the preview did not render again after the save")
 
 
-@pytest.fixture
-def preview(tmp_path):
-    path = new_module("live", "worksheet", tmp_path / "mine")
-    shown = Preview("live", [tmp_path / "mine"], say=lambda message: None)
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    """One live preview for the tests below (each leaves the module as it found it)."""
+    mine = tmp_path_factory.mktemp("preview") / "mine"
+    path = new_module("live", "worksheet", mine)
+    shown = Preview("live", [mine], say=lambda message: None)
     server, stop = serve(shown, 0, idle_seconds=1)  # 10 s in use; 1 s keeps the tests quick
     yield path, server.server_address[1]
     stop_serving(server, stop)
