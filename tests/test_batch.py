@@ -200,10 +200,14 @@ def test_workers_remove_their_temporary_files_even_when_recycled(tmp_path, monke
 
 
 def roster_command(tmp_path: Path, people: int, out: str, *args: str) -> list[str]:
+    """'handouts packet' for the short packet and a roster of this many people."""
     rows = "\n".join(f"Person {n}" for n in range(people))
     (tmp_path / "roster.csv").write_text(f"name\n{rows}\n", encoding="utf-8")
-    command = [sys.executable, "-m", "generator", "packet", "couples", "--roster", "roster.csv"]
-    return [*command, "--out", out, *args]
+    packets = tmp_path / "content" / "packets"
+    packets.mkdir(parents=True, exist_ok=True)
+    (packets / f"{PACKET}.yaml").write_text(SHORT_PACKET, encoding="utf-8")
+    command = [sys.executable, "-m", "generator", "packet", PACKET, "--roster", "roster.csv"]
+    return [*command, "--content", "content", "--out", out, *args]
 
 
 def private_temp(tmp_path: Path) -> dict[str, str]:
