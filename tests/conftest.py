@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from generator.cli import cli
+from generator.core.options import Options
+from generator.core.profiles import Practice
 
 MODULE = """\
 ---
@@ -56,12 +58,42 @@ def fillable(tmp_path_factory):
     tests alike: rendering the library is the slow part)."""
     from generator.core.build import build_handout
     from generator.core.content import load_library
-    from generator.core.options import Options
 
     out = tmp_path_factory.mktemp("fillable")
     ids = sorted(load_library().modules)
     built = build_handout(ids, out=out, options=Options(fillable=True))
     return dict(zip(ids, built.paths, strict=True))
+
+
+# The practice the library is built for in the print-variant and safety tests: its own lines.
+PRACTICE = Practice(
+    name="Harbour Therapy",
+    therapist="Robin Vale",
+    crisis_line="Crisis: call the Harbour crisis team on 555-0199.",
+    safety_line="Harbour Family Safety Service: 555-0123, day or night.",
+)
+
+
+@pytest.fixture(scope="session")
+def library_pdf(tmp_path_factory):
+    """Every built-in module in one PDF, in a print variant (options), for a client with a note
+    and the practice above: each variant rendered once a session, for every test of it."""
+    from generator.core.build import build_handout
+    from generator.core.content import load_library
+    from generator.core.profiles import make_personal
+
+    built: dict[Options, Path] = {}
+    personal = make_personal(client="Jordan D.", note="Bring this next time.", practice=PRACTICE)
+
+    def render(options: Options = Options()) -> Path:
+        if options not in built:
+            ids = sorted(load_library().modules)
+            out = tmp_path_factory.mktemp("library") / "library.pdf"
+            made = build_handout(ids, personal, out, combine=True, options=options)
+            built[options] = made.paths[0]
+        return built[options]
+
+    return render
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +141,7 @@ def run(tmp_path, monkeypatch):
 def per_pdf(function):
     """Remember what 'function' read from a PDF, by the PDF's content (given as bytes or a
     path): many tests read the same file, or the same PDF in memory and on disk."""
-    remembered = functools.lru_cache(maxsize=32)(function)
+    remembered = functools.lru_cache(maxsize=64)(function)
 
     @functools.wraps(function)
     def read(path_or_bytes):

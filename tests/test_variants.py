@@ -23,14 +23,6 @@ LIST_NUMBER = re.compile(r"(?<=[^\d\s])(\d+\.)(?=\s|$)")
 COLOUR = re.compile(rb"(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (?:rg|RG)\b")
 
 
-def build_library(tmp_path, options: Options, practice=None):
-    """Every built-in module in one PDF, for a client with a note, in the given format."""
-    personal = make_personal(client="Jordan D.", note="Bring this next time.", practice=practice)
-    ids = sorted(load_library().modules)
-    out = tmp_path / "library.pdf"
-    return build_handout(ids, personal, out=out, combine=True, options=options).paths[0]
-
-
 def outside_margins(path, margin=MARGIN, slack=2.0) -> list[str]:
     """Characters that run into the left or right margin: text overflowing its box."""
     found = []
@@ -86,9 +78,10 @@ def colours(path) -> set[tuple[float, float, float]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def large_print(tmp_path_factory):
-    return build_library(tmp_path_factory.mktemp("large"), Options(large_print=True))
+@pytest.fixture
+def large_print(library_pdf):
+    """Every built-in module in large print, in one PDF (rendered once a session)."""
+    return library_pdf(Options(large_print=True))
 
 
 def test_large_print_sets_body_text_at_16_points(large_print):
@@ -118,9 +111,8 @@ def stranded_headings(path) -> list[str]:
 
 
 @pytest.mark.parametrize("wide", [False, True], ids=["large-print", "large-print-opendyslexic"])
-def test_no_heading_is_left_at_the_foot_of_a_page(large_print, wide, tmp_path):
-    options = Options(large_print=True, font="opendyslexic")
-    path = build_library(tmp_path, options) if wide else large_print
+def test_no_heading_is_left_at_the_foot_of_a_page(large_print, wide, library_pdf):
+    path = library_pdf(Options(large_print=True, font="opendyslexic")) if wide else large_print
     assert stranded_headings(path) == []
 
 
@@ -134,8 +126,8 @@ def test_large_print_keeps_every_character_inside_the_margins(large_print):
     assert outside_margins(large_print) == []
 
 
-def test_large_print_loses_no_text(large_print, tmp_path):
-    plain = build_library(tmp_path, Options())
+def test_large_print_loses_no_text(large_print, library_pdf):
+    plain = library_pdf(Options())
 
     def words(path):  # a word broken after its hyphen at a line end counts as one word
         text = " ".join(pdf_pages_text(path)).replace("-\n", "-")
@@ -148,8 +140,8 @@ def test_large_print_loses_no_text(large_print, tmp_path):
     assert {w for w in large ^ normal if not w.isdigit()} == set()
 
 
-def test_ink_saver_prints_no_colour(tmp_path):
-    path = build_library(tmp_path, Options(ink_saver=True))
+def test_ink_saver_prints_no_colour(library_pdf):
+    path = library_pdf(Options(ink_saver=True))
     tinted = {c for c in colours(path) if max(c) - min(c) > 0.001}
     assert tinted == set()
     assert outside_margins(path) == []
@@ -161,8 +153,8 @@ def test_the_house_style_does_use_colour(tmp_path):
     assert any(max(c) - min(c) > 0.1 for c in colours(path))
 
 
-def test_a4_fits_every_module(tmp_path):
-    path = build_library(tmp_path, Options(paper="a4"))
+def test_a4_fits_every_module(library_pdf):
+    path = library_pdf(Options(paper="a4"))
     reader = PdfReader(str(path))
     assert {tuple(round(float(v)) for v in p.mediabox[2:]) for p in reader.pages} == {(595, 842)}
     assert outside_margins(path) == []
