@@ -157,6 +157,13 @@ def test_a_module_missing_in_the_language_is_an_error_unless_english_is_asked_fo
     assert "notice: 'only-english' has no Spanish version; printing the English one" in (
         result.output
     )
+    checked = run("check", "only-english", "--lang", "es", "--content", folder)
+    assert checked.exit_code == 1
+    assert checked.output.startswith(
+        "PROBLEMS  mine/modules/es/only-english.md\n"
+        "  mine/modules/es/only-english.md: missing: the Spanish version of "
+        "mine/modules/only-english.md\n"
+    )
 
 
 def test_user_modules_in_another_language_sit_in_a_folder_named_by_its_code(tree):
