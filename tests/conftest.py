@@ -54,8 +54,8 @@ def user_folders(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def fillable(tmp_path_factory):
-    """Every built-in module as its own fillable PDF (read by the form and accessibility
-    tests alike: rendering the library is the slow part)."""
+    """Every built-in module as its own fillable PDF (read by the form, accessibility and
+    safety tests alike: rendering the library is the slow part)."""
     from generator.core.build import build_handout
     from generator.core.content import load_library
 
