@@ -137,13 +137,15 @@ def read_answers(pdf: PathLike):
     return read(Path(pdf))
 
 
-def check(content_dirs: Iterable[PathLike] = (), language: str = "en"):
-    """Check every module (front matter, components, reading level, a strict render): one
-    report per module file, each with its problems, pages and reading level. In another
-    language, also each module against its English original, and each one missing."""
+def check(content_dirs: Iterable[PathLike] = (), language: str = "en", ids: Sequence[str] = ()):
+    """Check every module, or only those with these ids (front matter, components, reading
+    level, a strict render): a list of ModuleReport, one per module file, each with its
+    problems, pages and reading level. In another language, also each module against its
+    English original, and each one missing. An unknown id is a HandoutError naming the
+    closest ids there are."""
     from .core.build import check_library
 
-    return check_library(content_dirs, language)
+    return check_library(content_dirs, language, ids)
 
 
 def _packet_job(name, who, options, dates, duplex, content, strict):

@@ -500,16 +500,17 @@ def packets(content_dirs, language) -> None:
 @cli.command()
 @content_option
 @lang_option(pairs=False)
-def check(content_dirs, language) -> None:
-    """Check every module (front matter, components, reading level, templates, a strict
-    render) and list all problems at once.
+@click.argument("module_ids", metavar="[ID]...", nargs=-1)
+def check(content_dirs, language, module_ids) -> None:
+    """Check every module, or only the modules named (front matter, components, reading
+    level, templates, a strict render), and list all problems at once.
 
     With --lang es: the Spanish modules, each against its English original (the same
     components, options, items, headings and sources), every English module without a Spanish
     version, and the reading ease (INFLESZ 65 or more)."""
     from .api import check_library
 
-    reports = check_library(content_dirs, _main_language(language))
+    reports = check_library(content_dirs, _main_language(language), module_ids)
     problems = [p for report in reports for p in report.problems]
     for report in reports:
         status = "ok" if not report.problems else "PROBLEMS"
@@ -522,7 +523,7 @@ def check(content_dirs, language) -> None:
     checked = len(reports)
     if problems:
         raise HandoutError(f"{len(problems)} problem(s) in {checked} module file(s)")
-    click.echo(f"All {checked} modules passed.")
+    click.echo(f"All {checked} modules passed." if checked != 1 else "The module passed.")
 
 
 @cli.command()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import logging
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,8 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from generator.cli import cli
+from generator.core.options import Options
+from generator.core.profiles import Practice
 
 MODULE = """\
 ---
@@ -49,18 +54,57 @@ def user_folders(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def fillable(tmp_path_factory):
-    """Every built-in module as its own fillable PDF (read by the form and accessibility
-    tests alike: rendering the library is the slow part)."""
+    """Every built-in module as its own fillable PDF (read by the form, accessibility and
+    safety tests alike: rendering the library is the slow part)."""
     from generator.core.build import build_handout
     from generator.core.content import load_library
-    from generator.core.options import Options
-
-    pass
 
     out = tmp_path_factory.mktemp("fillable")
     ids = sorted(load_library().modules)
     built = build_handout(ids, out=out, options=Options(fillable=True))
     return dict(zip(ids, built.paths, strict=True))
+
+
+# The practice the library is built for in the print-variant and safety tests: its own lines.
+PRACTICE = Practice(
+    name="Harbour Therapy",
+    therapist="Robin Vale",
+    crisis_line="Crisis: call the Harbour crisis team on 555-0199.",
+    safety_line="Harbour Family Safety Service: 555-0123, day or night.",
+)
+
+
+@pytest.fixture(scope="session")
+def library_pdf(tmp_path_factory):
+    """Every built-in module in one PDF, in a print variant (options), for a client with a note
+    and the practice above: each variant rendered once a session, for every test of it."""
+    from generator.core.build import build_handout
+    from generator.core.content import load_library
+    from generator.core.profiles import make_personal
+
+    built: dict[Options, Path] = {}
+    personal = make_personal(client="Jordan D.", note="Bring this next time.", practice=PRACTICE)
+
+    def render(options: Options = Options()) -> Path:
+        if options not in built:
+            ids = sorted(load_library().modules)
+            out = tmp_path_factory.mktemp("library") / "library.pdf"
+            made = build_handout(ids, personal, out, combine=True, options=options)
+            built[options] = made.paths[0]
+        return built[options]
+
+    return render
+
+
+@pytest.fixture(scope="session")
+def library_reports():
+    """'handouts check' on the built-in library, by module id: each module checked and rendered
+    strictly for the sample client with a note (the longest a module gets). The one render of
+    the whole library that the library, command line and listing tests share; it also leaves
+    every module's page count in the session's cache, as a real 'check' does."""
+    from generator.core.build import check_library
+
+    return {report.module.id: report for report in check_library() if report.module}
 
 
 @pytest.fixture
@@ -94,10 +138,60 @@ def run(tmp_path, monkeypatch):
     return invoke
 
 
+def per_pdf(function):
+    """Remember what 'function' read from a PDF, by the PDF's content (given as bytes or a
+    path): many tests read the same file, or the same PDF in memory and on disk."""
+    remembered = functools.lru_cache(maxsize=64)(function)
+
+    @functools.wraps(function)
+    def read(path_or_bytes):
+        if not isinstance(path_or_bytes, bytes):
+            path_or_bytes = Path(path_or_bytes).read_bytes()
+        return copy.copy(remembered(path_or_bytes))
+
+    return read
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of a page's text as pypdf's extraction meets it: where and in what it is set."""
+
+    text: str
+    cm: tuple[float, ...]  # the current transformation matrix
+    tm: tuple[float, ...]  # the text matrix
+    font: str  # the font's /BaseFont
+    size: float
+
+
+@dataclass(frozen=True)
+class PageText:
+    text: str
+    runs: tuple[TextRun, ...]
+    height: float  # in points
+
+
+@per_pdf
+def pdf_pages(data: bytes) -> list[PageText]:
+    """Each page's extracted text, with the pieces it is made of and the page's height: one pass
+    of pypdf's extraction (the slow part of many tests) gives the text, lines and sizes."""
+    return [_page_text(page) for page in _reader(data).pages]
+
+
+def _page_text(page) -> PageText:
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            name = str((font or {}).get("/BaseFont", ""))
+            runs.append(TextRun(text, tuple(cm or ()), tuple(tm or ()), name, size))
+
+    text = page.extract_text(visitor_text=visit)
+    return PageText(text, tuple(runs), float(page.mediabox.height))
+
+
 def pdf_pages_text(path_or_bytes) -> list[str]:
     """The extracted text of each page."""
-    reader = _reader(path_or_bytes)
-    return [page.extract_text() for page in reader.pages]
+    return [page.text for page in pdf_pages(path_or_bytes)]
 
 
 def _reader(path_or_bytes) -> PdfReader:

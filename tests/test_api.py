@@ -50,6 +50,16 @@ def test_errors_name_the_field_and_raise_one_exception():
         build(["jorney"])
 
 
+def test_check_checks_only_the_modules_named(tree):
+    folder = tree({"mine.md": "not a module", "other.md": "not one either"})
+    broken, fine = generator.check([folder], ids=["where-am-i", "mine"])
+    assert broken.source.endswith("mine/mine.md") and broken.problems and broken.module is None
+    assert fine.source == "content/modules/where-am-i.md"
+    assert fine.problems == () and fine.pages >= 1
+    with pytest.raises(HandoutError, match="unknown module 'jorney'; did you mean journey"):
+        generator.check(ids=["jorney"])
+
+
 def test_a_packet_and_its_answers_round_trip(tmp_path):
     pdf = build_packet("couples", participant="Ana Díaz", options=Options(fillable=True))
     assert pdf.name == "couples-ana-diaz.pdf"

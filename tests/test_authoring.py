@@ -4,11 +4,11 @@ follows saves and shows errors; the catalog shows every module with its thumbnai
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import struct
 import time
 import urllib.request
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -33,8 +33,8 @@ def test_a_new_module_passes_check_as_written(tmp_path, kind):
     text = path.read_text(encoding="utf-8")
     assert f"kind: {kind}" in text
     assert all(f"::: {name}" in text for name in COMPONENTS)
-    reports = [r for r in check_library([tmp_path / "mine"]) if r.source.endswith("my-first.md")]
-    (report,) = reports
+    (report,) = check_library([tmp_path / "mine"], ids=["my-first"])
+    assert report.source.endswith("mine/my-first.md")
     assert report.problems == () and report.pages >= 1 and report.grade <= 8
 
 
@@ -62,10 +62,12 @@ def wait_for_version_after(port: int, version: int) -> int:
     pytest.fail("the preview did not render again after the save")
 
 
-@pytest.fixture
-def preview(tmp_path):
-    path = new_module("live", "worksheet", tmp_path / "mine")
-    shown = Preview("live", [tmp_path / "mine"], say=lambda message: None)
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    """One live preview for the tests below (each leaves the module as it found it)."""
+    mine = tmp_path_factory.mktemp("preview") / "mine"
+    path = new_module("live", "worksheet", mine)
+    shown = Preview("live", [mine], say=lambda message: None)
     server, stop = serve(shown, 0, idle_seconds=1)  # 10 s in use; 1 s keeps the tests quick
     yield path, server.server_address[1]
     stop_serving(server, stop)
@@ -164,7 +166,10 @@ def test_the_catalog_lists_every_module_with_its_thumbnail(tmp_path):
         thumb = made.html.parent / "thumbnails" / f"{module.id}.png"
         assert thumb.read_bytes().startswith(b"\x89PNG")
         assert flat(module.title) in text.replace("- ", "-")
-    assert "yours" in html and "grade" in html
+    # Every card gives kind, minutes, pages and grade; only the user's own module says "yours".
+    cards = re.findall(r'<p class="kind">\w+ · \d+ min · \d pages? · grade \d+\.\d</p>', html)
+    assert len(cards) == made.count
+    assert re.findall(r'<p class="meta">(\S+) · <span class="mine">yours', html) == ["my-own"]
     document = pdfium.PdfDocument(str(made.pdf))
     kinds = [obj.type for page in document for obj in page.get_objects()]
     assert kinds.count(pdfium_c.FPDF_PAGEOBJ_IMAGE) == made.count  # one thumbnail each
@@ -176,4 +181,3 @@ def test_preview_of_an_unknown_module_names_it(tmp_path):
     with pytest.raises(HandoutError, match="unknown module 'nope'"):
         where("nope", [])
     assert where("journey", []) == "content/modules/journey.md"
-    assert isinstance(Path(where("journey", [])), Path)

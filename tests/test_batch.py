@@ -30,7 +30,19 @@ from generator.packets.roster import read_roster
 from generator.packets.stamp import participant_view
 from tests.conftest import pdf_reader
 
-PACKET = "interdependence-workshop"
+# A short packet with what a stamp must get right: a cover with the participant's details, a
+# name line and form fields on a worksheet, a module printed without names, Notes pages (duplex).
+PACKET = "short"
+SHORT_PACKET = """\
+title: A short workshop
+options: {duplex: true}
+anonymous: [group-feedback]
+sessions:
+  - title: Where I am
+    modules: [where-am-i]
+  - title: Looking back
+    modules: [group-feedback]
+"""
 ROSTER = (
     "Name;Pronouns;Group;Note\n"
     "Zoë Ñúñez;she/her;Tuesday;Glad you are here. Bring a pen.\n"
@@ -40,17 +52,26 @@ ROSTER = (
 )
 
 
-def job(**options):
+@pytest.fixture(scope="module")
+def short(tmp_path_factory) -> Path:
+    """A content folder holding the short packet."""
+    folder = tmp_path_factory.mktemp("short")
+    (folder / "packets").mkdir()
+    (folder / "packets" / f"{PACKET}.yaml").write_text(SHORT_PACKET, encoding="utf-8")
+    return folder
+
+
+def job(content: Path, **options):
     personal = make_personal(practice=load_practice(CONTENT_DIR / "practice.example.yaml"))
-    return prepare_packet(PACKET, personal, options=Options(**options))
+    return prepare_packet(PACKET, personal, [content], options=Options(**options))
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory):
+def batch(tmp_path_factory, short):
     folder = tmp_path_factory.mktemp("batch")
     (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
     roster = read_roster(folder / "roster.csv")
-    the_job = job(fillable=True)
+    the_job = job(short, fillable=True)
     result = build_roster(the_job, roster, folder / "out", workers=2)
     return the_job, roster, result
 
@@ -123,10 +144,10 @@ def test_all_participants_is_one_print_job_each_starting_on_an_odd_page(batch):
     assert result.combined.stat().st_size < 3 * result.written[0][1].stat().st_size
 
 
-def test_a_name_too_long_for_its_place_or_the_font_is_a_bad_row(tmp_path):
+def test_a_name_too_long_for_its_place_or_the_font_is_a_bad_row(tmp_path, short):
     roster_file = tmp_path / "r.csv"
     roster_file.write_text("name\nAna\n" + "W" * 80 + "\nSmile 😀\n", encoding="utf-8")
-    result = build_roster(job(), read_roster(roster_file), tmp_path / "out", workers=1)
+    result = build_roster(job(short), read_roster(roster_file), tmp_path / "out", workers=1)
     assert [row.participant.name for row, _ in result.written] == ["Ana"]
     unprintable = "contains characters no shipped font can print (1 character, e.g. U+1F600)"
     assert [str(bad) for bad in result.bad] == [
@@ -179,10 +200,14 @@ def test_workers_remove_their_temporary_files_even_when_recycled(tmp_path, monke
 
 
 def roster_command(tmp_path: Path, people: int, out: str, *args: str) -> list[str]:
+    """'handouts packet' for the short packet and a roster of this many people."""
     rows = "\n".join(f"Person {n}" for n in range(people))
     (tmp_path / "roster.csv").write_text(f"name\n{rows}\n", encoding="utf-8")
-    command = [sys.executable, "-m", "generator", "packet", "couples", "--roster", "roster.csv"]
-    return [*command, "--out", out, *args]
+    packets = tmp_path / "content" / "packets"
+    packets.mkdir(parents=True, exist_ok=True)
+    (packets / f"{PACKET}.yaml").write_text(SHORT_PACKET, encoding="utf-8")
+    command = [sys.executable, "-m", "generator", "packet", PACKET, "--roster", "roster.csv"]
+    return [*command, "--content", "content", "--out", out, *args]
 
 
 def private_temp(tmp_path: Path) -> dict[str, str]:

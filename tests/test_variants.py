@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pikepdf
 import pypdfium2
 import pytest
 from PIL import Image
@@ -16,19 +17,11 @@ from generator.core.options import Options
 from generator.core.pdf import RenderWarnings, accessibility_problems, render_pdf
 from generator.core.profiles import load_practice, make_personal
 from generator.core.render import Document
-from tests.conftest import flat, pdf_pages_text
+from tests.conftest import flat, pdf_pages, pdf_pages_text
 
 MARGIN = 20 * 72 / 25.4  # the page's left and right margins, in points
 LIST_NUMBER = re.compile(r"(?<=[^\d\s])(\d+\.)(?=\s|$)")
 COLOUR = re.compile(rb"(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (?:rg|RG)\b")
-
-
-def build_library(tmp_path, options: Options, practice=None):
-    """Every built-in module in one PDF, for a client with a note, in the given format."""
-    personal = make_personal(client="Jordan D.", note="Bring this next time.", practice=practice)
-    ids = sorted(load_library().modules)
-    out = tmp_path / "library.pdf"
-    return build_handout(ids, personal, out=out, combine=True, options=options).paths[0]
 
 
 def outside_margins(path, margin=MARGIN, slack=2.0) -> list[str]:
@@ -53,38 +46,39 @@ def text_sizes(path, containing: str = "") -> dict[float, int]:
     """How many characters are set at each font size (in points), over all pages; only in
     pieces of text holding 'containing', when given."""
     sizes: dict[float, int] = {}
-
-    def visit(text, cm, tm, font, size):
-        if text.strip() and containing in text:
-            points = round(size * abs(tm[3]) * abs(cm[3]), 1)
+    for text, points in sized_texts(path):
+        if containing in text:
             sizes[points] = sizes.get(points, 0) + len(text.strip())
-
-    for page in PdfReader(str(path)).pages:
-        page.extract_text(visitor_text=visit)
     return sizes
+
+
+def sized_texts(path) -> list[tuple[str, float]]:
+    """Every piece of text on every page, with the size it is printed at, in points."""
+    return [
+        (run.text, round(run.size * abs(run.tm[3]) * abs(run.cm[3]), 1))
+        for page in pdf_pages(path)
+        for run in page.runs
+    ]
 
 
 def colours(path) -> set[tuple[float, float, float]]:
     """Every RGB colour set for fills and strokes, in page content and in drawings."""
     found = set()
-    reader = PdfReader(str(path))
-    for obj_number in range(1, len(reader.xref_objStm) + 1000):
-        try:
-            obj = reader.get_object(obj_number)
-        except Exception:
-            continue
-        if hasattr(obj, "get_data"):
-            try:
-                data = obj.get_data()
-            except Exception:
-                continue
-            found |= {tuple(float(v) for v in m.groups()) for m in COLOUR.finditer(data)}
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream):
+                try:
+                    data = obj.read_bytes()
+                except pikepdf.PdfError:  # a filter it cannot decode: no drawing operators
+                    continue
+                found |= {tuple(float(v) for v in m.groups()) for m in COLOUR.finditer(data)}
     return found
 
 
-@pytest.fixture(scope="module")
-def large_print(tmp_path_factory):
-    return build_library(tmp_path_factory.mktemp("large"), Options(large_print=True))
+@pytest.fixture
+def large_print(library_pdf):
+    """Every built-in module in large print, in one PDF (rendered once a session)."""
+    return library_pdf(Options(large_print=True))
 
 
 def test_large_print_sets_body_text_at_16_points(large_print):
@@ -114,9 +108,8 @@ def stranded_headings(path) -> list[str]:
 
 
 @pytest.mark.parametrize("wide", [False, True], ids=["large-print", "large-print-opendyslexic"])
-def test_no_heading_is_left_at_the_foot_of_a_page(large_print, wide, tmp_path):
-    options = Options(large_print=True, font="opendyslexic")
-    path = build_library(tmp_path, options) if wide else large_print
+def test_no_heading_is_left_at_the_foot_of_a_page(large_print, wide, library_pdf):
+    path = library_pdf(Options(large_print=True, font="opendyslexic")) if wide else large_print
     assert stranded_headings(path) == []
 
 
@@ -130,8 +123,8 @@ def test_large_print_keeps_every_character_inside_the_margins(large_print):
     assert outside_margins(large_print) == []
 
 
-def test_large_print_loses_no_text(large_print, tmp_path):
-    plain = build_library(tmp_path, Options())
+def test_large_print_loses_no_text(large_print, library_pdf):
+    plain = library_pdf(Options())
 
     def words(path):  # a word broken after its hyphen at a line end counts as one word
         text = " ".join(pdf_pages_text(path)).replace("-\n", "-")
@@ -144,8 +137,8 @@ def test_large_print_loses_no_text(large_print, tmp_path):
     assert {w for w in large ^ normal if not w.isdigit()} == set()
 
 
-def test_ink_saver_prints_no_colour(tmp_path):
-    path = build_library(tmp_path, Options(ink_saver=True))
+def test_ink_saver_prints_no_colour(library_pdf):
+    path = library_pdf(Options(ink_saver=True))
     tinted = {c for c in colours(path) if max(c) - min(c) > 0.001}
     assert tinted == set()
     assert outside_margins(path) == []
@@ -157,8 +150,8 @@ def test_the_house_style_does_use_colour(tmp_path):
     assert any(max(c) - min(c) > 0.1 for c in colours(path))
 
 
-def test_a4_fits_every_module(tmp_path):
-    path = build_library(tmp_path, Options(paper="a4"))
+def test_a4_fits_every_module(library_pdf):
+    path = library_pdf(Options(paper="a4"))
     reader = PdfReader(str(path))
     assert {tuple(round(float(v)) for v in p.mediabox[2:]) for p in reader.pages} == {(595, 842)}
     assert outside_margins(path) == []

@@ -236,26 +236,49 @@ class ModuleReport:
 
 
 def check_library(
-    content_dirs: Iterable[Path | str] = (), language: str = SOURCE
+    content_dirs: Iterable[Path | str] = (),
+    language: str = SOURCE,
+    ids: Sequence[str] = (),
 ) -> list[ModuleReport]:
-    """Check every module in the library (and render each strictly); report all problems. In
-    another language, also every English module without a version in it, and every module
-    out of step with its English original."""
+    """Check every module in the library, or only the modules with these ids (and render each
+    strictly); report all problems. In another language, also every English module (of those
+    asked for) without a version in it, and every module out of step with its English original.
+    An id the library does not know is a HandoutError naming the closest ids there are."""
     library = load_library([Path(d) for d in content_dirs], language=language)
+    wanted = list(dict.fromkeys(ids)) or None
+    if wanted:
+        modules, problems = _named(library, wanted)
+    else:
+        modules, problems = list(library.modules.values()), list(library.problems)
     by_file: dict[str, list[Problem]] = {}
-    for problem in library.problems:
+    for problem in problems:
         by_file.setdefault(problem.source, []).append(problem)
     reports = [ModuleReport(None, source, tuple(found)) for source, found in by_file.items()]
-    reports += _missing(library)
-    return reports + survey(library, list(library.modules.values()), fresh=True)
+    reports += _missing(library, wanted)
+    return reports + survey(library, modules, fresh=True)
 
 
-def _missing(library: Library) -> list[ModuleReport]:
-    """A report for each English module with no version in the library's language."""
+def _named(library: Library, ids: list[str]) -> tuple[list[Module], list[Problem]]:
+    """The modules with these ids that read cleanly, and the problems of those that do not.
+    An id with only an English file is left to _missing, which reports it as check does."""
+    unknown = [i for i in ids if i not in library.files and i not in library.sources]
+    if unknown:
+        raise HandoutError("\n".join(library.unknown(i) for i in unknown))
+    modules, problems = [], []
+    for module_id in (i for i in ids if i in library.files):
+        module, found = read_module_cached(*library.files[module_id])
+        problems += found
+        modules += [module] if module else []
+    return modules, problems
+
+
+def _missing(library: Library, ids: Sequence[str] | None = None) -> list[ModuleReport]:
+    """A report for each English module (of these ids; all when None) with no version in the
+    library's language."""
     name = english_name(library.language)
     reports = []
     for module_id, (english, _) in library.sources.items():
-        if module_id not in library.files:
+        if module_id not in library.files and (ids is None or module_id in ids):
             where = display_path(translation_path(english, library.language))
             problem = Problem(where, f"missing: the {name} version of {display_path(english)}")
             reports.append(ModuleReport(None, where, (problem,)))
