@@ -11,11 +11,15 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .core.content import Library, load_library
 from .core.errors import HandoutError
 from .core.options import Options
 from .core.profiles import Personal, Practice, find_practice, load_practice, make_personal
+
+if TYPE_CHECKING:  # the check's reports: the build module loads the renderer, so only named
+    from .core.build import ModuleReport
 
 PathLike = str | Path
 
@@ -137,7 +141,9 @@ def read_answers(pdf: PathLike):
     return read(Path(pdf))
 
 
-def check(content_dirs: Iterable[PathLike] = (), language: str = "en", ids: Sequence[str] = ()):
+def check(
+    content_dirs: Iterable[PathLike] = (), language: str = "en", ids: Sequence[str] = ()
+) -> list[ModuleReport]:
     """Check every module, or only those with these ids (front matter, components, reading
     level, a strict render): a list of ModuleReport, one per module file, each with its
     problems, pages and reading level. In another language, also each module against its

@@ -595,7 +595,7 @@ def new(module_id, kind, folder) -> None:
     click.echo(f"Wrote {display_path(target)}. Open it in a text editor, then:")
     steps = [
         (f"handouts preview {module_id} --content {where}", "see it as you write"),
-        (f"handouts check --content {where}", "check it"),
+        (f"handouts check {module_id} --content {where}", "check it"),
     ]
     width = max(len(command) for command, _ in steps)
     for command, why in steps:
