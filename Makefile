@@ -27,9 +27,10 @@ demo: $(STAMP)
 app: $(STAMP)
 	$(BIN)/handouts app
 
-## The whole test suite.
+## The whole test suite, its files shared out over every core (each file whole in one worker,
+## so the renders its tests share are made once).
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 ## Speed figures: per module, in-process and as a fresh command, against bare WeasyPrint.
 bench: $(STAMP)
