@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +98,7 @@ def check(rule: Field, data: Any, where: str, **context: Any) -> Any:
 # --- fields ------------------------------------------------------------------------------
 
 
-class Field:
+class Field(ABC):
     """A value and what it must be. 'required': a mapping must have it; 'default': the value
     when it is left out."""
 
@@ -109,9 +110,9 @@ class Field:
         if expect:
             self.expect = expect
 
+    @abstractmethod
     def check(self, value: Any, run: Check, at: tuple) -> Any:
         """The value, converted; raises Invalid when it is not what is expected."""
-        raise NotImplementedError
 
     def wrong(self, value: Any) -> Invalid:
         return Invalid(f"expected {self.expect}, got {shown(value)}")
