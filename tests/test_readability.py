@@ -17,11 +17,16 @@ DENSE = (
 )
 
 
-def grade_of(tree, body: str, language: str = "en") -> float | None:
+def checked_sample(tree, body: str, language: str):
+    """A one-module library in a user folder, checked: the module with this body."""
     text = module_text(body).replace("language: en", f"language: {language}")
     library = load_library([tree({"sample.md": text})])
     (checked,) = check_modules(library.select(["sample"]), library.roots)
-    return reading_grade(checked)
+    return checked
+
+
+def grade_of(tree, body: str, language: str = "en") -> float | None:
+    return reading_grade(checked_sample(tree, body, language))
 
 
 def test_syllables_err_on_the_high_side():
@@ -74,10 +79,7 @@ DENSE_ES = (
 def ease_of(tree, body: str, language: str = "es") -> float | None:
     from generator.core.readability import reading_ease
 
-    text = module_text(body).replace("language: en", f"language: {language}")
-    library = load_library([tree({"muestra.md": text})])
-    (checked,) = check_modules(library.select(["muestra"]), library.roots)
-    return reading_ease(checked)
+    return reading_ease(checked_sample(tree, body, language))
 
 
 def test_spanish_syllables_follow_diphthongs_and_hiatus():

@@ -26,13 +26,19 @@ def reading_grade(checked: CheckedModule) -> float | None:
     """US school grade needed to read the module, by the Flesch-Kincaid formula (English only)."""
     if not checked.module.language.startswith("en"):
         return None
-    units = [unit for unit in _units(checked) if WORD.search(unit)]
-    words = [word for unit in units for word in WORD.findall(unit)]
+    words, sentences, syllables = _counts(checked, WORD, syllable_count)
     if not words:
         return 0.0
+    return round(0.39 * words / sentences + 11.8 * syllables / words - 15.59, 1)
+
+
+def _counts(checked: CheckedModule, word: re.Pattern, syllables) -> tuple[int, int, int]:
+    """Words, sentences and syllables in what a reader reads, by a language's word pattern and
+    syllable count; a unit with no full stop counts as one sentence."""
+    units = [unit for unit in _units(checked) if word.search(unit)]
+    words = [found for unit in units for found in word.findall(unit)]
     sentences = sum(max(1, len(SENTENCE_END.findall(unit))) for unit in units)
-    syllables = sum(syllable_count(word) for word in words)
-    return round(0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59, 1)
+    return len(words), sentences, sum(syllables(found) for found in words)
 
 
 def _units(checked: CheckedModule) -> list[str]:
@@ -77,13 +83,10 @@ def reading_ease(checked: CheckedModule) -> float | None:
     """Szigriszt-Pazos perspicuity of a Spanish module (higher is easier); None otherwise."""
     if not checked.module.language.startswith("es"):
         return None
-    units = [unit for unit in _units(checked) if SPANISH_WORD.search(unit)]
-    words = [word for unit in units for word in SPANISH_WORD.findall(unit)]
+    words, sentences, syllables = _counts(checked, SPANISH_WORD, spanish_syllables)
     if not words:
         return 100.0
-    sentences = sum(max(1, len(SENTENCE_END.findall(unit))) for unit in units)
-    syllables = sum(spanish_syllables(word) for word in words)
-    return round(206.835 - 62.3 * syllables / len(words) - len(words) / sentences, 1)
+    return round(206.835 - 62.3 * syllables / words - words / sentences, 1)
 
 
 @lru_cache(maxsize=8192)
