@@ -230,6 +230,16 @@ def test_a_duplicate_key_in_a_practice_profile(run, tree, tmp_path):
     )
 
 
+def test_a_profile_of_lists_and_mappings_reports_every_key(run, tree, tmp_path):
+    keys = ["font", "paper", "language", "region", "logo", "brand_color", "name", "crisis_line"]
+    text = "".join(f"{key}: {'[a]' if index % 2 else '{a: 1}'}\n" for index, key in enumerate(keys))
+    folder = tree({"practice.yaml": text})
+    result = run("build", "journey", "--practice", folder / "practice.yaml")
+    assert_refused(result, tmp_path, f"Error: {len(keys)} problems found:")
+    for line, key in enumerate(keys, 1):
+        assert f"mine/practice.yaml: line {line}: '{key}': expected" in result.output
+
+
 def test_a_regions_file_is_read_as_carefully_as_the_rest(run, tree, tmp_path):
     line = "{text: {en: Call 1}, source: x, checked: 2026-11-01}"
     folder = tree(

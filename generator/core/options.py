@@ -78,7 +78,9 @@ def paper_problem(value: Any) -> str | None:
 
 def font_problem(value: Any) -> str | None:
     """Why a font choice is not one there is, else None."""
-    return None if value in FONTS else f"expected one of {', '.join(FONTS)}, got {value!r}"
+    if isinstance(value, str) and value in FONTS:
+        return None
+    return f"expected one of {', '.join(FONTS)}, got {value!r}"
 
 
 def font(name: str) -> Font:
