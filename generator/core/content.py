@@ -95,7 +95,7 @@ class Module:
 # --- front matter schema -------------------------------------------------------------
 
 
-def _topics(allowed: tuple[str, ...] | None, what: str, example: str) -> ListOf:
+def _word_list(allowed: tuple[str, ...] | None, what: str, example: str) -> ListOf:
     word = Pattern(TOPIC, "lowercase words joined by hyphens")
     return ListOf(
         Choice(allowed) if allowed else word,
@@ -140,8 +140,8 @@ FRONT_MATTER = Keys(
         "subtitle": Text(),
         "kind": Choice(KINDS, required=True),
         "summary": Text(required=True),
-        "topics": _topics(None, "topics", "journey"),
-        "audience": _topics(AUDIENCES, "audiences", "individual, group"),
+        "topics": _word_list(None, "topics", "journey"),
+        "audience": _word_list(AUDIENCES, "audiences", "individual, group"),
         "minutes": Integer(1, 240, unit="minutes", required=True),
         "language": Pattern(LANGUAGE, "a language code such as en or en-US", required=True),
         "sources": ListOf(

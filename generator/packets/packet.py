@@ -130,10 +130,16 @@ def find_packet(name: str, library: Library) -> Path:
 
 TEXT = Text(TEXT_LIMIT)
 TEXTS = ListOf(TEXT, expect="a list of short texts, one per line starting '- '")
-MINUTES = Integer(1, 600, unit="minutes")
-MODULES = ListOf(
-    Text(), least=1, required=True, expect="a list of module ids, e.g. [journey, where-am-i]"
-)
+
+
+def _minutes(**options) -> Integer:
+    return Integer(1, 600, unit="minutes", **options)
+
+
+def _module_ids(**options) -> ListOf:
+    return ListOf(
+        Text(), least=1, expect="a list of module ids, e.g. [journey, where-am-i]", **options
+    )
 
 
 def _adds_up(values: dict, run: Check, at: tuple) -> None:
@@ -157,7 +163,7 @@ def _guide_part(values: dict) -> GuidePart:
 
 STEP = Keys(
     {
-        "minutes": Integer(1, 600, unit="minutes", required=True),
+        "minutes": _minutes(required=True),
         "activity": Text(TEXT_LIMIT, required=True),
     },
     expect="'minutes:' and 'activity:' (and nothing else)",
@@ -178,7 +184,7 @@ GUIDE_PART = Keys(
 NOTES = Keys(
     {
         "about": TEXT,
-        "minutes": MINUTES,
+        "minutes": _minutes(),
         "goals": TEXTS,
         "before": TEXTS,
         "plan": ListOf(STEP, expect="a list of steps, each with 'minutes:' and 'activity:'"),
@@ -196,7 +202,7 @@ SESSION = Keys(
     {
         "title": Text(TEXT_LIMIT, required=True),
         "summary": TEXT,
-        "modules": MODULES,
+        "modules": _module_ids(required=True),
         "facilitator": NOTES,
     },
     expect="a session with 'title:' and 'modules:'",
@@ -226,9 +232,7 @@ PACKET = Keys(
         "sessions": ListOf(
             SESSION, least=1, expect="a list of sessions, each with a title and modules"
         ),
-        "modules": ListOf(
-            Text(), least=1, expect="a list of module ids, e.g. [journey, where-am-i]"
-        ),
+        "modules": _module_ids(),
     },
     expect="keys such as 'title:' and 'sessions:'",
     then=_sessions_or_modules,
