@@ -195,6 +195,7 @@ def test_answers_come_back_as_a_table(page, tmp_path):
     page.get_by_label("Returned PDF").set_input_files(returned)
     page.get_by_role("button", name="Read answers").click()
     rows = page.locator("table.answers tbody tr")
+    rows.first.wait_for(timeout=60_000)  # the click posts the form; the table is on the next page
     assert rows.count() > 5
     shot(page, "answers")
     with page.expect_download() as download:
