@@ -259,6 +259,7 @@ def test_the_practice_form_saves_the_profile_init_writes(client, settings):
 
 def test_practice_errors_show_next_to_their_field_and_nothing_is_written(client, settings):
     data = {"csrf": csrf(client), "brand_color": "teal", "paper": "letter", "font": "noto"}
+    data |= {"safety_line": "Call " + "5" * 300, "region": "Mars"}  # past the browser's limits
     logo = (io.BytesIO(b"not a png"), "logo.png")
     answer = client.post(
         "/practice",
@@ -271,6 +272,9 @@ def test_practice_errors_show_next_to_their_field_and_nothing_is_written(client,
     assert answer.status_code == 400
     assert 'id="brand_color-error">Expected a colour as #RRGGBB' in page
     assert 'id="logo-error">' in page
+    assert 'id="safety_line-error">Expected at most' in page
+    assert 'id="region-error">Expected a region' in page
+    assert 'role="alert"' not in page  # every problem sits at its own field
     assert not settings.practice_file.exists()
     assert list(settings.practice_file.parent.iterdir()) == []
 

@@ -116,6 +116,6 @@ def test_network_map_labels_have_defaults_and_a_length_limit():
     assert default.options == {"inner": "Closest people", "outer": "Wider circle"}
     _, problems = parse(f'::: network-map inner="{"x" * 25}"\n:::')
     assert problems == [
-        "w.md: line 10: component 'network-map': option 'inner': expected text of up to 24 "
-        "characters, got 25 characters"
+        "w.md: line 10: component 'network-map': option 'inner': expected at most 24 characters, "
+        "got 25"
     ]

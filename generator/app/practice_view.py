@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from flask import current_app, render_template, request
@@ -106,7 +105,7 @@ def _save(settings, values: dict, logo) -> dict[str, str]:
         trial.write_text(profile_text(values), encoding="utf-8")
         load_practice(trial)
     except HandoutError as error:
-        errors |= _by_key(error.message)
+        errors |= _by_key(error)
     if errors:
         trial.unlink(missing_ok=True)
         if new_logo:
@@ -137,11 +136,18 @@ def _kept_logo(target: Path) -> str:
     return os.path.relpath(logo, target.parent.resolve()) if logo else ""
 
 
-def _by_key(message: str) -> dict[str, str]:
-    """Each problem with the profile under the form field whose key it names."""
+def _by_key(error: HandoutError) -> dict[str, str]:
+    """Each problem with the profile under the form field of its key; a problem with the file
+    as a whole, or with a key the form has no field for, goes at the top of the form."""
+    fields = {key for key, _ in FIELDS} | set(CHOSEN) | {"logo"}
+    problems = getattr(error, "problems", ())
+    if not problems:
+        return {"form": error.message}
     found: dict[str, str] = {}
-    for line in message.splitlines():
-        match = re.search(r"'([a-z_]+)': (.*)$", line)
-        key, text = (match.group(1), match.group(2)) if match else ("form", line.strip())
-        found[key] = text[:1].upper() + text[1:]
+    for problem in problems:
+        field = problem.key.partition(".")[0]
+        text = problem.message.removeprefix(f"'{problem.key}': ")
+        if field not in fields:
+            field, text = "form", problem.message
+        found[field] = (found.get(field, "") + " " + text[:1].upper() + text[1:]).strip()
     return found

@@ -32,6 +32,7 @@ class Problem:
     source: str
     message: str
     line: int | None = None
+    key: str = ""  # the key path it is about ('session.minutes'), when the input has keys
 
     def __str__(self) -> str:
         where = f"{self.source}: line {self.line}" if self.line else self.source

@@ -72,7 +72,7 @@ class Check:
         else:
             text = f"{self.label.rstrip()}: {message}" if self.label else message
         line = self.doc.line(at) if self.doc is not None else self.line
-        self.problems.append(Problem(self.where, text, line))
+        self.problems.append(Problem(self.where, text, line, key=name))
 
     def value(self, rule: Field, value: Any, at: tuple = ()) -> Any:
         """The checked value, or BAD once the problem is noted."""
@@ -134,7 +134,7 @@ class Text(Field):
         if self.one_line and CONTROL.search(value):
             raise Invalid(f"expected {self.expect} (one line of text)")
         if self.limit and len(value) > self.limit:
-            raise Invalid(f"expected {self.expect}, got {len(value):,} characters")
+            raise Invalid(f"expected at most {self.limit:,} characters, got {len(value):,}")
         return value.strip()
 
 
