@@ -91,5 +91,5 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k both -k plain -k N_ --no-location --sort-output \
 	  --project handouts --copyright-holder "Handouts project contributors" \
 	  -o generator/locale/handouts.pot .
-	$(BIN)/pybabel update -i generator/locale/handouts.pot -d generator/locale -D handouts \
+	$(BIN)/pybabel update -i generator/locale/handouts.pot -d generator/locale -D handouts --width 100 \
 	  --ignore-obsolete

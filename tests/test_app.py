@@ -279,14 +279,30 @@ def test_practice_errors_show_next_to_their_field_and_nothing_is_written(client,
     assert list(settings.practice_file.parent.iterdir()) == []
 
 
+def ticked(pdf: bytes, name: str) -> bytes:
+    """The PDF with one checkbox ticked, as a client's PDF reader saves it."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for field in document.Root.AcroForm.Fields:
+            if str(field.T) == name:
+                field.V = pikepdf.Name("/on")  # the on state our checkboxes have
+        saved = io.BytesIO()
+        document.save(saved)
+    return saved.getvalue()
+
+
 def test_answers_are_read_shown_and_sent_as_csv(client, tmp_path):
     pdf = api.build(["where-am-i"], options=api.Options(fillable=True))[0]
-    upload = {"csrf": csrf(client), "returned": (io.BytesIO(pdf.data), "where-am-i.pdf")}
+    data = ticked(pdf.data, "where-am-i.checklist.11.2")
+    upload = {"csrf": csrf(client), "returned": (io.BytesIO(data), "where-am-i.pdf")}
     answer = client.post(
         "/answers", base_url=BASE, data=upload, headers=ORIGIN, content_type="multipart/form-data"
     )
     page = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "<caption>" in page
+    boxes = re.findall(r"<td>I notice that [^<]*</td><td>([^<]*)</td>", page)
+    assert boxes == ["not ticked", "ticked", "not ticked"]  # not "no", beside "I say no"
     key = re.search(r'name="key" value="([^"]+)"', page).group(1)
     sheet = post(client, "/answers/csv", {"csrf": csrf(client), "key": key})
     assert sheet.headers["Content-Type"].startswith("text/csv")

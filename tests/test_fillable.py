@@ -83,7 +83,8 @@ def test_filled_answers_read_back_as_json_and_csv(fillable, run, tmp_path):
     assert answers["where-am-i.scale.7"]["value"] is None
     rows = list(csv.DictReader(io.StringIO(run("answers", filled, "--format", "csv").output)))
     by_field = {row["field"]: row["value"] for row in rows}
-    assert by_field["where-am-i.checklist.11.2"] == "yes"
+    assert by_field["where-am-i.checklist.11.2"] == "ticked"
+    assert by_field["where-am-i.checklist.11.1"] == "not ticked"  # not "no", beside "I say no"
     assert by_field["where-am-i.scale.5"] == "7"
 
 

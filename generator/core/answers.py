@@ -129,7 +129,7 @@ def as_csv(answers: Sequence[Answer]) -> str:
     writer.writerow(["field", "question", "value"])
     for answer in answers:
         value = answer.value
-        text = "yes" if value is True else "no" if value is False else value or ""
+        text = "ticked" if value is True else "not ticked" if value is False else value or ""
         writer.writerow([_cell(answer.field), _cell(answer.question), _cell(text)])
     return buffer.getvalue()
 
