@@ -149,11 +149,12 @@ def _adds_up(values: dict, run: Check, at: tuple) -> None:
         run.problem((*at, "plan"), f"the steps add up to {total} minutes, not {values['minutes']}")
 
 
+GUIDE_EXPECT = "'title:' and any of " + ", ".join(f"'{key}:'" for key in GUIDE_KEYS[1:])
+
+
 def _says_something(values: dict, run: Check, at: tuple) -> None:
     if not any(values[key] for key in GUIDE_KEYS[1:]):
-        run.problem(
-            at, "expected 'title:' and any of " + ", ".join(f"'{k}:'" for k in GUIDE_KEYS[1:])
-        )
+        run.problem(at, f"expected {GUIDE_EXPECT}")
 
 
 def _guide_part(values: dict) -> GuidePart:
@@ -177,7 +178,7 @@ GUIDE_PART = Keys(
         "steps": TEXTS,
         "points": TEXTS,
     },
-    expect="'title:' and any of " + ", ".join(f"'{key}:'" for key in GUIDE_KEYS[1:]),
+    expect=GUIDE_EXPECT,
     then=_says_something,
     build=_guide_part,
 )
