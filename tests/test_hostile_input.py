@@ -230,6 +230,28 @@ def test_a_duplicate_key_in_a_practice_profile(run, tree, tmp_path):
     )
 
 
+def test_bidi_controls_in_a_profile_or_a_regions_file_reverse_nothing_printed(run, tree, tmp_path):
+    """A crisis or safety number pasted with an override (U+202E) must not print backwards."""
+    line = "    source: x\n    checked: 2026-11-01\n"
+    practice = 'name: "\\u202eHarbour Therapy"\ncrisis_line: "Call \\u202e988 now."\n'
+    regions = (
+        f'ZZ:\n  name: Z\n  crisis:\n    text: {{en: "Call 1"}}\n{line}'
+        f'  safety:\n    text: {{en: "Text \\u202e555-0123 \\u200fnow."}}\n{line}'
+    )
+    folder = tree({"practice.yaml": practice, "regions.yaml": regions})
+    profile = folder / "practice.yaml"
+    assert load_practice(profile).crisis_line == "Call 988 now."
+    out = tmp_path / "out"
+    module = "codependency-vs-interdependence"  # it prints the safety line too
+    result = run(
+        "build", module, "--region", "ZZ", "--practice", profile, "--content", folder, "--out", out
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    first = " ".join(pdf_reader(out / f"{module}.pdf").pages[0].extract_text().split())
+    assert "Harbour Therapy" in first and "Call 988 now." in first
+    assert "Text 555-0123 now." in first
+
+
 def test_a_profile_of_lists_and_mappings_reports_every_key(run, tree, tmp_path):
     keys = ["font", "paper", "language", "region", "logo", "brand_color", "name", "crisis_line"]
     text = "".join(f"{key}: {'[a]' if index % 2 else '{a: 1}'}\n" for index, key in enumerate(keys))

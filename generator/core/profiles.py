@@ -15,7 +15,7 @@ from .errors import HandoutError, display_path
 from .languages import SOURCE, format_day, language_problem
 from .options import font_problem, paper_problem
 from .resources import TEMPLATES_DIR
-from .schema import CONTROL, FileRef, Keys, Pattern, Rule, Text, check
+from .schema import BIDI_CONTROLS, CONTROL, FileRef, Keys, Pattern, Rule, Text, check
 from .yamlfile import read_yaml
 
 NAME_LIMIT = 80
@@ -36,10 +36,6 @@ LOGO_PIXELS = 6000
 PROFILE_NAME = "practice.yaml"
 PROFILE_LIMIT = 64_000  # bytes; a filled-in profile has about 2 kB
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-# Bidi embeddings, overrides, isolates and marks: in a name they could reverse the text printed
-# after it. Names are printed each in an element of its own, so they need none of them.
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 @dataclass(frozen=True)

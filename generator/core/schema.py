@@ -20,6 +20,10 @@ from .errors import Problem, raise_if
 from .yamlfile import YamlDoc, dotted
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Bidi embeddings, overrides, isolates and marks: in printed text they could reverse what follows
+# (a crisis number printed backwards). Each piece of text is printed in an element of its own and
+# right-to-left letters need none of them, so they are dropped.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 BAD = object()  # what a field's check gives when the value was wrong (and said so)
 
 
@@ -119,7 +123,8 @@ class Field(ABC):
 
 
 class Text(Field):
-    """Text that is not blank: at most 'limit' characters, on one line if 'one_line'."""
+    """Text that is not blank: at most 'limit' characters, on one line if 'one_line'; without
+    bidi controls."""
 
     def __init__(self, limit: int | None = None, one_line: bool = False, **options: Any):
         self.limit, self.one_line = limit, one_line
@@ -129,6 +134,8 @@ class Text(Field):
     def check(self, value: Any, run: Check, at: tuple) -> str:
         if isinstance(value, dt.date):  # a date the author meant as text, e.g. in 'notes'
             value = value.isoformat()
+        if isinstance(value, str):
+            value = BIDI_CONTROLS.sub("", value)
         if not isinstance(value, str) or not value.strip():
             raise self.wrong(value)
         if self.one_line and CONTROL.search(value):
