@@ -5,6 +5,7 @@ go to output/screenshots/ for review."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -12,6 +13,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -45,10 +49,9 @@ def browser():
         launched.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """'handouts app' as a user starts it; yields the address it printed and its config folder."""
-    home = tmp_path_factory.mktemp("app-home")
+def start_app(home: Path) -> tuple[subprocess.Popen, str]:
+    """'handouts app' as a user starts it, with its config and temporary files in 'home'; the
+    process and the address it printed."""
     env = {**os.environ, "XDG_CONFIG_HOME": str(home / "config"), "TMPDIR": str(home)}
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "app", "--no-browser"],
@@ -57,12 +60,50 @@ def server(tmp_path_factory):
     line = process.stdout.readline()
     url = re.search(r"Open (http://127\.0\.0\.1:\d+/\?token=\S+)", line)
     assert url, line + process.stderr.read()
-    yield url.group(1), home
-    process.send_signal(signal.SIGTERM)
+    return process, url.group(1)
+
+
+def stop_app(process: subprocess.Popen, home: Path, how=signal.SIGTERM) -> str:
+    """Stop the app; it says so, exits cleanly and leaves nothing behind in its temporary
+    folder ('home'). What it printed to stderr."""
+    process.send_signal(how)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "Stopped." in out and "Traceback" not in err
-    assert [p.name for p in home.iterdir() if p.name.startswith("handouts-app-")] == []
+    assert [p.name for p in home.iterdir() if p.name != "config"] == []  # nor font copies
+    return err
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app, as a user starts it; yields the address it printed and its config folder."""
+    home = tmp_path_factory.mktemp("app-home")
+    process, url = start_app(home)
+    yield url, home
+    stop_app(process, home)
+
+
+def test_ctrl_c_while_pages_load_stops_quietly(tmp_path):
+    """Many pictures asked for at once, then Ctrl-C while they are on their way: the terminal
+    shows the address and 'Stopped.', and nothing on stderr (no queue notes, no tracebacks)."""
+    process, url = start_app(tmp_path)
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    page = opener.open(url, timeout=30).read().decode()  # the key becomes a cookie
+    base = re.match(r"http://[^/]+", url).group(0)
+    pictures = [base + src for src in re.findall(r'<img [^>]*src="(/[^"]+)"', page)]
+    assert len(pictures) > 20
+
+    def fetch(address):
+        with contextlib.suppress(OSError):
+            opener.open(address, timeout=30).read()
+
+    loading = [threading.Thread(target=fetch, args=(p,)) for p in pictures * 4]
+    for thread in loading:
+        thread.start()
+    time.sleep(0.1)
+    assert stop_app(process, tmp_path, signal.SIGINT) == ""
+    for thread in loading:
+        thread.join()
 
 
 @pytest.fixture

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from ..api import HandoutError
 from .gate import Gate
 
 UPLOAD_LIMIT = 25 * 1024 * 1024  # the largest request: a returned PDF with a little to spare
+ANSWER_SECONDS = 120  # the longest the app waits, when it stops, for an answer under way
 
 
 @dataclass
@@ -28,6 +31,15 @@ class Settings:
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="handouts-app-")))
     answers: dict = field(default_factory=dict)  # a returned form's answers, for its CSV
     warm_up: bool = True  # make every thumbnail in the background at start-up
+    stopping: threading.Event = field(default_factory=threading.Event)  # set when the app stops
+    background: list[threading.Thread] = field(default_factory=list)  # work started on its own
+
+    def finish_background(self) -> None:
+        """Tell work started on its own (the thumbnails) to stop, and wait for what is under
+        way: a thread still inside the renderer when Python exits can crash it."""
+        self.stopping.set()
+        for thread in self.background:
+            thread.join()
 
     def clean_up(self) -> None:
         """Remove the private folder and everything in it: uploads, roster packets, zips."""
@@ -61,6 +73,7 @@ def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
             create_app(settings), host="127.0.0.1", port=settings.port, threads=6, ident="handouts"
         )
     except OSError as error:
+        settings.finish_background()
         settings.clean_up()
         raise HandoutError(
             f"--port {settings.port}: cannot listen there ({error.strerror}); "
@@ -69,16 +82,31 @@ def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
     settings.port = server.effective_port
     url = f"http://127.0.0.1:{settings.port}/?token={settings.token}"
     say(f"Open {url}  (Ctrl-C to stop)")
-    previous = signal.signal(signal.SIGTERM, lambda *_: server.close())
+    # "Task queue depth is 3" is a browser asking for a page's pictures at once, not a problem.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+    def stop(*_) -> None:
+        # A page still loading when the app stops is cut off, and waitress would print the
+        # traceback of each answer it could not finish: expected, so not shown.
+        logging.getLogger("waitress").disabled = True
+        settings.stopping.set()
+        # Answers under way (a preview, a download) are finished first: a thread still inside
+        # the renderer when Python exits can crash it. (Closing waits 5 s at most.)
+        server.task_dispatcher.shutdown(timeout=ANSWER_SECONDS)
+        server.close()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         if open_browser:
             webbrowser.open(url)
         server.run()
-    except (KeyboardInterrupt, OSError):  # Ctrl-C, or SIGTERM closing the sockets under run()
+    except OSError:  # a stop closing the sockets under run()
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        server.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        stop()
+        settings.finish_background()
         jobs.finish_all()
         settings.clean_up()
         say("Stopped. Nothing the app made is left on disk.")

@@ -102,9 +102,13 @@ def warm_up(app) -> None:
 
     def run():
         for item in entries(settings, language):
+            if settings.stopping.is_set():
+                return
             thumbnail(settings, item["id"], language)
 
-    threading.Thread(target=run, daemon=True, name="thumbnails").start()
+    thread = threading.Thread(target=run, daemon=True, name="thumbnails")
+    settings.background.append(thread)
+    thread.start()
 
 
 def packets(settings, language: str = "en") -> list[dict]:
