@@ -11,15 +11,18 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .core.content import Library, load_library
 from .core.errors import HandoutError
 from .core.options import Options
 from .core.profiles import Personal, Practice, find_practice, load_practice, make_personal
 
-if TYPE_CHECKING:  # the check's reports: the build module loads the renderer, so only named
+if TYPE_CHECKING:  # named only: the modules behind them load the renderer or the PDF library
+    from .core.answers import Answer
     from .core.build import ModuleReport
+    from .packets.batch import BatchResult, PacketJob
+    from .packets.participants import Participant
 
 PathLike = str | Path
 
@@ -123,7 +126,7 @@ def run_roster(
     content: Iterable[PathLike] = (),
     strict: bool = True,
     progress: Callable[[int], None] | None = None,
-):
+) -> BatchResult:
     """One packet per roster row in `out`, the print file and report.txt; bad rows are listed in
     the result (by row number and reason), never built, and never stop the good ones.
     Raising from `progress` (e.g. KeyboardInterrupt) cancels the run and removes partial files."""
@@ -134,7 +137,7 @@ def run_roster(
     return build_roster(job, read_roster(Path(roster)), out, workers, facilitator, progress)
 
 
-def read_answers(pdf: PathLike):
+def read_answers(pdf: PathLike) -> list[Answer]:
     """What a client typed into a fillable PDF: a list of Answer(field, question, value)."""
     from .core.answers import read_answers as read
 
@@ -154,7 +157,15 @@ def check(
     return check_library(content_dirs, language, ids)
 
 
-def _packet_job(name, who, options, dates, duplex, content, strict):
+def _packet_job(
+    name: str,
+    who: Personal | None,
+    options: Options | None,
+    dates: Sequence[dt.date | str],
+    duplex: bool | None,
+    content: Iterable[PathLike],
+    strict: bool,
+) -> PacketJob:
     from .core.profiles import parse_dates
     from .packets.batch import prepare_packet
 
@@ -172,7 +183,7 @@ def _packet_job(name, who, options, dates, duplex, content, strict):
     )
 
 
-def _participant(name: str | None, note: str | None):
+def _participant(name: str | None, note: str | None) -> Participant | None:
     if not name and not note:
         return None
     from .packets.participants import make_participant
@@ -252,7 +263,7 @@ _ALSO = {
 }
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name not in _ALSO:
         raise AttributeError(f"module 'generator.api' has no attribute {name!r}")
     where, inner = _ALSO[name] if isinstance(_ALSO[name], tuple) else (_ALSO[name], name)

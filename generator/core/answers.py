@@ -12,8 +12,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import HandoutError, display_path
+
+if TYPE_CHECKING:  # read only when a PDF's answers are: the PDF library loads on first use
+    import pikepdf
 
 # What a terminal would act on rather than show: C0 controls but the line break, DEL, C1
 # (escape sequences start with ESC or CSI) and the bidi controls that reorder what follows.
@@ -66,7 +70,7 @@ def _pdf_bytes(path: Path, where: str) -> bytes:
     return data
 
 
-def _fields(pdf) -> dict:
+def _fields(pdf: pikepdf.Pdf) -> dict:
     """Each form field by its full name, in order. A radio group's buttons are widgets of one
     field (they have no name of their own): the group is the field."""
     fields: dict = {}
@@ -91,7 +95,7 @@ def _quiet(logger_name: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _answer(name: str, field) -> Answer:
+def _answer(name: str, field: pikepdf.form.AcroFormField) -> Answer:
     question = str(field.alternate_name)  # the question (/TU), else the field's name
     value = field.value
     if field.field_type != "/Btn":

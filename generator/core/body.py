@@ -144,11 +144,11 @@ def _markdown(vet: _Vet, nonce: str) -> markdown.Markdown:
 class _Components(Preprocessor):
     """Keep each component's marker line out of Markdown's way, as a comment to replace later."""
 
-    def __init__(self, md, nonce: str):
+    def __init__(self, md: markdown.Markdown, nonce: str):
         super().__init__(md)
         self.marker = re.compile("^" + _component_marker(nonce, r"\d+") + "$")
 
-    def run(self, lines):
+    def run(self, lines: list[str]) -> list[str]:
         return [
             self.md.htmlStash.store(f"<!--{line}-->") if self.marker.match(line) else line
             for line in lines

@@ -110,7 +110,9 @@ def prepare_handouts(
     )
 
 
-def checked_in(library: Library, ids: Sequence[str], languages: Languages):
+def checked_in(
+    library: Library, ids: Sequence[str], languages: Languages
+) -> tuple[CheckedModule, ...]:
     """The modules checked; in a bilingual copy each with its version in the second language
     beside it, which must be in step with it (every problem of every module at once)."""
     checked = check_modules(library.select(ids), library.roots)
@@ -161,7 +163,10 @@ def check_printable(personal: Personal, font_name: str) -> None:
 
 
 def render_sample(
-    group, library: Library, practice: Practice | None = None, options: Options | None = None
+    group: Sequence[CheckedModule],
+    library: Library,
+    practice: Practice | None = None,
+    options: Options | None = None,
 ) -> Rendered:
     """Render modules strictly for the sample client, as check, previews and the catalog show
     them (with the user's practice profile when given), in the library's language."""
@@ -171,7 +176,12 @@ def render_sample(
 
 
 def render_group(
-    group, personal, options, library: Library, strict: bool, safety: SafetyLines | None = None
+    group: Sequence[CheckedModule],
+    personal: Personal,
+    options: Options,
+    library: Library,
+    strict: bool,
+    safety: SafetyLines | None = None,
 ) -> Rendered:
     """Render checked modules into one PDF in memory."""
     # The engine is loaded only when something is rendered: a 'list' that knows every page
@@ -183,7 +193,9 @@ def render_group(
     return render_pdf(document, (*library.roots, *logo), strict, options)
 
 
-def _named_groups(checked: Sequence[CheckedModule], personal: Personal, combine: bool):
+def _named_groups(
+    checked: Sequence[CheckedModule], personal: Personal, combine: bool
+) -> list[tuple[str, tuple[CheckedModule, ...]]]:
     """Each PDF's file name and modules: one per module, or one holding them all."""
     if combine and len(checked) > 1:
         return [(file_name("handouts", personal.slug), tuple(checked))]
@@ -199,18 +211,13 @@ def _write(rendered: list[tuple[Path, Rendered]]) -> None:
 
 # --- checking the whole library ----------------------------------------------------------
 
-SAMPLE = dict(
-    client="Sample Client",
-    date=dt.date(2026, 1, 15),
-    session=3,
-    note=N_("Notice one moment each day when you let someone help."),
-    practice=Practice(
-        name="Sample Practice",
-        therapist="Sam Sample",
-        credentials="LCSW",
-        contact="555-0100",
-        crisis_line=N_("In a crisis, call your local emergency number."),
-    ),
+SAMPLE_NOTE = N_("Notice one moment each day when you let someone help.")
+SAMPLE_PRACTICE = Practice(
+    name="Sample Practice",
+    therapist="Sam Sample",
+    credentials="LCSW",
+    contact="555-0100",
+    crisis_line=N_("In a crisis, call your local emergency number."),
 )
 
 
@@ -218,9 +225,10 @@ def sample_person(language: str = SOURCE, practice: Practice | None = None) -> P
     """The sample client, with the note and the sample practice's crisis line in the language
     (or the user's own practice profile, as it is)."""
     translate = gettext(language)
-    crisis = translate(SAMPLE["practice"].crisis_line)
-    chosen = practice or replace(SAMPLE["practice"], crisis_line=crisis)
-    return make_personal(**{**SAMPLE, "note": translate(SAMPLE["note"]), "practice": chosen})
+    crisis = translate(SAMPLE_PRACTICE.crisis_line)
+    chosen = practice or replace(SAMPLE_PRACTICE, crisis_line=crisis)
+    day = dt.date(2026, 1, 15)
+    return make_personal("Sample Client", day, 3, translate(SAMPLE_NOTE), practice=chosen)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,7 +104,9 @@ def split_body(where: str, body: str, first_line: int) -> tuple[tuple, list[Prob
     return tuple(segments), problems
 
 
-def _blocks(where, lines, first_line, problems):
+def _blocks(
+    where: str, lines: list[str], first_line: int, problems: list[Problem]
+) -> Iterator[str | _Block]:
     text: list[str] = []
     index = 0
     while index < len(lines):

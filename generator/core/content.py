@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from .errors import HandoutError, Problem, ProblemsFound, display_path, raise_if
 from .languages import SOURCE, english_name
@@ -105,7 +106,7 @@ def _word_list(allowed: tuple[str, ...] | None, what: str, example: str) -> List
     )
 
 
-def _notes(keys: dict[str, str], build, **fields: Field) -> Keys:
+def _notes(keys: dict[str, str], build: Callable[[dict], Any], **fields: Field) -> Keys:
     """A mapping of short texts (unless 'fields' says otherwise), each explained in the
     message when one is wrong."""
     expect = ", ".join(f"{key} ({what})" for key, what in keys.items())
@@ -243,7 +244,9 @@ def read_module(path: Path, builtin: bool = False) -> tuple[Module | None, list[
 
 
 @lru_cache(maxsize=512)
-def _read_cached(path: Path, stamp: tuple[int, int], builtin: bool):
+def _read_cached(
+    path: Path, stamp: tuple[int, int], builtin: bool
+) -> tuple[Module | None, list[Problem]]:
     return read_module(path, builtin)
 
 
@@ -283,7 +286,7 @@ class Library:
             raise HandoutError("\n".join(self.unknown(i) for i in unknown))
         parsed = [read_module_cached(*self.files[i]) for i in ids]
         raise_if([problem for _, found in parsed for problem in found])
-        return tuple(module for module, _ in parsed)
+        return tuple(module for module, _ in parsed if module is not None)
 
     @cached_property
     def _scan(self) -> tuple[dict[str, Module], tuple[Problem, ...]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +27,7 @@ SIZES = {
 }
 
 Point = tuple[float, float]
+Curve = tuple[Point, Point, Point, Point]  # a cubic Bézier curve: start, two controls, end
 
 
 @dataclass(frozen=True)
@@ -98,15 +100,13 @@ def journey_map(large_print: bool = False, language: str = SOURCE) -> JourneyMap
     words (and the names of its spots, which a fillable copy gives as answers) in a language."""
     _ = gettext(language)
     size = SIZES[large_print]
-    sub_step = size["sub"] + 3
-    stop_base = round(size["stop"] * 1.2)
-    sub_base = stop_base + sub_step + 4
+    sub_base, sub_step = _rows(size)[1:]
     road_y = sub_base + sub_step + 30
     depth = 50 + size["detour_row"] * sub_step  # how far below the road the detour goes
     bottom = road_y + depth
     down, up = _detour(road_y, bottom)
     spots = _spots(road_y, down, up, _)
-    labels = _labels(size, stop_base, sub_base, sub_step, road_y, bottom, _)
+    labels = _labels(size, road_y, bottom, _)
     height = max(label.y for label in labels) + round(size["sub"] * 0.4)
     return JourneyMap(
         width=WIDTH,
@@ -124,7 +124,14 @@ def journey_map(large_print: bool = False, language: str = SOURCE) -> JourneyMap
     )
 
 
-def _detour(road_y: float, bottom: float) -> tuple:
+def _rows(size: dict[str, int]) -> tuple[int, int, int]:
+    """The baselines of the stop names and of their meanings, and the meanings' line step."""
+    sub_step = size["sub"] + 3
+    stop_base = round(size["stop"] * 1.2)
+    return stop_base, stop_base + sub_step + 4, sub_step
+
+
+def _detour(road_y: float, bottom: float) -> tuple[Curve, Curve]:
     """Down off the road just after Dependence, along, and back up just before the pit stop."""
     leave, rejoin = STOPS_X[0] + 26, STOPS_X[1] - 27
     down = ((leave, road_y), (leave + 4, road_y + 30), (leave + 17, bottom), (leave + 42, bottom))
@@ -132,7 +139,7 @@ def _detour(road_y: float, bottom: float) -> tuple:
     return down, up
 
 
-def _spots(road_y: float, down: tuple, up: tuple, _) -> tuple[Spot, ...]:
+def _spots(road_y: float, down: Curve, up: Curve, _: Callable[[str], str]) -> tuple[Spot, ...]:
     dep, ind, inter = STOPS_X
     along = [dep + (ind - dep) * k / 4 for k in (1, 2, 3)]
     onward = [ind + (inter - ind) * k / 4 for k in (1, 2, 3)]
@@ -160,8 +167,11 @@ def _spots(road_y: float, down: tuple, up: tuple, _) -> tuple[Spot, ...]:
     return (stops[0], *road[:3], stops[1], *road[3:], stops[2], *detour)
 
 
-def _labels(size, stop_base, sub_base, sub_step, road_y, bottom, _) -> tuple[Label, ...]:
+def _labels(
+    size: dict[str, int], road_y: float, bottom: float, _: Callable[[str], str]
+) -> tuple[Label, ...]:
     dep, ind, inter = STOPS_X
+    stop_base, sub_base, sub_step = _rows(size)
     # Each stop's meaning on two short lines (translations keep to two lines, each about as
     # long as the English, so the words fit between the stops).
     subs = {

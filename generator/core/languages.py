@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from gettext import NullTranslations
@@ -108,7 +109,7 @@ def compiled(path: Path, code: str) -> Translations:
     return Translations(buffer, domain=DOMAIN)
 
 
-def gettext(code: str):
+def gettext(code: str) -> Callable[[str], str]:
     """The function that translates a page string into this language."""
     return translations(code).gettext
 

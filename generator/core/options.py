@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import fonts
 from .errors import HandoutError
 from .fonts import DEFAULT_FONT, FALLBACKS, FONTS, NAME_FONT, Font
 from .languages import SOURCE, Languages
 from .languages import parse as parse_languages
+
+if TYPE_CHECKING:  # profiles checks its paper and font with this module's rules
+    from .profiles import Practice
 
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}  # a --paper choice, and its CSS page size
 PAPERS = tuple(PAGE_SIZES)
@@ -99,7 +102,7 @@ def font(name: str) -> Font:
     return chosen
 
 
-def settle(options: Options, practice, combined: bool = False) -> Options:
+def settle(options: Options, practice: Practice, combined: bool = False) -> Options:
     """Fill in what the user left open from the practice profile, then the defaults."""
     chosen = options.font or practice.font or DEFAULT_FONT
     font(chosen)  # a missing font file is an error before anything renders
@@ -114,7 +117,7 @@ def settle(options: Options, practice, combined: bool = False) -> Options:
     )
 
 
-def settled_language(options: Options, practice) -> str:
+def settled_language(options: Options, practice: Practice) -> str:
     """The language asked for, else the practice's, else English; checked ('--lang: ...')."""
     if options.language:
         return parse_languages(options.language).code

@@ -22,7 +22,7 @@ def file_name(stem: str, slug: str) -> str:
     return f"{stem}-{slug}.pdf" if slug else f"{stem}.pdf"
 
 
-def write_file(path: Path, data) -> None:
+def write_file(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
     """write_atomic, with a failure reported as the user's error, naming the file."""
     try:
         write_atomic(path, data)
@@ -86,7 +86,7 @@ class AtomicFile:
     def __enter__(self) -> BinaryIO:
         return self.stream
 
-    def __exit__(self, kind, error, trace) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is None:
             self.commit()
         else:
@@ -120,7 +120,7 @@ def _leftover(name: str, tag: str | None) -> bool:
     if tag is not None:
         return f".{tag}." in name
     match = _PARTIAL_NAME.match(name)
-    return bool(match) and not _running(int(match[1]))
+    return match is not None and not _running(int(match[1]))
 
 
 def _running(pid: int) -> bool:

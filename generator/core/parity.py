@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 from .components import Component
+from .content import Source
 from .errors import Problem
 from .languages import english_name
 from .validate import CheckedModule
@@ -132,7 +133,7 @@ def _source_problems(translated: CheckedModule, english: CheckedModule) -> list[
     ]
 
 
-def _source_key(source) -> tuple[str, int, str]:
+def _source_key(source: Source) -> tuple[str, int, str]:
     return (" ".join(source.author.split()), source.year, " ".join(source.licence.split()))
 
 

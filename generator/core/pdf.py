@@ -8,11 +8,12 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import HandoutError
@@ -26,6 +27,9 @@ with remembered_library_lookups():
     from weasyprint import CSS, HTML, URLFetcher
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcherResponse
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document as Laid
 
 # Tagged and accessible by default: a screen reader gets the structure, language and alt texts.
 PDF_VARIANT = "pdf/ua-1"
@@ -47,7 +51,7 @@ class LocalFetcher(URLFetcher):
         self.grey = grey
         self.refused: list[str] = []
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)
@@ -89,11 +93,11 @@ def _inside(path: Path, roots: tuple[Path, ...]) -> bool:
 
 
 class _Collect(logging.Handler):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
-    def emit(self, record):
+    def emit(self, record: logging.LogRecord) -> None:
         message = _redacted(record) or record.getMessage().strip()
         if not message.startswith(ENVIRONMENT_NOTES):
             self.messages.append(message)
@@ -102,8 +106,9 @@ class _Collect(logging.Handler):
 def _redacted(record: logging.LogRecord) -> str | None:
     """WeasyPrint's note of a character no font has, without the character itself, which may
     be a letter of a client's name: its code point is enough to find it."""
-    if str(record.msg).startswith(".notdef glyph") and len(record.args or ()) == 2:
-        return f"no font can print the character U+{record.args[1]:04X}"
+    args = record.args
+    if str(record.msg).startswith(".notdef glyph") and isinstance(args, tuple) and len(args) == 2:
+        return f"no font can print the character U+{args[1]:04X}"
     return None
 
 
@@ -242,19 +247,22 @@ def font_configuration() -> FontConfiguration:
     return _FONT_CONFIGURATIONS[os.getpid()]
 
 
-def _finisher(tagged: bool, fillable: bool):
+Finish = Callable[["Laid", pydyf.PDF], None]  # a change to the PDF objects before writing
+
+
+def _finisher(tagged: bool, fillable: bool) -> Finish | None:
     """What to change in the PDF objects before they are written, if anything."""
     wanted = {mark_header_scopes: tagged, fix_radio_groups: fillable}
     steps = [step for step, on in wanted.items() if on]
 
-    def finish(document, pdf: pydyf.PDF) -> None:
+    def finish(document: Laid, pdf: pydyf.PDF) -> None:
         for step in steps:
             step(document, pdf)
 
     return finish if steps else None
 
 
-def mark_header_scopes(document, pdf: pydyf.PDF) -> None:
+def mark_header_scopes(document: Laid, pdf: pydyf.PDF) -> None:
     """Give each tagged table header cell the scope its HTML gives it: /Row for scope="row",
     else /Column. WeasyPrint links data cells to their headers but writes no scope, so a header
     that heads only other headers (a log's "Day" above the day names) heads nothing a screen
@@ -277,7 +285,7 @@ def forget_fonts() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def fix_radio_groups(document, pdf: pydyf.PDF) -> None:
+def fix_radio_groups(document: Laid, pdf: pydyf.PDF) -> None:
     """Make each group of radio buttons one form field, as PDF readers expect.
 
     WeasyPrint gives every button of a group the group's name as well and lists it among the
@@ -296,7 +304,7 @@ def fix_radio_groups(document, pdf: pydyf.PDF) -> None:
     form["Fields"] = pydyf.Array(f for f in form["Fields"] if f not in buttons)
 
 
-def _object(pdf: pydyf.PDF, reference: bytes):
+def _object(pdf: pydyf.PDF, reference: bytes) -> Any:
     """The object an indirect reference (b'12 0 R') points to."""
     return pdf.objects[int(reference.split()[0])]
 
@@ -304,19 +312,19 @@ def _object(pdf: pydyf.PDF, reference: bytes):
 class _Accessibility(HTMLParser):
     """Finds what a screen reader would miss: the language, the title, text for each picture."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.problems: list[str] = []
         self.open_svgs: list[bool] = []  # per <svg> being read: has it a <title> yet?
         self.title = ""
         self.in_title = False
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         if tag == "html" and not (attributes.get("lang") or "").strip():
             self.problems.append("the document has no language (lang)")
         elif tag == "img" and not (attributes.get("alt") or "").strip():
-            self.problems.append(f"an image has no alt text: {attributes.get('src', '')[:60]}")
+            self.problems.append(f"an image has no alt text: {(attributes.get('src') or '')[:60]}")
         elif tag == "svg":
             self.open_svgs.append(bool((attributes.get("aria-label") or "").strip()))
         elif tag == "title":
@@ -324,13 +332,13 @@ class _Accessibility(HTMLParser):
             if self.open_svgs:
                 self.open_svgs[-1] = True
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self.in_title = False
         elif tag == "svg" and self.open_svgs and not self.open_svgs.pop():
             self.problems.append("a drawing (svg) has no <title> or aria-label to describe it")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self.in_title and not self.open_svgs:
             self.title += data
 

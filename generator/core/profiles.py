@@ -142,7 +142,7 @@ def parse_dates(values: list[str]) -> list[dt.date]:
     days = [_date(value, problems) for value in values]
     if problems:
         raise HandoutError("\n".join(problems))
-    return days
+    return [day for day in days if day is not None]
 
 
 def _date(value: dt.date | str | None, problems: list[str]) -> dt.date | None:
@@ -259,9 +259,8 @@ def profile_text(values: dict[str, str]) -> str:
         value = (values.get(key) or "").strip()
         if value:  # JSON strings are valid YAML double-quoted scalars
             line = f"{key}: {json.dumps(value, ensure_ascii=False)}"
-            text = re.sub(
-                rf"^(?:# )?{key}:.*$", lambda _, line=line: line, text, count=1, flags=re.M
-            )
+            escaped = line.replace("\\", "\\\\")  # taken as it is, not as a pattern's groups
+            text = re.sub(rf"^(?:# )?{key}:.*$", escaped, text, count=1, flags=re.M)
     return text
 
 

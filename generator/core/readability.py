@@ -4,6 +4,7 @@ for English, and the Szigriszt-Pazos perspicuity read on the INFLESZ scale for S
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from html import unescape
 
@@ -32,7 +33,9 @@ def reading_grade(checked: CheckedModule) -> float | None:
     return round(0.39 * words / sentences + 11.8 * syllables / words - 15.59, 1)
 
 
-def _counts(checked: CheckedModule, word: re.Pattern, syllables) -> tuple[int, int, int]:
+def _counts(
+    checked: CheckedModule, word: re.Pattern, syllables: Callable[[str], int]
+) -> tuple[int, int, int]:
     """Words, sentences and syllables in what a reader reads, by a language's word pattern and
     syllable count; a unit with no full stop counts as one sentence."""
     units = [unit for unit in _units(checked) if word.search(unit)]

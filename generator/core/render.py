@@ -8,11 +8,12 @@ import os
 import pickle
 import re
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 import jinja2
 from jinja2 import (
@@ -22,11 +23,13 @@ from jinja2 import (
     TemplateError,
     TemplateSyntaxError,
 )
+from jinja2.bccache import Bucket
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .. import __version__
-from .body import PLACEHOLDERS, BodyHtml, fill
+from .bilingual import paired_body
+from .body import PLACEHOLDERS, Slot, fill
 from .cache import cache_folder
 from .components import Component
 from .content import Module
@@ -76,7 +79,10 @@ def environment(
         undefined=StrictUndefined,
         **SYNTAX,
     )
-    env.install_gettext_translations(translations(languages.main), newstyle=True)
+    # The i18n extension adds this method; the environment's type does not declare it.
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        translations(languages.main), newstyle=True
+    )
     env.bytecode_cache = TemplateCache(env)
     words = Words(languages)
     env.globals.update(both=words.both, plain=words.plain, aside=words.aside, words=words)
@@ -93,17 +99,18 @@ class TemplateCache(FileSystemBytecodeCache):
     them in. A cache that cannot be read or written is skipped, never an error."""
 
     def __init__(self, env: SandboxedEnvironment):
-        how = (jinja2.__version__, type(env).__name__, env.newstyle_gettext, sorted(SYNTAX.items()))
+        newstyle = getattr(env, "newstyle_gettext", False)  # set by the i18n extension
+        how = (jinja2.__version__, type(env).__name__, newstyle, sorted(SYNTAX.items()))
         digest = hashlib.sha256(repr(how).encode()).hexdigest()[:16]
         super().__init__(str(cache_folder() / f"templates-{digest}"))
 
-    def load_bytecode(self, bucket) -> None:
+    def load_bytecode(self, bucket: Bucket) -> None:
         try:
             super().load_bytecode(bucket)
         except (OSError, EOFError, ValueError, pickle.UnpicklingError):
             bucket.reset()  # unreadable or cut short: compiled again, and written again
 
-    def dump_bytecode(self, bucket) -> None:
+    def dump_bytecode(self, bucket: Bucket) -> None:
         try:
             Path(self.directory).mkdir(parents=True, exist_ok=True)
             super().dump_bytecode(bucket)
@@ -122,14 +129,14 @@ class Words:
         self.beside = gettext(languages.beside) if languages.beside else None
 
     # Like Jinja's own '_' (newstyle gettext), every string is a format string: '%%' for '%'.
-    def one(self, text: str, **values) -> str:
+    def one(self, text: str, **values: object) -> str:
         return self.main(text) % values
 
-    def other(self, text: str, **values) -> str:
+    def other(self, text: str, **values: object) -> str:
         """The string in the second language ("" in a document in one language)."""
         return self.beside(text) % values if self.beside is not None else ""
 
-    def both(self, text: str, **values) -> Markup:
+    def both(self, text: str, **values: object) -> Markup:
         main = Markup.escape(self.one(text, **values))
         if self.beside is None:
             return main
@@ -137,7 +144,7 @@ class Words:
             self.languages.beside, self.other(text, **values)
         )
 
-    def plain(self, text: str, **values) -> str:
+    def plain(self, text: str, **values: object) -> str:
         return " / ".join(t for t in (self.one(text, **values), self.other(text, **values)) if t)
 
     def aside(self, text: str) -> Markup:
@@ -145,6 +152,11 @@ class Words:
         if self.beside is None or not text:
             return Markup("")
         return Markup('<span class="also" lang="{}">{}</span>').format(self.languages.beside, text)
+
+
+def words_of(env: SandboxedEnvironment) -> Words:
+    """The page strings of an environment made by environment()."""
+    return cast(Words, env.globals["words"])
 
 
 def page_counter(text: str) -> Markup:
@@ -176,15 +188,18 @@ def body_html(
     return fill(parts, placeholder_values(content_context(env, personal, name)))
 
 
-_BODY_PARTS: dict = {}
+_BODY_PARTS: dict[tuple, tuple[str | Slot, ...]] = {}
 
 
-def _body_parts(env: SandboxedEnvironment, checked: CheckedModule, options: Options):
+def _body_parts(
+    env: SandboxedEnvironment, checked: CheckedModule, options: Options
+) -> tuple[str | Slot, ...]:
     """The body cut at its placeholders: it depends only on the module (and the one beside it),
     the language and how its components are drawn (fillable, ink-saver, large print), so each
     is made once."""
-    key = (id(env), checked.module, options.fillable, options.ink_saver, options.large_print)
-    key += (options.brand, checked.beside.module if checked.beside else None)
+    beside = checked.beside.module if checked.beside else None
+    key: tuple = (id(env), checked.module, options.fillable, options.ink_saver)
+    key += (options.large_print, options.brand, beside)
     if key not in _BODY_PARTS:
         if len(_BODY_PARTS) >= 256:
             _BODY_PARTS.clear()
@@ -195,76 +210,29 @@ def _body_parts(env: SandboxedEnvironment, checked: CheckedModule, options: Opti
             else ""
             for index, (segment, other) in enumerate(zip(checked.segments, theirs, strict=True))
         ]
-        body = paired_body(checked) if checked.beside else checked.body
+        body = paired_body(checked.body, checked.beside) if checked.beside else checked.body
         _BODY_PARTS[key] = body.assemble(fragments)
     return _BODY_PARTS[key]
 
 
-# --- bilingual copies ----------------------------------------------------------------------
-# The two modules' text in two columns, part beside part: the checks made sure both have the
-# same components in the same order, so the text between one component and the next pairs up
-# one to one, and within it each section (from one heading to the next) when both have as many.
-
-HEADING_TAG = re.compile(r"(?=<h[1-6][ >])")
-ENDS_WITH_HEADING = re.compile(r"</h[1-6]>\s*$")
-
-
-def paired_body(checked: CheckedModule) -> BodyHtml:
-    """The body of a bilingual copy: each stretch of text beside its translation, each
-    component (drawn once, in both languages) between them."""
-    mine, other = checked.body, checked.beside.body
-    language = checked.beside.module.language
-    texts_markers = re.split("(<!--cm" + mine.nonce + r"x\d+x-->)", mine.html)
-    texts, markers = texts_markers[0::2], texts_markers[1::2]
-    # The other body's placeholders become this body's, so that one fill serves both.
-    theirs = re.split("<!--cm" + other.nonce + r"x\d+x-->", other.html)
-    theirs = [text.replace(f"ph{other.nonce}x", f"ph{mine.nonce}x") for text in theirs]
-    html = []
-    for index, text in enumerate(texts):
-        html += [_pair(a, b, language) for a, b in _sections(text, theirs[index])]
-        html += markers[index : index + 1]
-    return BodyHtml("\n".join(html), mine.nonce)
-
-
-def _sections(mine: str, theirs: str) -> list[tuple[str, str]]:
-    """Two stretches of text cut at their headings, when both have as many; else whole."""
-    cut = [_cut(mine), _cut(theirs)]
-    return list(zip(*cut, strict=True)) if len(cut[0]) == len(cut[1]) else [(mine, theirs)]
-
-
-def _cut(html: str) -> list[str]:
-    return [part for part in HEADING_TAG.split(html) if part.strip()]
-
-
-def _pair(mine: str, theirs: str, language: str) -> str:
-    if not mine.strip() and not theirs.strip():
-        return ""
-    # A part that ends with a heading stays on the page of what comes after it.
-    ending = " pair--heading" if ENDS_WITH_HEADING.search(mine) else ""
-    return (
-        f'<div class="pair{ending}"><div class="pair-main">{mine}</div>'
-        f'<div class="pair-beside" lang="{language}">{theirs}</div></div>'
-    )
-
-
 def _component_html(
-    env,
+    env: SandboxedEnvironment,
     checked: CheckedModule,
     component: Component,
     index: int,
     options: Options,
-    other: Component | None = None,
+    other: Component | str | None = None,
 ) -> str:
     """One component, drawn once; in a bilingual copy with the other language's words under
     its own ('o': the same component of the module beside it)."""
     template = load_template(env, f"components/{component.name}.html")
     field = f"{checked.module.id}.{component.name}.{index}"
-    words = env.globals["words"]
+    words = words_of(env)
     marked = _marked(checked, component, words.one)
     return render_template(
         template,
         c=marked,
-        o=_other(checked, marked, other, words) if other is not None else None,
+        o=_other(checked, marked, other, words) if isinstance(other, Component) else None,
         field=field,
         kind=checked.module.kind,
         fillable=options.fillable,
@@ -285,7 +253,9 @@ def _drawing(component: Component, options: Options, languages: Languages) -> di
     return {"map": journey_map(options.large_print, languages.main), "beside_map": beside}
 
 
-def _marked(checked: CheckedModule, component: Component, translate) -> Component:
+def _marked(
+    checked: CheckedModule, component: Component, translate: Callable[[str], str]
+) -> Component:
     """The component with the placeholders in its words made markers, like the Markdown's, and
     the texts its author left at their defaults translated."""
     mark = checked.body.mark
@@ -300,7 +270,7 @@ def _marked(checked: CheckedModule, component: Component, translate) -> Componen
     )
 
 
-def _default(component: Component, name: str, value: str, translate) -> str:
+def _default(component: Component, name: str, value: str, translate: Callable[[str], str]) -> str:
     return value if name in component.given else translate(value)
 
 
@@ -313,7 +283,7 @@ class Beside:
     options: Mapping
 
 
-def _other(checked: CheckedModule, mine: Component, theirs: Component, words) -> Beside:
+def _other(checked: CheckedModule, mine: Component, theirs: Component, words: Words) -> Beside:
     other = _marked(checked, theirs, words.other)
     same = len(other.items) == len(mine.items)
     return Beside(other.prompt, other.items if same else ("",) * len(mine.items), other.options)
@@ -321,20 +291,22 @@ def _other(checked: CheckedModule, mine: Component, theirs: Component, words) ->
 
 def placeholder_values(context: Mapping) -> dict[str, object]:
     """Each placeholder's value, by the name written in modules (e.g. 'client.name')."""
-    values = {}
+    values: dict[str, object] = {}
     for name in PLACEHOLDERS:
-        value = context
+        value: Any = context
         for part in name.split("."):
             value = value[part]
         values[name] = value
     return values
 
 
-def content_context(env, personal: Personal, name: Markup | None = None) -> dict:
+def content_context(
+    env: SandboxedEnvironment, personal: Personal, name: Markup | None = None
+) -> dict:
     """The placeholders a module may use; what is not known becomes a line to write on.
 
     In a packet for a participant, the name is the participant's name place (see slots.html)."""
-    words = env.globals["words"]
+    words = words_of(env)
     blank = Markup('<span class="blank" aria-label="{}"></span>').format(words.plain(BLANK_TEXT))
 
     def given(text: object) -> object:
@@ -398,10 +370,15 @@ def page_context(
 
 
 def item_context(
-    env, checked: CheckedModule, personal: Personal, options: Options, first: bool, name=None
+    env: SandboxedEnvironment,
+    checked: CheckedModule,
+    personal: Personal,
+    options: Options,
+    first: bool,
+    name: Markup | None = None,
 ) -> dict:
     module = checked.module
-    words = env.globals["words"]
+    words = words_of(env)
     return {
         "module": module,
         "beside": checked.beside.module if checked.beside else None,
@@ -440,7 +417,7 @@ def created_date() -> str:
     return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def load_template(env: SandboxedEnvironment, name: str):
+def load_template(env: SandboxedEnvironment, name: str) -> jinja2.Template:
     try:
         return env.get_template(name)
     except TemplateSyntaxError as error:
@@ -450,14 +427,14 @@ def load_template(env: SandboxedEnvironment, name: str):
         raise HandoutError(f"template '{name}': {error.message or 'not found'}") from None
 
 
-def render_template(template, **context) -> str:
+def render_template(template: jinja2.Template, **context: Any) -> str:
     try:
         return template.render(**context)
     except TemplateError as error:
         raise HandoutError(f"{_where(error, template)}: {error.message}") from None
 
 
-def _where(error: Exception, template) -> str:
+def _where(error: Exception, template: jinja2.Template) -> str:
     """The template file and line an error came from, read off Jinja's rewritten traceback."""
     frames = [
         frame
@@ -465,5 +442,5 @@ def _where(error: Exception, template) -> str:
         if frame.filename.endswith(".html")
     ]
     if not frames:
-        return display_path(template.filename or template.name)
+        return display_path(template.filename or template.name or "template")
     return f"{display_path(frames[-1].filename)}: line {frames[-1].lineno}"

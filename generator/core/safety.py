@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -15,6 +16,9 @@ from .errors import HandoutError, Problem, ProblemsFound, display_path, raise_if
 from .languages import N_, Languages, gettext
 from .schema import Check, Date, Keys, Text
 from .yamlfile import read_yaml
+
+if TYPE_CHECKING:
+    from .profiles import Practice
 
 REGIONS_FILE = "regions.yaml"
 STALE_DAYS = 365  # a line checked longer ago than this draws a warning at build time
@@ -145,7 +149,7 @@ def stale_warnings(region: Region | None, today: dt.date | None = None) -> list[
 # --- what a document prints ------------------------------------------------------------
 
 
-def safety_lines(practice, region: Region | None, languages: Languages) -> SafetyLines:
+def safety_lines(practice: Practice, region: Region | None, languages: Languages) -> SafetyLines:
     """The practice's own lines win; else the region's, in each language of the document;
     else the built-in defaults, translated."""
     return SafetyLines(

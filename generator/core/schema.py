@@ -190,7 +190,13 @@ class Choice(Field):
 class Pattern(Field):
     """Text matching a pattern (a language code, a colour), converted by 'convert'."""
 
-    def __init__(self, pattern: re.Pattern, expect: str, convert=str, **options: Any):
+    def __init__(
+        self,
+        pattern: re.Pattern,
+        expect: str,
+        convert: Callable[[str], Any] = str,
+        **options: Any,
+    ):
         self.pattern, self.convert = pattern, convert
         super().__init__(expect=expect, **options)
 
@@ -204,7 +210,12 @@ class Rule(Field):
     """A choice settled elsewhere: 'problem' says why a value is not one there is (a whole
     'expected ..., got ...' message), else None; e.g. the papers and fonts of options.py."""
 
-    def __init__(self, problem: Callable[[Any], str | None], convert=lambda v: v, **options):
+    def __init__(
+        self,
+        problem: Callable[[Any], str | None],
+        convert: Callable[[Any], Any] = lambda v: v,
+        **options: Any,
+    ):
         self.problem, self.convert = problem, convert
         super().__init__(**options)
 
@@ -220,7 +231,7 @@ class Date(Field):
 
     expect = "a date as YYYY-MM-DD, e.g. 2026-11-22"
 
-    def __init__(self, convert=lambda day: day, **options: Any):
+    def __init__(self, convert: Callable[[dt.date], Any] = lambda day: day, **options: Any):
         self.convert = convert
         super().__init__(**options)
 
@@ -237,7 +248,13 @@ class FileRef(Field):
     """A file named relative to the input's folder, of one of these types and at most
     'max_bytes'; 'inspect' may say what is wrong with its contents."""
 
-    def __init__(self, types: tuple[str, ...], max_bytes: int, inspect=None, **options: Any):
+    def __init__(
+        self,
+        types: tuple[str, ...],
+        max_bytes: int,
+        inspect: Callable[[Path], str | None] | None = None,
+        **options: Any,
+    ):
         self.types, self.max_bytes, self.inspect = types, max_bytes, inspect
         super().__init__(**options)
 
@@ -267,13 +284,18 @@ class ListOf(Field):
     'one' also takes a single value as a list of one. Gives a tuple."""
 
     def __init__(
-        self, item: Field, least: int = 0, most: int | None = None, one: bool = False, **options
+        self,
+        item: Field,
+        least: int = 0,
+        most: int | None = None,
+        one: bool = False,
+        **options: Any,
     ):
         self.item, self.least, self.most, self.one = item, least, most, one
         options.setdefault("expect", f"a list of {item.expect}")
         super().__init__(**{"default": (), **options})
 
-    def check(self, value: Any, run: Check, at: tuple) -> tuple:
+    def check(self, value: Any, run: Check, at: tuple) -> Any:  # a tuple, or BAD
         if self.one and not isinstance(value, list):
             value = [value]
         if not isinstance(value, list) or len(value) < self.least:

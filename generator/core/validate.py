@@ -121,7 +121,8 @@ def _limit_problems(module: Module) -> list[Problem]:
 
 def _nesting(line: str) -> int:
     """How many quotes, list items and four-space indents a line sits in."""
-    prefix = CONTAINERS.match(line).group(0)
+    found = CONTAINERS.match(line)
+    prefix = found[0] if found else ""
     indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
     return len(MARKER.findall(prefix)) + indent // 4
 

@@ -12,6 +12,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the renderer loads only when a command renders
+    from weasyprint import Page
+    from weasyprint.formatting_structure.boxes import Box
+    from weasyprint.text.fonts import FontConfiguration
 
 LINKER_CACHE = Path("/etc/ld.so.cache")
 # What ctypes' find_library answers from on Linux, besides the linker's cache file.
@@ -81,17 +87,17 @@ def _write_answers(file: Path, answers: dict[str, str | None]) -> None:
         pass  # a cache that cannot be written is skipped: the next command asks again
 
 
-def boxes(page) -> Iterator:
+def boxes(page: Page) -> Iterator[Box]:
     """Every box laid out on a page (weasyprint.Page), outermost first."""
     return page._page_box.descendants()
 
 
-def is_blank(page) -> bool:
+def is_blank(page: Page) -> bool:
     """Whether WeasyPrint added the page only so that the next part starts on the right side."""
     return bool(page._page_box.page_type.blank)
 
 
-def font_folder(configuration) -> str | None:
+def font_folder(configuration: FontConfiguration) -> str | None:
     """The temporary folder where a FontConfiguration copied the fonts it uses."""
     return getattr(configuration, "_folder", None)
 

@@ -36,7 +36,7 @@ class YamlDoc:
 class _Refused(yaml.YAMLError):
     """Valid YAML that the tool will not read, and where it is."""
 
-    def __init__(self, message: str, mark):
+    def __init__(self, message: str, mark: yaml.Mark | None):
         super().__init__(message)
         self.message, self.mark = message, mark
 
@@ -52,7 +52,7 @@ class _Loader(yaml.SafeLoader):
         self.lines: dict[tuple, int] = {}
         self.paths: dict[int, tuple] = {}
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         event = self.peek_event()
         # An anchor alone expands nothing, but it is only ever there for an alias.
         if getattr(event, "anchor", None) is not None:
@@ -64,14 +64,14 @@ class _Loader(yaml.SafeLoader):
         if step != (_KEY,):
             mark = index.start_mark if isinstance(index, ScalarNode) else event.start_mark
             self.lines.setdefault(tuple(self.at), mark.line)
-        node = super().compose_node(parent, index)
+        node = super().compose_node(parent, index)  # type: ignore[arg-type]  # a node or index
         self.paths[id(node)] = tuple(self.at)
         if isinstance(node, ScalarNode) and len(node.value) > MAX_VALUE:
             raise _Refused(_too_long(self.at, len(node.value)), node.start_mark)
         del self.at[len(self.at) - len(step) :]
         return node
 
-    def construct_mapping(self, node, deep=False):
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         if isinstance(node, MappingNode):
             self._refuse_repeats(node)
         return super().construct_mapping(node, deep=deep)
@@ -92,7 +92,7 @@ class _Loader(yaml.SafeLoader):
             seen[key] = key_node.start_mark
 
 
-def _step(index) -> Any:
+def _step(index: object) -> Any:
     """The path element of a node: its key's text, its place in a list, or _KEY for a key."""
     if index is None:
         return _KEY
@@ -135,7 +135,9 @@ def parse_yaml(text: str, where: str, what: str, limit: int, first_line: int = 1
     return YamlDoc(data, lines)
 
 
-def _problem(where: str, message: str, mark=None, first_line: int = 1) -> ProblemsFound:
+def _problem(
+    where: str, message: str, mark: yaml.Mark | None = None, first_line: int = 1
+) -> ProblemsFound:
     line = mark.line + first_line if mark is not None else None
     return ProblemsFound([Problem(where, message, line)])
 

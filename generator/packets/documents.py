@@ -21,6 +21,7 @@ from ..core.render import (
     metadata,
     page_context,
     render_template,
+    words_of,
 )
 from ..core.safety import SafetyLines
 from ..core.validate import CheckedModule
@@ -42,7 +43,7 @@ def render_packet(
     With a participant view, the participant's details fill the fixed-size places of
     slots.html; without one, those places are blank lines to write on."""
     env = environment(languages=options.languages)
-    words = env.globals["words"]
+    words = words_of(env)
     parts = [
         _part(env, session, checked, personal, options, view, facilitator, dates, packet)
         for session in packet.sessions
@@ -150,9 +151,7 @@ def _packet_kind(packet, words) -> Markup:
 
 def _part(env, session, checked, personal, options, view, facilitator, dates, packet) -> dict:
     number = session.number
-    label = (
-        env.globals["words"].one(N_("Session %(number)s"), number=number) + " · " + session.title
-    )
+    label = words_of(env).one(N_("Session %(number)s"), number=number) + " · " + session.title
     band = {"id": f"packet-session-{number}", "label": label}
     band = band if number else None
     notes = session.notes if facilitator else None
