@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := output/demo
 
-.PHONY: demo test bench previews lint format golden system browser app clean messages
+.PHONY: demo test bench previews lint types docs format golden system browser app clean messages
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system
@@ -29,7 +29,7 @@ app: $(STAMP)
 
 ## The whole test suite, its files shared out over every core (each file whole in one worker,
 ## so the renders its tests share are made once).
-test: $(STAMP) browser
+test: $(STAMP) browser types
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 ## Speed figures: per module, in-process and as a fresh command, against bare WeasyPrint.
@@ -44,8 +44,16 @@ previews: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_golden.py --update-golden
 
-lint: $(STAMP)
+lint: $(STAMP) types
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+## The type checker over the package (the API and the core fully annotated: see pyproject.toml).
+types: $(STAMP)
+	$(BIN)/mypy
+
+## The README's command reference, made again from each command's --help.
+docs: $(STAMP)
+	$(BIN)/cog -r README.md
 
 format: $(STAMP)
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

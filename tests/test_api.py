@@ -12,8 +12,7 @@ import pytest
 
 import generator
 from generator import HandoutError, Options, build, build_packet, person, read_answers
-
-from .conftest import flat, pdf_pages_text, pdf_reader
+from tests.helpers import flat, pdf_pages_text, pdf_reader
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -63,12 +62,32 @@ def test_check_checks_only_the_modules_named(tree):
 def test_a_packet_and_its_answers_round_trip(tmp_path):
     pdf = build_packet("couples", participant="Ana Díaz", options=Options(fillable=True))
     assert pdf.name == "couples-ana-diaz.pdf"
-    path = pdf.write(tmp_path)
-    answers = read_answers(path)
-    assert answers and all(a.value in ("", None, False) for a in answers)
+    blank = read_answers(pdf.write(tmp_path))
+    assert blank and all(a.value in ("", None, False) for a in blank)
+    typed = _type_into(tmp_path / pdf.name, tmp_path / "returned.pdf")
+    found = {a.field: a.value for a in read_answers(tmp_path / "returned.pdf")}
+    assert len(typed) == 3
+    assert {name: found[name] for name in typed} == typed
+
+
+def _type_into(source: Path, target: Path) -> dict[str, str]:
+    """A client's answers in the first three text fields of a fillable PDF, as a PDF reader
+    saves them; returns what was typed, by field name."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(source)
+    names = [n for n, f in reader.get_fields().items() if f.get("/FT") == "/Tx"][:3]
+    typed = {name: f"Answer {i}: señal ✓ «כן»" for i, name in enumerate(names)}
+    writer = PdfWriter(clone_from=reader)
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, typed, auto_regenerate=False)
+    with target.open("wb") as stream:
+        writer.write(stream)
+    return typed
 
 
 def test_the_package_exports_only_what_it_documents():
-    assert set(generator.__all__) >= {"build", "build_packet", "run_roster", "read_answers"}
+    documented = re.findall(r"`(\w+)`", generator.__doc__.split("__all__")[1])
+    assert generator.__all__ == ["__version__", *documented]
     with pytest.raises(AttributeError):
         generator.render_pdf  # noqa: B018

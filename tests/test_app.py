@@ -11,8 +11,7 @@ import pytest
 from generator import api
 from generator.app import Settings, create_app
 from generator.app.gate import COOKIE
-
-from .conftest import flat, pdf_pages_text, pdf_reader
+from tests.helpers import flat, pdf_pages_text, pdf_reader
 
 BASE = "http://127.0.0.1:5123"
 ORIGIN = {"Origin": BASE, "Sec-Fetch-Site": "same-origin"}
@@ -122,7 +121,7 @@ def test_the_library_lists_every_module_with_a_described_thumbnail(client):
 
 
 def test_user_modules_show_in_the_library(tree, tmp_path):
-    from .conftest import module_text
+    from tests.helpers import module_text
 
     folder = tree({"mine-first.md": module_text(title="My own handout")})
     settings = Settings((folder,), tmp_path / "p.yaml", 5123, warm_up=False)

@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 
 from generator import api
-
-from .conftest import flat, pdf_pages_text
+from tests.helpers import flat, pdf_pages_text
 
 SHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"
 playwright = pytest.importorskip("playwright.sync_api")

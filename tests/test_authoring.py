@@ -20,7 +20,7 @@ from generator.authoring.scaffold import new_module
 from generator.core.build import check_library
 from generator.core.content import load_library
 from generator.core.errors import HandoutError
-from tests.conftest import flat, pdf_pages_text
+from tests.helpers import flat, pdf_pages_text
 
 COMPONENTS = (
     "lines", "box", "checklist", "scale", "journey-map", "network-map", "table", "log",

@@ -28,7 +28,7 @@ from generator.packets.batch import LOCK, Stamper, build_packet, build_roster, p
 from generator.packets.participants import make_participant
 from generator.packets.roster import read_roster
 from generator.packets.stamp import participant_view
-from tests.conftest import pdf_reader
+from tests.helpers import pdf_reader
 
 # A short packet with what a stamp must get right: a cover with the participant's details, a
 # name line and form fields on a worksheet, a module printed without names, Notes pages (duplex).

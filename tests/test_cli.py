@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import __version__
-from tests.conftest import flat, module_text, pdf_pages_text
+from tests.helpers import flat, module_text, pdf_pages_text
 
 
 def files_under(folder: Path) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 
 from generator.core.content import load_library, parse_module
 from generator.core.errors import HandoutError, ProblemsFound
-from tests.conftest import module_text
+from tests.helpers import module_text
 
 PATH = Path("mine/modules/sample.md")
 

@@ -18,7 +18,7 @@ from generator.core.drawings import STOPS_X, journey_map
 from generator.core.options import Options
 from generator.core.profiles import make_personal
 from generator.core.resources import CONTENT_DIR
-from tests.conftest import flat, module_text, pdf_pages_text
+from tests.helpers import flat, module_text, pdf_pages_text
 
 MM = 72 / 25.4  # points in a millimetre
 HTML_SCALE = 0.75  # page text is set in CSS pixels, 0.75 pt each; a drawing on Letter is not

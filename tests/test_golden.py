@@ -17,7 +17,7 @@ from generator.core.build import build_handout
 from generator.core.options import Options
 from generator.core.profiles import load_practice, make_personal
 from generator.core.resources import CONTENT_DIR
-from tests.conftest import pdf_pages_text
+from tests.helpers import pdf_pages_text
 
 GOLDEN = Path(__file__).parent / "golden"
 IMAGE_SCALE = 0.5  # 36 dpi: enough to see layout, small enough to store

@@ -18,7 +18,7 @@ from generator.core.render import body_html, environment
 from generator.core.validate import check_module
 from generator.core.yamlfile import parse_yaml
 from generator.packets.packet import load_packet
-from tests.conftest import module_text, pdf_reader
+from tests.helpers import module_text, pdf_reader
 
 PATH = Path("mine/modules/sample.md")
 BOM = b"\xef\xbb\xbf"

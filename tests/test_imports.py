@@ -38,11 +38,6 @@ def test_loading_the_package_or_the_command_line_loads_nothing_heavy(module, tmp
     assert not loaded.intersection(HEAVY + RENDERING)
 
 
-def test_the_package_alone_loads_no_third_party_library(tmp_path):
-    loaded = loaded_by("import generator; generator.__version__", tmp_path)
-    assert not loaded.intersection(("click", "yaml", *HEAVY, *RENDERING))
-
-
 def test_a_build_in_english_loads_the_engine_and_nothing_else_heavy(tmp_path):
     build = "from generator.cli import cli\ncli(['build', 'journey', '--out', 'out'], "
     loaded = loaded_by(build + "standalone_mode=False)", tmp_path)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import flat, pdf_pages_text
+from tests.helpers import flat, pdf_pages_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

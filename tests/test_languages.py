@@ -22,7 +22,7 @@ from generator.core.parity import out_of_step
 from generator.core.profiles import Practice, make_personal
 from generator.core.safety import load_regions, stale_warnings
 from generator.core.validate import check_module
-from tests.conftest import flat, module_text, pdf_pages_text
+from tests.helpers import flat, module_text, pdf_pages_text
 from tests.test_variants import outside_margins
 
 ENGLISH_WORDS = ("Name:", "Date:", "Session:", "Sources", "Page 1 of", "about 20 minutes")

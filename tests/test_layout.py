@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.core.build import build_handout
 from generator.core.profiles import make_personal
-from tests.conftest import flat, module_text, pdf_pages_text
+from tests.helpers import flat, module_text, pdf_pages_text
 
 FILLER = "A sentence that takes up room on the page so that parts land near a page break. " * 5
 

@@ -22,7 +22,7 @@ from generator.core.profiles import make_personal
 from generator.core.render import render_document
 from generator.core.validate import check_modules
 from generator.packets.participants import make_participant
-from tests.conftest import flat, module_text, pdf_pages_text
+from tests.helpers import flat, module_text, pdf_pages_text
 
 HELLO = module_text("Dear {{ client.name }} 4 sessions are planned for you.")
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"

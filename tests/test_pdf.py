@@ -14,7 +14,7 @@ from generator.core.pdf import FetchRefused, LocalFetcher, RenderWarnings, rende
 from generator.core.profiles import load_practice, make_personal
 from generator.core.render import Document
 from generator.core.resources import CONTENT_DIR, TEMPLATES_DIR
-from tests.conftest import flat, module_text, pdf_pages_text, pdf_reader
+from tests.helpers import flat, module_text, pdf_pages_text, pdf_reader
 
 LETTER = (612, 792)
 

@@ -7,7 +7,7 @@ import re
 from generator.core.content import load_library
 from generator.core.readability import GRADE_LIMIT, reading_grade, syllable_count
 from generator.core.validate import check_modules
-from tests.conftest import module_text
+from tests.helpers import module_text
 
 PLAIN = "We can ask for help. It is fine to lean on a friend. Try one small step today."
 DENSE = (

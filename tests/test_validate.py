@@ -7,7 +7,7 @@ import pytest
 from generator.core.content import load_library
 from generator.core.errors import ProblemsFound
 from generator.core.validate import check_module, check_modules
-from tests.conftest import module_text
+from tests.helpers import module_text
 
 
 def body_problems(tree, body: str, kind: str = "handout", files=None) -> list[str]:

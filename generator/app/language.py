@@ -36,7 +36,7 @@ def install(app: Flask) -> None:
     app.before_request(_choose)
     app.add_url_rule("/language", view_func=switch, methods=["POST"])
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # i18n adds it
         gettext=lambda text: api.gettext(current())(text),
         ngettext=lambda one, many, n: api.gettext(current())(one if n == 1 else many),
         newstyle=True,

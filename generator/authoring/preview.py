@@ -146,7 +146,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     preview: Preview
-    timeout: float  # seconds a connection may stay silent (set on the socket by the base class)
+    # 'timeout' (seconds a connection may stay silent) is set with 'preview' by serve().
 
     def do_GET(self):
         if not self._host_allowed():
@@ -168,7 +168,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, "text/plain", b"not found")
 
     def _host_allowed(self) -> bool:
-        port = self.server.server_address[1]
+        port = self.server.server_port  # type: ignore[attr-defined]  # an HTTPServer's
         host = (self.headers.get("Host") or "").strip().lower()
         names = {f"{name}:{port}" for name in LOOPBACK_NAMES}
         return host in names or (port == 80 and host in LOOPBACK_NAMES)

@@ -72,6 +72,6 @@ def contact_sheet(pages: Sequence[tuple[str, Image.Image]]) -> Image.Image:
     for index, (module_id, image) in enumerate(pages):
         x = gap + (index % columns) * (cell_w + gap)
         y = gap + (index // columns) * (cell_h + caption + gap)
-        sheet.paste(image.resize((cell_w, cell_h), Image.LANCZOS), (x, y))
+        sheet.paste(image.resize((cell_w, cell_h), Image.Resampling.LANCZOS), (x, y))
         draw.text((x, y + cell_h + 3), module_id, fill="#1d2426")
     return sheet

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from .output import write_atomic
 
 FILE_NAME = "pages.json"

@@ -27,7 +27,7 @@ from jinja2.bccache import Bucket
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .. import __version__
+from .._version import __version__
 from .bilingual import paired_body
 from .body import PLACEHOLDERS, Slot, fill
 from .cache import cache_folder

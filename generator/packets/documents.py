@@ -152,8 +152,7 @@ def _packet_kind(packet, words) -> Markup:
 def _part(env, session, checked, personal, options, view, facilitator, dates, packet) -> dict:
     number = session.number
     label = words_of(env).one(N_("Session %(number)s"), number=number) + " · " + session.title
-    band = {"id": f"packet-session-{number}", "label": label}
-    band = band if number else None
+    band = {"id": f"packet-session-{number}", "label": label} if number else None
     notes = session.notes if facilitator else None
     personal = replace(personal, client="", note="", session=number or None)
     personal = replace(personal, date=_session_date(dates, number, len(packet.sessions)))

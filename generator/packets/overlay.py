@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pikepdf
 
@@ -180,12 +180,13 @@ def _scalar(value) -> bytes:
     return value.unparse()  # names and strings
 
 
-def inherited(page: pikepdf.Object, key: str):
+def inherited(page: pikepdf.Object, key: str) -> Any:  # a PDF object, or None
     """A page's own entry, or the one it inherits from the page tree."""
-    while page is not None:
-        if key in page:
-            return page[key]
-        page = page.get("/Parent")
+    node: pikepdf.Object | None = page
+    while node is not None:
+        if key in node:
+            return node[key]
+        node = node.get("/Parent")
     return None
 
 

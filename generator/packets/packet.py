@@ -284,7 +284,7 @@ def _module_lists(data: Any) -> dict[tuple, list]:
     """Each list of module ids in the file as written, by its key path (checked or not)."""
     if not isinstance(data, dict):
         return {}
-    lists = {("modules",): data.get("modules")}
+    lists: dict[tuple, Any] = {("modules",): data.get("modules")}
     sessions = data.get("sessions")
     for index, session in enumerate(sessions if isinstance(sessions, list) else []):
         if isinstance(session, dict):

@@ -60,7 +60,11 @@ def participant_view(participant: Participant, options: Options) -> tuple[dict |
         problems.append(f"note: too long for the cover; keep it to about {lines} lines")
     if problems:
         return None, list(dict.fromkeys(problems))
-    view = {"name": participant.name, "details": details, "note": participant.note}
+    view: dict[str, object] = {
+        "name": participant.name,
+        "details": details,
+        "note": participant.note,
+    }
     view |= {key: "" if sizes[key] == layout[key] else sizes[key] for key in sizes}
     return view, []
 

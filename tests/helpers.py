@@ -1,0 +1,117 @@
+"""What the tests share besides fixtures: sample modules and practices, and the PDF readers
+(text, lines, font sizes and form fields of real PDFs, read with pypdf)."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from generator.api import Practice
+
+MODULE = """\
+---
+title: {title}
+kind: {kind}
+summary: A short test module.
+topics: [testing]
+audience: [individual]
+minutes: 5
+language: en
+sources:
+  - author: Test Author
+    title: Original text
+    year: 2026
+    licence: original
+---
+{body}
+"""
+
+
+def module_text(body: str = "Some text.", title: str = "Test module", kind: str = "handout") -> str:
+    """A complete, valid module file with the given body."""
+    return MODULE.format(title=title, kind=kind, body=textwrap.dedent(body))
+
+
+PRACTICE = Practice(
+    name="Harbour Therapy",
+    therapist="Robin Vale",
+    crisis_line="Crisis: call the Harbour crisis team on 555-0199.",
+    safety_line="Harbour Family Safety Service: 555-0123, day or night.",
+)
+
+
+def per_pdf(function):
+    """Remember what 'function' read from a PDF, by the PDF's content (given as bytes or a
+    path): many tests read the same file, or the same PDF in memory and on disk."""
+    remembered = functools.lru_cache(maxsize=64)(function)
+
+    @functools.wraps(function)
+    def read(path_or_bytes):
+        if not isinstance(path_or_bytes, bytes):
+            path_or_bytes = Path(path_or_bytes).read_bytes()
+        return copy.copy(remembered(path_or_bytes))
+
+    return read
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of a page's text as pypdf's extraction meets it: where and in what it is set."""
+
+    text: str
+    cm: tuple[float, ...]  # the current transformation matrix
+    tm: tuple[float, ...]  # the text matrix
+    font: str  # the font's /BaseFont
+    size: float
+
+
+@dataclass(frozen=True)
+class PageText:
+    text: str
+    runs: tuple[TextRun, ...]
+    height: float  # in points
+
+
+@per_pdf
+def pdf_pages(data: bytes) -> list[PageText]:
+    """Each page's extracted text, with the pieces it is made of and the page's height: one pass
+    of pypdf's extraction (the slow part of many tests) gives the text, lines and sizes."""
+    return [_page_text(page) for page in _reader(data).pages]
+
+
+def _page_text(page) -> PageText:
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            name = str((font or {}).get("/BaseFont", ""))
+            runs.append(TextRun(text, tuple(cm or ()), tuple(tm or ()), name, size))
+
+    text = page.extract_text(visitor_text=visit)
+    return PageText(text, tuple(runs), float(page.mediabox.height))
+
+
+def pdf_pages_text(path_or_bytes) -> list[str]:
+    """The extracted text of each page."""
+    return [page.text for page in pdf_pages(path_or_bytes)]
+
+
+def _reader(path_or_bytes) -> PdfReader:
+    if isinstance(path_or_bytes, bytes):
+        return PdfReader(io.BytesIO(path_or_bytes))
+    return PdfReader(str(path_or_bytes))
+
+
+def pdf_reader(path_or_bytes) -> PdfReader:
+    return _reader(path_or_bytes)
+
+
+def flat(text: str) -> str:
+    """Whitespace collapsed, so layout line breaks do not matter."""
+    return " ".join(text.split())
