@@ -1,9 +1,10 @@
 """Personalized, print-ready PDF handouts and worksheets from Markdown content modules.
 
 The public API lives in `generator.api`; the package exports its front door (listed in
-`__all__` and in docs/api.md): `library`, `practice`, `person`, `build`, `build_packet`,
-`run_roster`, `read_answers`, `check`, and the types `PDF`, `Options`, `Practice`, `Personal`,
-`Library` and `HandoutError`.
+`__all__` and in docs/api.md): `library`, `practice`, `person`, `build`, `write`,
+`build_packet`, `run_roster`, `read_answers`, `check`, and the types `Person`, `PacketOrder`,
+`RosterRun`, `PDF`, `Options`, `Practice`, `Personal`, `Library`, `HandoutError` and
+`ProblemsFound`.
 """
 
 from ._version import __version__
@@ -12,8 +13,12 @@ from .api import (
     HandoutError,
     Library,
     Options,
+    PacketOrder,
+    Person,
     Personal,
     Practice,
+    ProblemsFound,
+    RosterRun,
     build,
     build_packet,
     check,
@@ -22,6 +27,7 @@ from .api import (
     practice,
     read_answers,
     run_roster,
+    write,
 )
 
 __all__ = [  # noqa: RUF022 (in the order the docstring gives)
@@ -30,14 +36,19 @@ __all__ = [  # noqa: RUF022 (in the order the docstring gives)
     "practice",
     "person",
     "build",
+    "write",
     "build_packet",
     "run_roster",
     "read_answers",
     "check",
+    "Person",
+    "PacketOrder",
+    "RosterRun",
     "PDF",
     "Options",
     "Practice",
     "Personal",
     "Library",
     "HandoutError",
+    "ProblemsFound",
 ]

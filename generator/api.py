@@ -1,50 +1,177 @@
 """The public Python API: load a library, build handouts and packets, run rosters, read answers.
 
-Everything the command line and the web app do goes through these functions. A build returns
-PDFs in memory (`PDF.data`), with the file name the command line would give them; `PDF.write`
-puts one on disk atomically.
+Everything the command line, the web app and the authoring tools use comes from this module,
+and nothing else: they never reach into `generator.core` or `generator.packets`. A build returns
+PDFs in memory (`PDF.data`) with the file name the command line gives them; `write` puts them
+on disk atomically, the one way the tool writes a build.
+
+The light parts of the pipeline are imported here. A function that needs the engine, Markdown,
+Jinja or a PDF library imports it when called, so a command loads only what it uses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .core.content import Library, load_library
-from .core.errors import HandoutError
-from .core.options import Options
-from .core.profiles import Personal, Practice, find_practice, load_practice, make_personal
+from .core.answers import Answer, as_csv, as_json
+from .core.content import KINDS, MODULE_ID, Library, Module, load_library
+from .core.errors import HandoutError, Problem, ProblemsFound, display_path
+from .core.fonts import FONT_DIR, FONTS
+from .core.languages import LOCALE_DIR, N_, Languages, gettext
+from .core.languages import NAMES as LANGUAGE_NAMES
+from .core.languages import known as known_languages
+from .core.languages import parse as parse_language
+from .core.options import PAPERS, Options
+from .core.output import DEFAULT_OUT, prepare_folder, write_atomic, write_file
+from .core.profiles import (
+    PROFILE_NAME,
+    Person,
+    Personal,
+    Practice,
+    find_practice,
+    load_practice,
+    make_personal,
+    parse_dates,
+    profile_text,
+    user_profile,
+    write_profile_template,
+)
+from .core.resources import CONTENT_DIR, TEMPLATES_DIR
+from .core.safety import load_regions
+from .packets.packet import Packet, load_packet, packet_files
+from .packets.participants import Participant, make_participant
+from .packets.roster import Roster, read_roster
 
-if TYPE_CHECKING:  # named only: the modules behind them load the renderer or the PDF library
-    from .core.answers import Answer
+if TYPE_CHECKING:  # named only: the modules behind them load the engine or a PDF library
     from .core.build import ModuleReport
+    from .core.pdf import Rendered
+    from .core.validate import CheckedModule
     from .packets.batch import BatchResult, PacketJob
-    from .packets.participants import Participant
 
 PathLike = str | Path
+
+__all__ = [
+    "CONTENT_DIR",
+    "DEFAULT_OUT",
+    "FONTS",
+    "FONT_DIR",
+    "KINDS",
+    "LANGUAGE_NAMES",
+    "LOCALE_DIR",
+    "MODULE_ID",
+    "N_",
+    "PAPERS",
+    "PDF",
+    "PROFILE_NAME",
+    "TEMPLATES_DIR",
+    "Answer",
+    "HandoutError",
+    "Languages",
+    "Library",
+    "Module",
+    "Options",
+    "Packet",
+    "PacketOrder",
+    "Participant",
+    "Person",
+    "Personal",
+    "Practice",
+    "Problem",
+    "ProblemsFound",
+    "Roster",
+    "RosterRun",
+    "as_csv",
+    "as_json",
+    "build",
+    "build_packet",
+    "check",
+    "check_module",
+    "check_modules",
+    "checked_in",
+    "display_path",
+    "find_practice",
+    "gettext",
+    "known_languages",
+    "library",
+    "load_library",
+    "load_packet",
+    "load_practice",
+    "load_regions",
+    "make_participant",
+    "make_personal",
+    "packet_files",
+    "parse_dates",
+    "parse_language",
+    "participant",
+    "person",
+    "practice",
+    "prepare_folder",
+    "profile_text",
+    "read_answers",
+    "read_roster",
+    "reading_ease",
+    "reading_grade",
+    "render_html",
+    "render_page",
+    "render_sample",
+    "run_roster",
+    "survey",
+    "user_profile",
+    "write",
+    "write_atomic",
+    "write_file",
+    "write_profile_template",
+]
+
+
+# --- what the calls take and give --------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class PDF:
-    """A finished PDF in memory, and the file name the command line gives it."""
+    """A finished PDF in memory, the file name the command line gives it, and what the user
+    should hear about it (a renderer warning; English standing in for a missing translation)."""
 
     name: str
     data: bytes
     pages: int
     warnings: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()
 
-    def write(self, target: PathLike = "output") -> Path:
+    def write(self, target: PathLike = DEFAULT_OUT) -> Path:
         """Write the PDF atomically: into a folder under its own name, or to a .pdf path."""
-        from .core.output import prepare_folder, write_file
+        return write([self], target)[0]
 
-        target = Path(target)
-        path = target if target.suffix.lower() == ".pdf" else target / self.name
-        prepare_folder(path.parent)
-        write_file(path, self.data)
-        return path
+
+@dataclass(frozen=True)
+class PacketOrder:
+    """Which packet and how: a packet file or the name of a built-in or user packet, a date per
+    session (in order), the facilitator edition or not, two-sided printing (None: as the packet
+    file says), the user's module folders, and whether any render problem stops the build."""
+
+    name: str
+    dates: Sequence[dt.date | str] = ()
+    facilitator: bool = False
+    duplex: bool | None = None
+    content: Sequence[PathLike] = ()
+    strict: bool = True
+
+
+@dataclass(frozen=True)
+class RosterRun:
+    """A roster run: the CSV file, the folder for its packets (default output/PACKET/), and how
+    many packets are built at once (default: one per core)."""
+
+    roster: PathLike | Roster
+    out: PathLike | None = None
+    workers: int | None = None
+
+
+# --- the library, the practice, the person ----------------------------------------------
 
 
 def library(
@@ -62,17 +189,13 @@ def practice(path: PathLike | None = None) -> Practice:
     return load_practice(found) if found else Practice()
 
 
-def person(
-    client: str | None = None,
-    date: dt.date | str | None = None,
-    session: int | None = None,
-    note: str | None = None,
-    therapist: str | None = None,
-    practice: Practice | None = None,
-    slug: str | None = None,
-) -> Personal:
-    """Who a handout is for, checked: every problem reported at once as a HandoutError."""
-    return make_personal(client, date, session, note, therapist, practice, slug)
+def person(given: Person | None = None, practice: Practice | None = None) -> Personal:
+    """Who a handout is for, checked: every problem reported at once (ProblemsFound, each
+    problem's `key` naming its field: 'client', 'date', 'session', 'note', 'therapist', 'slug')."""
+    return make_personal(given or Person(), practice)
+
+
+# --- building ----------------------------------------------------------------------------
 
 
 def build(
@@ -85,63 +208,109 @@ def build(
     strict: bool = True,
 ) -> list[PDF]:
     """One PDF per module (or one for all with combine), in memory, named as the CLI names them."""
-    from .core.build import render_handouts
+    from .core.build import prepare_handouts, render_prepared
 
+    who = who or Personal()
     found = content if isinstance(content, Library) else library(content)
-    rendered = render_handouts(ids, who or Personal(), found, combine, strict, options or Options())
-    return [PDF(name, r.data, r.pages, r.warnings) for name, r in rendered]
+    prepared = prepare_handouts(ids, who, found, combine, options or Options())
+    notices = (*found.notices, *prepared.notices)
+    return [
+        PDF(name, r.data, r.pages, r.warnings, notices)
+        for name, r in render_prepared(prepared, who, combine, strict)
+    ]
+
+
+def write(pdfs: Sequence[PDF], target: PathLike = DEFAULT_OUT) -> list[Path]:
+    """Write PDFs atomically into a folder, each under its own name; or one PDF to a .pdf path.
+    A .pdf path for several PDFs is a problem of the 'out' field."""
+    target = Path(target)
+    single = target.suffix.lower() == ".pdf"
+    if single and len(pdfs) > 1:
+        raise ProblemsFound([Problem("", _ONE_FILE.format(display_path(target)), key="out")])
+    paths = [target if single else target / pdf.name for pdf in pdfs]
+    for folder in dict.fromkeys(path.parent for path in paths):
+        prepare_folder(folder)
+    for path, pdf in zip(paths, pdfs, strict=True):
+        write_file(path, pdf.data)
+    return paths
+
+
+_ONE_FILE = (
+    "'{}' is one file: build a single module, or combine the modules into one PDF; "
+    "give a folder to get one PDF per module"
+)
 
 
 def build_packet(
-    name: str,
+    order: PacketOrder | str,
     who: Personal | None = None,
     options: Options | None = None,
-    *,
-    participant: str | None = None,
-    note: str | None = None,
-    dates: Sequence[dt.date | str] = (),
-    facilitator: bool = False,
-    duplex: bool | None = None,
-    content: Iterable[PathLike] = (),
-    strict: bool = True,
+    participant: Participant | None = None,
 ) -> PDF:
     """A packet for one participant (or blank name lines), or the facilitator edition."""
     from .packets.batch import packet_pdf
 
-    job = _packet_job(name, who, options, dates, duplex, content, strict)
-    return PDF(*packet_pdf(job, _participant(participant, note), facilitator))
+    order = PacketOrder(order) if isinstance(order, str) else order
+    job = prepare_packet(order, who, options)
+    name, data, pages, warnings = packet_pdf(job, participant, order.facilitator)
+    return PDF(name, data, pages, (*job.warnings, *warnings), job.notices)
+
+
+def participant(name: str | None = None, note: str | None = None) -> Participant | None:
+    """A participant of a packet, checked like a client's name (None when neither is given);
+    each problem's `key` names its field ('client' for the name, 'note')."""
+    if not name and not note:
+        return None
+    found, problems = make_participant({"name": name, "note": note})
+    if found is None:
+        keys = {"name": "client"}
+        raise ProblemsFound([Problem("", p.message, key=keys.get(p.key, p.key)) for p in problems])
+    return found
 
 
 def run_roster(
-    name: str,
-    roster: PathLike,
-    out: PathLike | None = None,
+    order: PacketOrder | str,
+    run: RosterRun,
     who: Personal | None = None,
     options: Options | None = None,
-    *,
-    dates: Sequence[dt.date | str] = (),
-    facilitator: bool = False,
-    duplex: bool | None = None,
-    workers: int | None = None,
-    content: Iterable[PathLike] = (),
-    strict: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> BatchResult:
-    """One packet per roster row in `out`, the print file and report.txt; bad rows are listed in
-    the result (by row number and reason), never built, and never stop the good ones.
-    Raising from `progress` (e.g. KeyboardInterrupt) cancels the run and removes partial files."""
+    """One packet per roster row in the run's folder, the print file and report.txt; bad rows
+    are listed in the result (by row number and reason), never built, and never stop the good
+    ones. Raising from `progress` (e.g. KeyboardInterrupt) cancels the run and removes partial
+    files."""
     from .packets.batch import build_roster
-    from .packets.roster import read_roster
 
-    job = _packet_job(name, who, options, dates, duplex, content, strict)
-    return build_roster(job, read_roster(Path(roster)), out, workers, facilitator, progress)
+    order = PacketOrder(order) if isinstance(order, str) else order
+    job = prepare_packet(order, who, options)
+    roster = run.roster if isinstance(run.roster, Roster) else read_roster(Path(run.roster))
+    result = build_roster(job, roster, run.out, run.workers, order.facilitator, progress)
+    return replace(result, notices=job.notices, warnings=job.warnings)
 
 
-def read_answers(pdf: PathLike) -> list[Answer]:
+def prepare_packet(
+    order: PacketOrder, who: Personal | None = None, options: Options | None = None
+) -> PacketJob:
+    """A packet read and checked with every module in it (all problems at once), ready to
+    render any number of times: its notices and warnings say what the user should know."""
+    from .packets.batch import prepare_packet as prepare
+
+    days = parse_dates(d if isinstance(d, str) else d.isoformat() for d in order.dates)
+    content = [Path(d) for d in order.content]
+    settled = options or Options()
+    return prepare(
+        order.name, who or Personal(), content, settled, order.duplex, days, order.strict
+    )
+
+
+def read_answers(path: PathLike) -> list[Answer]:
     """What a client typed into a fillable PDF: a list of Answer(field, question, value)."""
     from .core.answers import read_answers as read
 
-    return read(Path(pdf))
+    return read(Path(path))
+
+
+# --- checking and surveying --------------------------------------------------------------
 
 
 def check(
@@ -157,118 +326,80 @@ def check(
     return check_library(content_dirs, language, ids)
 
 
-def _packet_job(
-    name: str,
-    who: Personal | None,
-    options: Options | None,
-    dates: Sequence[dt.date | str],
-    duplex: bool | None,
-    content: Iterable[PathLike],
-    strict: bool,
-) -> PacketJob:
-    from .core.profiles import parse_dates
-    from .packets.batch import prepare_packet
+def survey(library: Library, modules: Sequence[Module], fresh: bool = False) -> list[ModuleReport]:
+    """Pages and reading level of each module, as 'list' shows them: remembered between runs
+    until a module or template changes, unless 'fresh'."""
+    from .core.build import survey as measure
 
-    days = [d for d in dates if isinstance(d, dt.date)] or []
-    if len(days) != len(dates):
-        days = parse_dates([d if isinstance(d, str) else d.isoformat() for d in dates])
-    return prepare_packet(
-        name,
-        who or Personal(),
-        [Path(d) for d in content],
-        options or Options(),
-        duplex,
-        days,
-        strict,
-    )
+    return measure(library, modules, fresh)
 
 
-def _participant(name: str | None, note: str | None) -> Participant | None:
-    if not name and not note:
-        return None
-    from .packets.participants import make_participant
+def check_module(module: Module, roots: Iterable[Path]) -> tuple[CheckedModule, list[Problem]]:
+    """One module's body and components checked: the checked module and every problem."""
+    from .core.validate import check_module as checked
 
-    found, problems = make_participant({"name": name, "note": note})
-    if problems:
-        raise HandoutError("\n".join(problems))
-    return found
+    return checked(module, roots)
 
 
-# --- the rest of what the command line, the app and the authoring tools use --------------------
-# They call nothing but this module: these are the pipeline's own functions, named here (and
-# loaded when first asked for) so that the package's layout can change without them knowing.
-_ALSO = {
-    "KINDS": "core.content",
-    "parse_language": ("core.languages", "parse"),
-    "LANGUAGE_NAMES": ("core.languages", "NAMES"),
-    "known_languages": ("core.languages", "known"),
-    "gettext": "core.languages",
-    "N_": "core.languages",
-    "load_regions": "core.safety",
-    "load_library": "core.content",
-    "display_path": "core.errors",
-    "FONTS": "core.fonts",
-    "PAPERS": "core.options",
-    "PROFILE_NAME": "core.profiles",
-    "find_practice": "core.profiles",
-    "load_practice": "core.profiles",
-    "make_personal": "core.profiles",
-    "parse_dates": "core.profiles",
-    "user_profile": "core.profiles",
-    "write_profile_template": "core.profiles",
-    "survey": "core.build",
-    "build_handout": "core.build",
-    "check_library": "core.build",
-    "as_csv": "core.answers",
-    "as_json": "core.answers",
-    "prepare_packet": "packets.batch",
-    "build_roster": "packets.batch",
-    "write_packet": ("packets.batch", "build_packet"),
-    "make_participant": "packets.participants",
-    "read_roster": "packets.roster",
-    "load_packet": "packets.packet",
-    "packet_files": "packets.packet",
-    "library_previews": "authoring.previews",
-    "new_module": "authoring.scaffold",
-    "DEFAULT_FOLDER": "authoring.scaffold",
-    "Preview": "authoring.preview",
-    "serve_preview": ("authoring.preview", "serve"),
-    "stop_preview": ("authoring.preview", "stop_serving"),
-    "preview_where": ("authoring.preview", "where"),
-    "build_catalog": "authoring.catalog",
-    # and what the web app uses besides
-    "render_sample": "core.build",
-    "checked_in": "core.build",
-    "LOCALE_DIR": "core.languages",
-    "check_modules": "core.validate",
-    "profile_text": "core.profiles",
-    "FONT_DIR": "core.fonts",
-    "page_images": "authoring.previews",
-    "png_bytes": "authoring.previews",
-    # and what the authoring tools use
-    "MODULE_ID": "core.content",
-    "TEMPLATES_DIR": "core.resources",
-    "CONTENT_DIR": "core.resources",
-    "check_module": "core.validate",
-    "reading_grade": "core.readability",
-    "reading_ease": "core.readability",
-    "prepare_folder": "core.output",
-    "write_file": "core.output",
-    "write_atomic": "core.output",
-    "render_pdf": "core.pdf",
-    "Document": "core.render",
-    "environment": "core.render",
-    "load_template": "core.render",
-    "render_template": "core.render",
-}
+def check_modules(modules: Iterable[Module], roots: Iterable[Path]) -> tuple[CheckedModule, ...]:
+    """Modules checked, every problem of every module raised at once."""
+    from .core.validate import check_modules as checked
+
+    return checked(modules, roots)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _ALSO:
-        raise AttributeError(f"module 'generator.api' has no attribute {name!r}")
-    where, inner = _ALSO[name] if isinstance(_ALSO[name], tuple) else (_ALSO[name], name)
-    from importlib import import_module
+def checked_in(
+    library: Library, ids: Sequence[str], languages: Languages
+) -> tuple[CheckedModule, ...]:
+    """Modules checked in a language; in a bilingual copy each with its translation beside it."""
+    from .core.build import checked_in as checked
 
-    value = getattr(import_module(f"generator.{where}"), inner)
-    globals()[name] = value
-    return value
+    return checked(library, ids, languages)
+
+
+def reading_grade(checked: CheckedModule) -> float | None:
+    """The US school grade of an English module's client text (Flesch-Kincaid)."""
+    from .core.readability import reading_grade as grade
+
+    return grade(checked)
+
+
+def reading_ease(checked: CheckedModule) -> float | None:
+    """The INFLESZ reading ease of a Spanish module's client text (Szigriszt-Pazos)."""
+    from .core.readability import reading_ease as ease
+
+    return ease(checked)
+
+
+# --- pages for the authoring tools and the app -------------------------------------------
+
+
+def render_sample(
+    group: Sequence[CheckedModule],
+    library: Library,
+    practice: Practice | None = None,
+    options: Options | None = None,
+) -> Rendered:
+    """Checked modules rendered strictly for the sample client, as check, previews and the
+    catalog show them (with the practice's profile when given), in the library's language."""
+    from .core.build import render_sample as render
+
+    return render(group, library, practice, options)
+
+
+def render_page(template: str, language: str = "en", **context: Any) -> str:
+    """One of the tool's own page templates (e.g. 'catalog.html') filled in, in a language."""
+    from .core.render import environment, load_template, render_template
+
+    env = environment(languages=parse_language(language))
+    return render_template(load_template(env, template), **context)
+
+
+def render_html(
+    html: str, title: str, language: str, roots: Iterable[Path] = (), strict: bool = True
+) -> Rendered:
+    """A whole HTML page of the tool's own as a tagged PDF, loading only files under 'roots'."""
+    from .core.pdf import render_pdf
+    from .core.render import Document
+
+    return render_pdf(Document(html, title, language), roots, strict)

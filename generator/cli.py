@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from . import api
 from ._version import __version__
 from .api import (
     FONTS,
@@ -17,13 +20,16 @@ from .api import (
     PROFILE_NAME,
     HandoutError,
     Options,
+    Person,
+    ProblemsFound,
+    as_csv,
+    as_json,
     display_path,
     find_practice,
     load_library,
     load_practice,
-    make_personal,
-    parse_dates,
     parse_language,
+    survey,
     user_profile,
     write_profile_template,
 )
@@ -70,6 +76,33 @@ practice_option = click.option(
 )
 
 
+# The option that gives each field, where a problem of the API names a field by its key.
+OPTION_OF = {
+    "client": "--client",
+    "therapist": "--therapist",
+    "date": "--date",
+    "session": "--session",
+    "note": "--note",
+    "slug": "--slug",
+    "out": "--out",
+    "paper": "--paper",
+    "font": "--font",
+    "language": "--lang",
+    "region": "--region",
+    "content": "--content",
+    "roster": "--roster",
+}
+OPTION_IN = {"packet": {"therapist": "--leader"}}  # where a command names a field its own way
+
+
+def _as_options(error: ProblemsFound, command: str | None) -> ProblemsFound:
+    """The problems of fields typed on the command line, each named by its option."""
+    names = {**OPTION_OF, **OPTION_IN.get(command or "", {})}
+    return ProblemsFound(
+        [p if p.source else replace(p, key=names.get(p.key, p.key)) for p in error.problems]
+    )
+
+
 class Handouts(click.Group):
     """Turns unexpected failures into a one-line error, unless --debug asks for the traceback."""
 
@@ -77,6 +110,10 @@ class Handouts(click.Group):
         debug = ctx.params.get("debug", False)
         try:
             return super().invoke(ctx)
+        except ProblemsFound as error:
+            if debug:
+                traceback.print_exc()
+            raise _as_options(error, ctx.invoked_subcommand) from None
         except click.ClickException:
             if debug:
                 traceback.print_exc()
@@ -137,7 +174,6 @@ def list_modules(content_dirs, language, topic, kind) -> None:
     ease in Spanish (--lang es; 65 or more is 'bastante fácil'). Pages are counted as printed
     for a client with a note; the first run renders each module once, later runs remember the
     counts until a module or template changes."""
-    from .api import survey
 
     library = _library(content_dirs, language)
     rows = [
@@ -325,32 +361,23 @@ def build(
     **layout,
 ) -> None:
     """Build PDFs for one or more modules, personalized for a client."""
-    from .api import build_handout
+    given = Person(client, date, session, note, therapist, slug)
+    personal = api.person(given, _practice(practice_file))
+    options = _layout(**layout)
+    pdfs = api.build(
+        module_ids, personal, options, combine=combine, content=content_dirs, strict=strict
+    )
+    _written(pdfs, api.write(pdfs, out or api.DEFAULT_OUT))
 
-    personal = make_personal(
-        client=client,
-        date=date,
-        session=session,
-        note=note,
-        therapist=therapist,
-        practice=_practice(practice_file),
-        slug=slug,
-    )
-    built = build_handout(
-        module_ids,
-        personal,
-        out=out,
-        combine=combine,
-        content_dirs=content_dirs,
-        strict=strict,
-        options=_layout(**layout),
-    )
-    for notice in built.notices:
+
+def _written(pdfs: list[api.PDF], paths: list[Path]) -> None:
+    """What a build wrote, and what the user should know about it."""
+    for notice in dict.fromkeys(n for pdf in pdfs for n in pdf.notices):
         click.echo(notice, err=True)
-    for warning in built.warnings:
+    for warning in dict.fromkeys(w for pdf in pdfs for w in pdf.warnings):
         click.echo(f"warning: {warning}", err=True)
-    for path, pages in zip(built.paths, built.pages, strict=True):
-        click.echo(f"{display_path(path)}  ({pages} page{'s' if pages != 1 else ''})")
+    for path, pdf in zip(paths, pdfs, strict=True):
+        click.echo(f"{display_path(path)}  ({pdf.pages} page{'s' if pdf.pages != 1 else ''})")
 
 
 @cli.command()
@@ -405,52 +432,30 @@ def packet(
     FILE|NAME is a packet file, or the name of a built-in or user packet ('handouts packets').
     With --roster, one packet per participant in OUT (default output/NAME/), all-participants.pdf
     to print them all in one go, and report.txt; bad rows are listed and skipped (exit code 1)."""
-    from .api import prepare_packet, write_packet
-
     if roster and (client or note):
         raise HandoutError("--roster gives each participant's name and note; drop --client/--note")
-    personal = make_personal(therapist=leader, practice=_practice(practice_file))
-    job = prepare_packet(
-        name, personal, content_dirs, _layout(**layout), duplex, parse_dates(list(dates)), strict
-    )
+    personal = api.person(Person(therapist=leader), _practice(practice_file))
+    order = api.PacketOrder(name, dates, facilitator, duplex, content_dirs, strict)
     if roster:
-        for line in [*job.notices, *(f"warning: {w}" for w in job.warnings)]:
-            click.echo(line, err=True)
-        _roster(job, roster, out, workers, facilitator)
+        _roster(order, api.read_roster(roster), out, workers, personal, _layout(**layout))
         return
-    for notice in job.notices:
-        click.echo(notice, err=True)
-    participant = _participant(client, note) if client or note else None
-    built = write_packet(job, participant, out, facilitator)
-    for warning in built.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for path, pages in zip(built.paths, built.pages, strict=True):
-        click.echo(f"{display_path(path)}  ({pages} pages)")
+    one = api.participant(client, note)
+    pdf = api.build_packet(order, personal, _layout(**layout), one)
+    _written([pdf], api.write([pdf], out or api.DEFAULT_OUT))
 
 
-def _participant(client, note):
-    from .api import make_participant
-
-    found, problems = make_participant(
-        {"name": client, "note": note}, {"name": "--client", "note": "--note"}
-    )
-    if problems:
-        raise HandoutError("\n".join(problems))
-    return found
-
-
-def _roster(job, roster_file, out, workers, facilitator) -> None:
-    import sys
-
-    from .api import build_roster, read_roster
-
-    roster = read_roster(roster_file)
+def _roster(order, roster, out, workers, personal, options) -> None:
+    """A roster run with a progress bar (on a terminal), then what it wrote and what it could
+    not build."""
+    run = api.RosterRun(roster, out, workers)
     total = len(roster.rows)
     show = sys.stderr.isatty() and total > 1
     with click.progressbar(
-        length=total, label="Building packets", file=sys.stderr if show else _Quiet()
+        length=total, label="Building packets", file=sys.stderr if show else io.StringIO()
     ) as bar:
-        result = build_roster(job, roster, out, workers, facilitator, bar.update)
+        result = api.run_roster(order, run, personal, options, bar.update)
+    for line in [*result.notices, *(f"warning: {w}" for w in result.warnings)]:
+        click.echo(line, err=True)
     folder = display_path(result.folder)
     click.echo(f"{len(result.written)} packet(s) in {folder}/ ({result.pages} pages each)")
     if result.combined:
@@ -463,19 +468,6 @@ def _roster(job, roster_file, out, workers, facilitator) -> None:
     failed = [f"{len(result.bad)} row(s) not built; the others were"] if result.bad else []
     if result.problems or failed:
         raise HandoutError("\n".join([*result.problems, *failed]))
-
-
-class _Quiet:
-    """Where the progress bar goes when nobody is watching: nowhere."""
-
-    def write(self, text):
-        return len(text)
-
-    def flush(self):
-        pass
-
-    def isatty(self):
-        return False
 
 
 @cli.command()
@@ -508,9 +500,7 @@ def check(content_dirs, language, module_ids) -> None:
     With --lang es: the Spanish modules, each against its English original (the same
     components, options, items, headings and sources), every English module without a Spanish
     version, and the reading ease (INFLESZ 65 or more)."""
-    from .api import check_library
-
-    reports = check_library(content_dirs, _main_language(language), module_ids)
+    reports = api.check(content_dirs, _main_language(language), module_ids)
     problems = [p for report in reports for p in report.problems]
     for report in reports:
         status = "ok" if not report.problems else "PROBLEMS"
@@ -540,7 +530,7 @@ def check(content_dirs, language, module_ids) -> None:
 def previews(content_dirs, out, all_pages, language) -> None:
     """Save the first page of every module as a PNG image, plus library.png with them all,
     to look over the whole library at a glance."""
-    from .api import library_previews
+    from .authoring.previews import library_previews
 
     written = library_previews(out, content_dirs, all_pages, _main_language(language))
     click.echo(f"{len(written) - 1} page image(s) and a contact sheet in {display_path(out)}/")
@@ -559,9 +549,7 @@ def previews(content_dirs, out, all_pages, language) -> None:
 )
 def answers(pdf, output_format) -> None:
     """Print what a client typed into a PDF made with --fillable."""
-    from .api import as_csv, as_json, read_answers
-
-    found = read_answers(pdf)
+    found = api.read_answers(pdf)
     echo_all(as_json(pdf, found) + "\n" if output_format == "json" else as_csv(found))
 
 
@@ -588,7 +576,7 @@ def echo_all(text: str) -> None:
 def new(module_id, kind, folder) -> None:
     """Start a new module: a commented skeleton with an example of every component, which
     passes 'handouts check' as written. Never overwrites a file."""
-    from .api import DEFAULT_FOLDER, new_module
+    from .authoring.scaffold import DEFAULT_FOLDER, new_module
 
     target = new_module(module_id, kind, folder)
     where = display_path(folder or DEFAULT_FOLDER)
@@ -615,16 +603,16 @@ def preview(content_dirs, module_id, practice_file, port, open_browser, language
     import time
     import webbrowser
 
-    from .api import Preview, preview_where, serve_preview, stop_preview
+    from .authoring.preview import Preview, serve, stop_serving, where
 
     language = parse_language(language).code if language else ""
-    click.echo(f"Watching {preview_where(module_id, content_dirs, language)}")
+    click.echo(f"Watching {where(module_id, content_dirs, language)}")
     say = lambda m: click.echo(m, err=True)  # noqa: E731
     shown = Preview(module_id, content_dirs, practice_file, say=say, language=language)
     try:
-        server, stop = serve_preview(shown, port)
+        server, stop = serve(shown, port)
     except OSError:
-        server, stop = serve_preview(shown, 0)  # the usual port is taken: any free one
+        server, stop = serve(shown, 0)  # the usual port is taken: any free one
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     click.echo(f"Preview at {url}  (Ctrl-C to stop)")
     if open_browser:
@@ -635,7 +623,7 @@ def preview(content_dirs, module_id, practice_file, port, open_browser, language
     except KeyboardInterrupt:
         click.echo("Stopped.")
     finally:
-        stop_preview(server, stop)
+        stop_serving(server, stop)
 
 
 @cli.command()
@@ -651,7 +639,7 @@ def preview(content_dirs, module_id, practice_file, port, open_browser, language
 def catalog(content_dirs, out, language) -> None:
     """The library at a glance: an HTML page and a PDF with a thumbnail of each module's first
     page, its title, kind, minutes, topics and reading level, grouped by topic."""
-    from .api import build_catalog
+    from .authoring.catalog import build_catalog
 
     made = build_catalog(out, content_dirs, _main_language(language))
     for notice in made.notices:

@@ -35,7 +35,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from generator.core.build import build_handout
+from generator.api import Person
 from generator.core.content import load_library
 from generator.core.fonts import DEFAULT_FONT, FONTS
 from generator.core.options import Options, settle
@@ -44,6 +44,7 @@ from generator.core.profiles import Personal, load_practice, make_personal
 from generator.core.render import render_document
 from generator.core.resources import CONTENT_DIR, TEMPLATES_DIR
 from generator.core.validate import check_modules
+from tests.helpers import build_handout
 
 ROUNDS = 12
 CLI_ROUNDS = 3
@@ -65,10 +66,9 @@ def variants() -> dict[str, Options]:
 
 def personal():
     return make_personal(
-        client="J.D.",
-        date="2026-11-22",
-        session=4,
-        note="Ask one person for help each day",
+        Person(
+            client="J.D.", date="2026-11-22", session=4, note="Ask one person for help each day"
+        ),
         practice=load_practice(CONTENT_DIR / "practice.example.yaml"),
     )
 
@@ -450,7 +450,7 @@ def measure_app() -> bool:
     client, form = _app_client(create_app(settings), settings, re)
     download = f"/module/{APP_MODULE}/download"
     ours, theirs, ratio = interleaved(
-        lambda: cpu_time(lambda: api.build([APP_MODULE], api.person(client="J.D."))),
+        lambda: cpu_time(lambda: api.build([APP_MODULE], api.person(api.Person(client="J.D.")))),
         lambda: cpu_time(lambda: _post(client, download, form)),
     )
     previews = [_wall(lambda: _post(client, "/module/where-am-i/preview", form)) for _ in range(8)]

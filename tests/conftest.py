@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.api import Person
 from generator.cli import cli
 from generator.core.options import Options
 from tests.helpers import PRACTICE
@@ -27,8 +28,8 @@ def user_folders(tmp_path_factory):
 def fillable(tmp_path_factory):
     """Every built-in module as its own fillable PDF (read by the form, accessibility and
     safety tests alike: rendering the library is the slow part)."""
-    from generator.core.build import build_handout
     from generator.core.content import load_library
+    from tests.helpers import build_handout
 
     out = tmp_path_factory.mktemp("fillable")
     ids = sorted(load_library().modules)
@@ -41,12 +42,14 @@ def fillable(tmp_path_factory):
 def library_pdf(tmp_path_factory):
     """Every built-in module in one PDF, in a print variant (options), for a client with a note
     and the practice above: each variant rendered once a session, for every test of it."""
-    from generator.core.build import build_handout
     from generator.core.content import load_library
     from generator.core.profiles import make_personal
+    from tests.helpers import build_handout
 
     built: dict[Options, Path] = {}
-    personal = make_personal(client="Jordan D.", note="Bring this next time.", practice=PRACTICE)
+    personal = make_personal(
+        Person(client="Jordan D.", note="Bring this next time."), practice=PRACTICE
+    )
 
     def render(options: Options = Options()) -> Path:
         if options not in built:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from generator.api import Practice
+from generator import api
+from generator.api import Options, Personal, Practice
 
 MODULE = """\
 ---
@@ -115,3 +116,29 @@ def pdf_reader(path_or_bytes) -> PdfReader:
 def flat(text: str) -> str:
     """Whitespace collapsed, so layout line breaks do not matter."""
     return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a build wrote, as the command line reports it."""
+
+    paths: tuple[Path, ...]
+    pages: tuple[int, ...]
+    notices: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def build_handout(
+    ids,
+    personal: Personal | None = None,
+    out="output",
+    combine: bool = False,
+    content_dirs=(),
+    strict: bool = True,
+    options: Options | None = None,
+) -> Written:
+    """Build modules and write them, as 'handouts build' does: api.build, then api.write."""
+    pdfs = api.build(ids, personal, options, combine=combine, content=content_dirs, strict=strict)
+    paths = api.write(pdfs, out)
+    warnings = tuple(dict.fromkeys(w for pdf in pdfs for w in pdf.warnings))
+    return Written(tuple(paths), tuple(pdf.pages for pdf in pdfs), pdfs[0].notices, warnings)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from generator.core.build import build_handout
 from generator.core.options import Options
+from tests.helpers import build_handout
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = {

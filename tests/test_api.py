@@ -12,6 +12,7 @@ import pytest
 
 import generator
 from generator import HandoutError, Options, build, build_packet, person, read_answers
+from generator.api import Person, ProblemsFound, participant
 from tests.helpers import flat, pdf_pages_text, pdf_reader
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -30,7 +31,7 @@ def test_the_readme_example_runs_in_an_empty_folder(tmp_path):
 
 
 def test_build_returns_pdfs_in_memory_named_as_the_cli_names_them(tmp_path):
-    pdfs = build(["journey", "where-am-i"], person(client="Zoë N."), combine=True)
+    pdfs = build(["journey", "where-am-i"], person(Person(client="Zoë N.")), combine=True)
     (pdf,) = pdfs
     assert pdf.name == "handouts-zoe-n.pdf"
     assert pdf.pages == len(pdf_pages_text(pdf.data)) >= 4
@@ -41,10 +42,16 @@ def test_build_returns_pdfs_in_memory_named_as_the_cli_names_them(tmp_path):
 
 
 def test_errors_name_the_field_and_raise_one_exception():
-    with pytest.raises(HandoutError) as raised:
-        person(client="x" * 81, date="23/11/2026")
-    assert "--client: expected at most 80 characters" in raised.value.message
-    assert "--date: expected a date as YYYY-MM-DD" in raised.value.message
+    with pytest.raises(ProblemsFound) as raised:
+        person(Person(client="x" * 81, date="23/11/2026", session="²"))
+    client, date, session = raised.value.problems
+    assert (client.key, client.message) == ("client", "expected at most 80 characters, got 81")
+    assert date.key == "date" and date.message.startswith("expected a date as YYYY-MM-DD")
+    assert (session.key, session.message) == (
+        "session",
+        "expected a session number from 1 to 999, got '²'",
+    )
+    assert "client: expected at most 80 characters" in raised.value.message  # no '--' flag
     with pytest.raises(HandoutError, match="unknown module 'jorney'; did you mean journey"):
         build(["jorney"])
 
@@ -60,7 +67,9 @@ def test_check_checks_only_the_modules_named(tree):
 
 
 def test_a_packet_and_its_answers_round_trip(tmp_path):
-    pdf = build_packet("couples", participant="Ana Díaz", options=Options(fillable=True))
+    pdf = build_packet(
+        "couples", options=Options(fillable=True), participant=participant("Ana Díaz")
+    )
     assert pdf.name == "couples-ana-diaz.pdf"
     blank = read_answers(pdf.write(tmp_path))
     assert blank and all(a.value in ("", None, False) for a in blank)

@@ -259,6 +259,4 @@ def test_python_dash_m_works(tmp_path):
 
 def test_missing_content_folder_is_an_error(run, tmp_path):
     result = run("build", "journey", "--content", "nowhere")
-    assert_refused(
-        result, tmp_path, "Error: nowhere: --content: expected a folder of modules, found none"
-    )
+    assert_refused(result, tmp_path, "Error: --content: 'nowhere': expected a folder of modules")

@@ -13,12 +13,12 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf import PdfReader
 
-from generator.core.build import build_handout
+from generator.api import Person
 from generator.core.drawings import STOPS_X, journey_map
 from generator.core.options import Options
 from generator.core.profiles import make_personal
 from generator.core.resources import CONTENT_DIR
-from tests.helpers import flat, module_text, pdf_pages_text
+from tests.helpers import build_handout, flat, module_text, pdf_pages_text
 
 MM = 72 / 25.4  # points in a millimetre
 HTML_SCALE = 0.75  # page text is set in CSS pixels, 0.75 pt each; a drawing on Letter is not
@@ -35,7 +35,7 @@ VARIANTS = {
 def where_am_i(tmp_path_factory):
     """The journey worksheet in every variant, on Letter, for a client with a note."""
     out = tmp_path_factory.mktemp("drawings")
-    personal = make_personal(client="Sam", note="Bring this next time.")
+    personal = make_personal(Person(client="Sam", note="Bring this next time."))
     return {
         name: build_handout(["where-am-i"], personal, out=out / name, options=options).paths[0]
         for name, options in VARIANTS.items()

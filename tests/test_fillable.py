@@ -12,9 +12,10 @@ import pypdfium2
 from PIL import ImageChops
 from pypdf import PdfReader, PdfWriter
 
-from generator.core.build import build_handout
+from generator.api import Person
 from generator.core.content import load_library
 from generator.core.options import Options
+from tests.helpers import build_handout
 
 NAME = re.compile(r"^[a-z0-9-]+\.(name|date|[a-z-]+\.\d+(\.\d+)*(\.(date|me|inner|outer))?)$")
 
@@ -162,7 +163,7 @@ def test_answers_of_a_pdf_without_fields_is_a_clear_error(run, tmp_path):
 def test_a_handout_with_nothing_to_fill_in_still_builds_fillable(tmp_path):
     from generator.core.profiles import make_personal
 
-    personal = make_personal(client="J.D.", date="2026-11-22")
+    personal = make_personal(Person(client="J.D.", date="2026-11-22"))
     (path,) = build_handout(["journey"], personal, tmp_path, options=Options(fillable=True)).paths
     assert fields(path) == {}
     assert len(PdfReader(str(path)).pages) == 3

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
+from generator.api import Person
 from generator.authoring.previews import page_images
-from generator.core.build import build_handout
 from generator.core.options import Options
 from generator.core.profiles import load_practice, make_personal
 from generator.core.resources import CONTENT_DIR
-from tests.helpers import pdf_pages_text
+from tests.helpers import build_handout, pdf_pages_text
 
 GOLDEN = Path(__file__).parent / "golden"
 IMAGE_SCALE = 0.5  # 36 dpi: enough to see layout, small enough to store
@@ -29,7 +29,9 @@ def _build(module_id: str, tmp_path: Path, language: str = "") -> Path:
     practice = load_practice(CONTENT_DIR / "practice.example.yaml")
     if language:  # in another language: the region's lines, in it, stand for the practice's
         practice = replace(practice, crisis_line="", safety_line="")
-    personal = make_personal(client="Zoë Ñúñez", date="2026-11-22", session=4, practice=practice)
+    personal = make_personal(
+        Person(client="Zoë Ñúñez", date="2026-11-22", session=4), practice=practice
+    )
     options = Options(language=language, region="US" if language else "")
     return build_handout([module_id], personal, out=tmp_path, options=options).paths[0]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.api import Person
 from generator.core.content import load_library, parse_module
 from generator.core.errors import ProblemsFound
 from generator.core.profiles import load_practice, make_personal
@@ -63,7 +64,7 @@ def body_problems(tree, body: str, files: dict | None = None) -> list[str]:
 def html_of(tree, body: str, files: dict | None = None, client: str = "Zoë <b>") -> str:
     """The body as it would be printed, even when the checks found problems in it."""
     module, _ = checked(tree, body, files)
-    return str(body_html(module, environment(), make_personal(client=client)))
+    return str(body_html(module, environment(), make_personal(Person(client=client))))
 
 
 def assert_refused(result, tmp_path: Path, *expected: str) -> None:

@@ -13,8 +13,9 @@ import pypdfium2
 import pytest
 from pypdf import PdfReader
 
+from generator.api import Person
 from generator.core.answers import read_answers
-from generator.core.build import build_handout, checked_in
+from generator.core.build import checked_in
 from generator.core.content import load_library
 from generator.core.languages import LOCALE_DIR, format_day, known, parse
 from generator.core.options import Options
@@ -22,7 +23,7 @@ from generator.core.parity import out_of_step
 from generator.core.profiles import Practice, make_personal
 from generator.core.safety import load_regions, stale_warnings
 from generator.core.validate import check_module
-from tests.helpers import flat, module_text, pdf_pages_text
+from tests.helpers import build_handout, flat, module_text, pdf_pages_text
 from tests.test_variants import outside_margins
 
 ENGLISH_WORDS = ("Name:", "Date:", "Session:", "Sources", "Page 1 of", "about 20 minutes")
@@ -30,10 +31,7 @@ ENGLISH_WORDS = ("Name:", "Date:", "Session:", "Sources", "Page 1 of", "about 20
 
 def build(tmp_path, ids, language, practice=None, **options):
     personal = make_personal(
-        client="Zoë Ñúñez",
-        date="2026-11-23",
-        session=4,
-        note="Pida ayuda una vez al día.",
+        Person(client="Zoë Ñúñez", date="2026-11-23", session=4, note="Pida ayuda una vez al día."),
         practice=practice,
     )
     chosen = Options(language=language, **options)
@@ -469,7 +467,7 @@ def test_spanish_modules_build_strictly_in_every_variant(variant, tmp_path):
     from dataclasses import replace
 
     options = replace(VARIANTS[variant], language="es")
-    personal = make_personal(client="Zoë Ñúñez", note="Pida ayuda una vez al día.")
+    personal = make_personal(Person(client="Zoë Ñúñez", note="Pida ayuda una vez al día."))
     out = tmp_path / "all.pdf"
     built = build_handout(SAMPLES, personal, out=out, combine=True, options=options)
     assert built.warnings == ()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from generator.core.build import build_handout
 from generator.core.profiles import make_personal
-from tests.helpers import flat, module_text, pdf_pages_text
+from tests.helpers import build_handout, flat, module_text, pdf_pages_text
 
 FILLER = "A sentence that takes up room on the page so that parts land near a page break. " * 5
 

@@ -13,16 +13,16 @@ import pypdfium2 as pdfium
 import pytest
 from fontTools.ttLib import TTFont
 
-from generator.core.build import build_handout
+from generator.api import Person
 from generator.core.content import load_library
-from generator.core.errors import HandoutError
+from generator.core.errors import ProblemsFound
 from generator.core.fonts import COMMON, FALLBACKS, FONT_DIR, FONTS, unprintable_problem
 from generator.core.options import Options, settle
 from generator.core.profiles import make_personal
 from generator.core.render import render_document
 from generator.core.validate import check_modules
 from generator.packets.participants import make_participant
-from tests.helpers import flat, module_text, pdf_pages_text
+from tests.helpers import build_handout, flat, module_text, pdf_pages_text
 
 HELLO = module_text("Dear {{ client.name }} 4 sessions are planned for you.")
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
@@ -36,7 +36,7 @@ def hello(tmp_path_factory) -> Path:
 
 
 def build(folder: Path, out: Path, name: str, font: str = "") -> Path:
-    personal = make_personal(client=name)
+    personal = make_personal(Person(client=name))
     options = Options(font=font)
     return build_handout(["hello"], personal, out, content_dirs=[folder], options=options).paths[0]
 
@@ -126,7 +126,7 @@ def test_the_fallbacks_are_loaded_only_for_a_document_that_may_need_them(hello):
     library = load_library([hello])
     checked = check_modules(library.select(["hello"]), library.roots)
     for name, loaded in (("Zoë Ñúñez", False), ("Ĉiro", True), ("דוד", True)):
-        personal = make_personal(client=name)
+        personal = make_personal(Person(client=name))
         html = render_document(checked, personal, settle(Options(), personal.practice)).html
         assert ("Noto Sans Hebrew" in html) is loaded, name
 
@@ -156,7 +156,9 @@ def test_bidi_controls_in_a_name_are_stripped_and_reverse_nothing(hello, tmp_pat
 
 
 def test_every_bidi_control_is_stripped_from_names_and_notes():
-    personal = make_personal(client=f"Ana{BIDI} Li", note=f"Call{BIDI} me", therapist=f"{BIDI}Bo")
+    personal = make_personal(
+        Person(client=f"Ana{BIDI} Li", note=f"Call{BIDI} me", therapist=f"{BIDI}Bo")
+    )
     assert (personal.client, personal.note, personal.practice.therapist) == (
         "Ana Li",
         "Call me",
@@ -169,9 +171,13 @@ def test_every_bidi_control_is_stripped_from_names_and_notes():
 
 
 def test_c1_control_characters_are_refused():
-    with pytest.raises(HandoutError) as error:
-        make_personal(client="Ana\x85Li")
-    assert error.value.message == "--client: expected plain text without control characters"
+    with pytest.raises(ProblemsFound) as error:
+        make_personal(Person(client="Ana\x85Li"))
+    (problem,) = error.value.problems
+    assert (problem.key, problem.message) == (
+        "client",
+        "expected plain text without control characters",
+    )
 
 
 UNPRINTABLE = "Ana 😀 አበ"  # an emoji and Ethiopic: in no shipped font

@@ -7,14 +7,14 @@ import zlib
 
 import pytest
 
-from generator.core.build import build_handout
+from generator.api import Person
 from generator.core.content import load_library
 from generator.core.options import Options
 from generator.core.pdf import FetchRefused, LocalFetcher, RenderWarnings, render_pdf
 from generator.core.profiles import load_practice, make_personal
 from generator.core.render import Document
 from generator.core.resources import CONTENT_DIR, TEMPLATES_DIR
-from tests.helpers import flat, module_text, pdf_pages_text, pdf_reader
+from tests.helpers import build_handout, flat, module_text, pdf_pages_text, pdf_reader
 
 LETTER = (612, 792)
 
@@ -24,10 +24,9 @@ def personalized(tmp_path_factory):
     """The three built-in modules, built once for a sample client and practice."""
     out = tmp_path_factory.mktemp("out")
     personal = make_personal(
-        client="J.D.",
-        date="2026-11-22",
-        session=4,
-        note="Ask one person for help each day",
+        Person(
+            client="J.D.", date="2026-11-22", session=4, note="Ask one person for help each day"
+        ),
         practice=load_practice(CONTENT_DIR / "practice.example.yaml"),
     )
     ids = ["journey", "codependency-vs-interdependence", "where-am-i"]
@@ -113,7 +112,7 @@ def test_without_client_the_name_line_is_blank(tmp_path):
 )
 def test_client_names_print_literally(tree, tmp_path, name):
     folder = tree({"hello.md": module_text("Welcome, {{ client.name }}.")})
-    personal = make_personal(client=name)
+    personal = make_personal(Person(client=name))
     built = build_handout(["hello"], personal, out=tmp_path / "out", content_dirs=[folder])
     text = flat(pdf_pages_text(built.paths[0])[0])
     assert f"Name: {name}" in text
@@ -132,7 +131,7 @@ def test_placeholder_without_a_value_becomes_a_line_to_write_on(tree, tmp_path):
 
 
 def test_same_inputs_give_identical_bytes(tmp_path, monkeypatch):
-    personal = make_personal(client="Zoë", date="2026-11-22")
+    personal = make_personal(Person(client="Zoë", date="2026-11-22"))
     first = build_handout(["where-am-i"], personal, out=tmp_path / "a").paths[0].read_bytes()
     second = build_handout(["where-am-i"], personal, out=tmp_path / "b").paths[0].read_bytes()
     assert first == second
@@ -146,7 +145,7 @@ def test_same_inputs_give_identical_bytes(tmp_path, monkeypatch):
 
 
 def test_combined_pdf_holds_every_module_in_order(tmp_path):
-    personal = make_personal(client="J.D.")
+    personal = make_personal(Person(client="J.D."))
     built = build_handout(["journey", "where-am-i"], personal, out=tmp_path, combine=True)
     assert [p.name for p in built.paths] == ["handouts-jd.pdf"]
     pages = pdf_pages_text(built.paths[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from generator.api import Person
 from generator.core.content import load_library
 from generator.core.errors import HandoutError
 from generator.core.output import write_atomic
@@ -19,7 +20,7 @@ def checked(ids=("where-am-i",)):
 
 
 def test_user_values_are_escaped_and_never_run():
-    personal = make_personal(client="<b>x</b> {{ 7*7 }}", note="<script>alert(1)</script>")
+    personal = make_personal(Person(client="<b>x</b> {{ 7*7 }}", note="<script>alert(1)</script>"))
     html = render_document(checked(), personal).html
     assert "&lt;b&gt;x&lt;/b&gt; {{ 7*7 }}" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -58,13 +59,13 @@ def test_compiled_templates_are_kept_between_runs_and_a_broken_copy_is_compiled_
 ):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     environment.cache_clear()
-    first = render_document(checked(), make_personal(client="J.D.")).html
+    first = render_document(checked(), make_personal(Person(client="J.D."))).html
     kept = list(tmp_path.glob("handouts/templates-*/*.cache"))
     assert len(kept) >= 3  # the document, its base and the module's kind at least
     for path in kept:
         path.write_bytes(path.read_bytes()[:20])  # cut short in its header, as by a full disk
     environment.cache_clear()
-    assert render_document(checked(), make_personal(client="J.D.")).html == first
+    assert render_document(checked(), make_personal(Person(client="J.D."))).html == first
     assert all(len(path.read_bytes()) > 20 for path in kept)  # written again, whole
     environment.cache_clear()
 
@@ -73,6 +74,6 @@ def test_a_cache_folder_that_cannot_be_written_is_skipped(tmp_path, monkeypatch)
     (tmp_path / "handouts").write_text("a file where the folder should be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     environment.cache_clear()
-    html = render_document(checked(), make_personal(client="J.D.")).html
+    html = render_document(checked(), make_personal(Person(client="J.D."))).html
     assert "J.D." in html
     environment.cache_clear()

@@ -8,11 +8,10 @@ import re
 import pikepdf
 import pytest
 
-from generator.core.build import build_handout
 from generator.core.components import Component
 from generator.core.content import SAFETY_TOPICS, load_library
 from generator.core.validate import check_module
-from tests.helpers import PRACTICE, flat, pdf_pages_text, pdf_reader
+from tests.helpers import PRACTICE, build_handout, flat, pdf_pages_text, pdf_reader
 
 FEAR_NOTE = "If someone frightens you"
 # The pages that describe pleasing, checking moods, giving in, couples work or limits: each must

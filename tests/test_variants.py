@@ -11,13 +11,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from generator.core.build import build_handout
 from generator.core.content import load_library
 from generator.core.options import Options
 from generator.core.pdf import RenderWarnings, accessibility_problems, render_pdf
 from generator.core.profiles import load_practice, make_personal
 from generator.core.render import Document
-from tests.helpers import flat, pdf_pages, pdf_pages_text
+from tests.helpers import build_handout, flat, pdf_pages, pdf_pages_text
 
 MARGIN = 20 * 72 / 25.4  # the page's left and right margins, in points
 LIST_NUMBER = re.compile(r"(?<=[^\d\s])(\d+\.)(?=\s|$)")

@@ -3,26 +3,18 @@ uploaded files, with each problem tied to the field it belongs to."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Mapping
 
 from .. import api
-from ..api import HandoutError, Options, Personal, Practice
+from ..api import HandoutError, Options, Personal, Practice, Problem, ProblemsFound
 
 PDF_LIMIT = 20_000_000
 FLAGS = ("fillable", "large_print", "ink_saver")
-# Which form field a message from the API is about, by the option it names.
-FIELD_OF = {
-    "--client": "client",
-    "--therapist": "therapist",
-    "--date": "date",
-    "--session": "session",
-    "--note": "note",
-    "--font": "font",
-    "--paper": "paper",
-    "--leader": "leader",
-}
+# The form's fields that a problem of the API can name by its key (the packet form calls the
+# therapist the leader).
+FIELDS = ("client", "therapist", "date", "session", "note", "font", "paper", "language", "region")
+FIELD_IN = {"packet": {"therapist": "leader"}}
 
 
 def defaults(practice: Practice) -> dict:
@@ -32,17 +24,14 @@ def defaults(practice: Practice) -> dict:
 
 def person(form: Mapping, practice: Practice, leader: str | None = None) -> Personal:
     """The person the form describes, checked by the API (every problem at once)."""
-    session = (form.get("session") or "").strip()
-    if session and not session.isdigit():
-        raise HandoutError(f"--session: expected a session number from 1 to 999, got {session!r}")
-    return api.person(
+    given = api.Person(
         client=form.get("client") or None,
         date=(form.get("date") or "").strip() or None,
-        session=int(session) if session else None,
+        session=form.get("session") or None,
         note=form.get("note") or None,
         therapist=(form.get("therapist") or leader) or None,
-        practice=practice,
     )
+    return api.person(given, practice)
 
 
 def options(form: Mapping, language: str = "en") -> Options:
@@ -54,7 +43,9 @@ def options(form: Mapping, language: str = "en") -> Options:
         paper=paper if paper in ("letter", "a4") else "",
         font=form.get("font") or "",
         language=f"{language}+en" if bilingual else language,
-        **{flag: bool(form.get(flag)) for flag in FLAGS},
+        fillable=bool(form.get("fillable")),
+        large_print=bool(form.get("large_print")),
+        ink_saver=bool(form.get("ink_saver")),
     )
 
 
@@ -63,20 +54,17 @@ def dates(form) -> list[str]:
     return [d.strip() for d in form.getlist("dates") if d.strip()]
 
 
-def field_errors(message: str) -> dict[str, str]:
-    """Each line of an error message, under the form field it names ('form' for the rest)."""
+def field_errors(error: HandoutError, form: str = "module") -> dict[str, str]:
+    """Each problem under the form field it is about, by the key the API gave it; a problem
+    of a file, or of no field the form has, under 'form'."""
+    names = {**dict(zip(FIELDS, FIELDS, strict=True)), **FIELD_IN.get(form, {})}
+    problems = error.problems if isinstance(error, ProblemsFound) else ()
     found: dict[str, str] = {}
-    for line in message.splitlines():
-        match = re.match(r"\s*(--[a-z-]+)", line)
-        key = FIELD_OF.get(match.group(1), "form") if match else "form"
-        found[key] = (found.get(key, "") + " " + _plain(line)).strip()
+    for problem in problems or [Problem("", error.message)]:
+        key = names.get(problem.key, "form") if not problem.source else "form"
+        text = problem.message if key != "form" else str(problem)
+        found[key] = (found.get(key, "") + " " + text[:1].upper() + text[1:]).strip()
     return found
-
-
-def _plain(line: str) -> str:
-    """'--client: expected ...' reads as 'Expected ...' next to the Client field."""
-    text = re.sub(r"^\s*--[a-z-]+:?\s*", "", line.strip())
-    return text[:1].upper() + text[1:]
 
 
 def upload(file, label: str, limit: int, kinds: tuple[str, ...]) -> bytes:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import abort
 
-from ..api import N_
+from ..api import N_, HandoutError, PacketOrder, RosterRun
 from . import forms
 
 ROSTER_LIMIT = 1_000_000
@@ -35,7 +35,7 @@ class Job:
     written: list[str] = field(default_factory=list)
     bad: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
-    process: multiprocessing.Process | None = None
+    process: multiprocessing.process.BaseProcess | None = None
 
     def status(self) -> dict:
         """What the page shows: progress, then the files and each bad row (number, reason)."""
@@ -79,47 +79,29 @@ def start(settings, packet: str, roster: bytes, form, practice, language: str = 
     source.write_bytes(roster)
     job.total = max(0, sum(1 for line in roster.splitlines() if line.strip()) - 1)
     who = forms.person({}, practice, leader=form.get("leader"))
-    args = (
-        packet,
-        str(source),
-        str(job.folder / "packets"),
-        who,
-        forms.options(form, language),
-        forms.dates(form),
-        bool(form.get("facilitator")),
-        settings.content_dirs,
+    order = PacketOrder(
+        packet, forms.dates(form), bool(form.get("facilitator")), content=settings.content_dirs
     )
-    queue = multiprocessing.get_context("spawn").Queue()
-    job.process = multiprocessing.get_context("spawn").Process(
-        target=_run, args=(*args, queue), daemon=True
-    )
+    workers = max(1, (os.cpu_count() or 2) - 1)  # leave a core for the app itself
+    run = RosterRun(source, job.folder / "packets", workers)
+    args = (order, run, who, forms.options(form, language))
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    job.process = context.Process(target=_run, args=(*args, queue), daemon=True)
     job.process.start()
     threading.Thread(target=_follow, args=(job, queue), daemon=True).start()
     _JOBS[job.id] = job
     return job
 
 
-def _run(packet, roster, out, who, options, dates, facilitator, content_dirs, queue) -> None:
+def _run(order: PacketOrder, run: RosterRun, who, options, queue) -> None:
     """In the job's own process: the roster run, reporting each packet as it is written."""
     from .. import api
-    from ..api import HandoutError
 
-    workers = max(1, (os.cpu_count() or 2) - 1)  # leave a core for the app itself
     try:
-        result = api.run_roster(
-            packet,
-            roster,
-            out,
-            who,
-            options,
-            dates=dates,
-            facilitator=facilitator,
-            workers=workers,
-            content=content_dirs,
-            progress=lambda n: queue.put(("step", n)),
-        )
+        result = api.run_roster(order, run, who, options, lambda n: queue.put(("step", n)))
     except HandoutError as error:
-        queue.put(("failed", error.message.replace(roster, "the roster")))
+        queue.put(("failed", error.message.replace(str(run.roster), "the roster")))
         return
     queue.put(("done", _summary(result)))
 

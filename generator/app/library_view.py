@@ -83,7 +83,8 @@ def thumbnail(settings, module_id: str, language: str = "en") -> bytes | None:
 
 
 def _render_thumbnail(found: Library, module_id: str) -> bytes:
-    from ..api import check_modules, page_images, png_bytes, render_sample
+    from ..api import check_modules, render_sample
+    from ..authoring.previews import page_images, png_bytes
 
     try:
         checked = check_modules(found.select([module_id]), found.roots)

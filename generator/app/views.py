@@ -114,8 +114,8 @@ def preview(module_id: str):
     try:
         pdf = _build(module_id)
     except HandoutError as error:
-        return jsonify(error=error.message, fields=forms.field_errors(error.message)), 400
-    from ..api import page_images, png_bytes
+        return jsonify(error=error.message, fields=forms.field_errors(error)), 400
+    from ..authoring.previews import page_images, png_bytes
 
     images = page_images(pdf.data, None, PREVIEW_SCALE)
     pages = [base64.b64encode(png_bytes(image, fast=True)).decode() for image in images]
@@ -130,7 +130,7 @@ def download(module_id: str):
         if entry is None:
             abort(404, N_("No such module in the library."))
         others = [e for e in library_view.entries(settings(), current()) if e["id"] != module_id]
-        errors = forms.field_errors(error.message)
+        errors = forms.field_errors(error)
         also = request.form.getlist("also")
         return render_template(
             "module.html", entry=entry, others=others, form=request.form, errors=errors, also=also
@@ -172,17 +172,12 @@ def packet_download():
     try:
         name = library_view.packet_name(settings(), form.get("packet", ""), current())
         who = forms.person({}, practice_view.current(settings()), leader=form.get("leader"))
+        order = api.PacketOrder(
+            name, forms.dates(form), bool(form.get("facilitator")), content=settings().content_dirs
+        )
+        one = api.participant(form.get("client") or None, form.get("note") or None)
         with BUILDS:
-            pdf = api.build_packet(
-                name,
-                who,
-                forms.options(form, current()),
-                participant=form.get("client") or None,
-                note=form.get("note") or None,
-                dates=forms.dates(form),
-                facilitator=bool(form.get("facilitator")),
-                content=settings().content_dirs,
-            )
+            pdf = api.build_packet(order, who, forms.options(form, current()), one)
     except HandoutError as error:
         return render_template(
             "packets.html",

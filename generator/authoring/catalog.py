@@ -9,21 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..api import (
-    Document,
     HandoutError,
     check_module,
     display_path,
-    environment,
     gettext,
     load_library,
-    load_template,
-    parse_language,
     prepare_folder,
     reading_ease,
     reading_grade,
-    render_pdf,
+    render_html,
+    render_page,
     render_sample,
-    render_template,
     write_file,
 )
 from .previews import page_images, png_bytes
@@ -64,8 +60,8 @@ def build_catalog(out: Path, content_dirs: Iterable[Path | str] = (), language: 
     html = _page(groups, len(entries), language, for_print=False)
     write_file(out / "catalog.html", html.encode("utf-8"))
     title = gettext(language)(CATALOG_TITLE)
-    document = Document(_page(groups, len(entries), language, for_print=True), title, language)
-    pdf = render_pdf(document, (*library.roots, out.resolve()), strict=True)
+    printed = _page(groups, len(entries), language, for_print=True)
+    pdf = render_html(printed, title, language, (*library.roots, out.resolve()))
     write_file(out / "catalog.pdf", pdf.data)
     notices += [f"{display_path(out)}: {w}" for w in pdf.warnings]
     return Made(out / "catalog.html", out / "catalog.pdf", len(entries), tuple(notices))
@@ -108,7 +104,4 @@ def _groups(entries: list[dict]) -> list[tuple[str, list[dict]]]:
 
 
 def _page(groups, count: int, language: str, for_print: bool) -> str:
-    env = environment(languages=parse_language(language))
-    return render_template(
-        load_template(env, "catalog.html"), groups=groups, count=count, for_print=for_print
-    )
+    return render_page("catalog.html", language, groups=groups, count=count, for_print=for_print)

@@ -54,7 +54,7 @@ def read_answers(path: Path) -> list[Answer]:
         except Exception:  # a damaged file can fail anywhere: in qpdf, or deep in its objects
             raise HandoutError(f"{where}: the PDF is damaged; its form cannot be read") from None
     if not answers:
-        raise HandoutError(f"{where}: has no form fields; build it with --fillable")
+        raise HandoutError(f"{where}: has no form fields; it was not made as a fillable PDF")
     return answers
 
 

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 from . import cache
 from .content import Library, Module, load_library, read_module_cached, translation_path
-from .errors import HandoutError, Problem, display_path, raise_if
+from .errors import HandoutError, Problem, ProblemsFound, display_path, field_problem, raise_if
 from .fonts import unprintable_problem
 from .languages import LOCALE_DIR, N_, SOURCE, Languages, english_name, gettext
 from .options import Options, settle
-from .output import DEFAULT_OUT, file_name, prepare_folder, write_file
+from .output import file_name
 from .parity import component_problems, out_of_step
-from .profiles import Personal, Practice, make_personal
+from .profiles import Person, Personal, Practice, make_personal
 from .readability import ease_problem, grade_problem, reading_ease, reading_grade
 from .render import render_document
 from .resources import TEMPLATES_DIR
@@ -25,49 +25,6 @@ from .validate import CheckedModule, check_module, check_modules
 
 if TYPE_CHECKING:
     from .pdf import Rendered
-
-
-@dataclass(frozen=True)
-class Built:
-    """What a build wrote, and anything the user should know about it."""
-
-    paths: tuple[Path, ...]
-    pages: tuple[int, ...]
-    notices: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-
-
-def build_handout(
-    ids: Sequence[str],
-    personal: Personal | None = None,
-    out: Path | str | None = None,
-    combine: bool = False,
-    content_dirs: Iterable[Path | str] = (),
-    strict: bool = True,
-    options: Options = Options(),
-) -> Built:
-    """Build one PDF per module (or one combined PDF) and write it atomically.
-
-    Paper, font, language and region not set in the options come from the practice profile,
-    else the defaults."""
-    out = Path(out) if out else DEFAULT_OUT
-    if out.suffix.lower() == ".pdf" and len(set(ids)) > 1 and not combine:
-        raise HandoutError(
-            f"--out '{display_path(out)}': a file name needs a single module "
-            "or --combine; give a folder to get one PDF per module"
-        )
-    personal = personal or Personal()
-    library = load_library([Path(d) for d in content_dirs])
-    prepared = prepare_handouts(ids, personal, library, combine, options)
-    rendered = render_prepared(prepared, personal, combine, strict)
-    targets = [(out if out.suffix.lower() == ".pdf" else out / name, r) for name, r in rendered]
-    _write(targets)
-    return Built(
-        paths=tuple(path for path, _ in targets),
-        pages=tuple(result.pages for _, result in targets),
-        notices=(*library.notices, *prepared.notices),
-        warnings=tuple(dict.fromkeys(w for _, result in targets for w in result.warnings)),
-    )
 
 
 @dataclass(frozen=True)
@@ -94,7 +51,7 @@ def prepare_handouts(
     at once), and find the crisis and safety lines."""
     if not ids:
         raise HandoutError("no module given; 'handouts list' shows what there is")
-    given_by = "--region" if options.region else "the practice profile's 'region'"
+    given_by = "" if options.region else "the practice profile's 'region'"
     options = settle(options, personal.practice, combined=combine and len(set(ids)) > 1)
     library = library.in_language(options.languages.main, options.fallback)
     checked = checked_in(library, ids, options.languages)
@@ -159,7 +116,7 @@ def check_printable(personal: Personal, font_name: str) -> None:
     without repeating the letters)."""
     problem = unprintable_problem(personal.client, font_name)
     if problem:
-        raise HandoutError(f"--client: {problem}")
+        raise ProblemsFound([field_problem("client", problem)])
 
 
 def render_sample(
@@ -202,13 +159,6 @@ def _named_groups(
     return [(file_name(entry.module.id, personal.slug), (entry,)) for entry in checked]
 
 
-def _write(rendered: list[tuple[Path, Rendered]]) -> None:
-    for folder in dict.fromkeys(path.parent for path, _ in rendered):
-        prepare_folder(folder)
-    for path, result in rendered:
-        write_file(path, result.data)
-
-
 # --- checking the whole library ----------------------------------------------------------
 
 SAMPLE_NOTE = N_("Notice one moment each day when you let someone help.")
@@ -228,7 +178,8 @@ def sample_person(language: str = SOURCE, practice: Practice | None = None) -> P
     crisis = translate(SAMPLE_PRACTICE.crisis_line)
     chosen = practice or replace(SAMPLE_PRACTICE, crisis_line=crisis)
     day = dt.date(2026, 1, 15)
-    return make_personal("Sample Client", day, 3, translate(SAMPLE_NOTE), practice=chosen)
+    sample = Person("Sample Client", day, 3, translate(SAMPLE_NOTE))
+    return make_personal(sample, chosen)
 
 
 @dataclass(frozen=True)

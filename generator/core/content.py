@@ -11,7 +11,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import HandoutError, Problem, ProblemsFound, display_path, raise_if
+from .errors import HandoutError, Problem, ProblemsFound, display_path, field_problem, raise_if
 from .languages import SOURCE, english_name
 from .resources import CONTENT_DIR
 from .schema import Check, Choice, Date, Field, Integer, Keys, ListOf, Pattern, Text
@@ -329,7 +329,7 @@ class Library:
         """A notice for each of these modules printed in English in place of the language."""
         name = english_name(self.language)
         return tuple(
-            f"notice: '{i}' has no {name} version; printing the English one (--fallback)"
+            f"notice: '{i}' has no {name} version; printing the English one in its place, as asked"
             for i in dict.fromkeys(ids)
             if i in self.stand_ins
         )
@@ -341,7 +341,7 @@ def missing_translation(module_id: str, language: str, english: Path) -> str:
     return (
         f"module '{module_id}' has no {english_name(language)} version: expected "
         f"{display_path(expected)}, translated from {display_path(english)} "
-        "(or add --fallback to print the English one)"
+        "(or ask for the English one to stand in for it)"
     )
 
 
@@ -368,7 +368,7 @@ def load_library(
     roots = [builtin_dir, *(Path(d) for d in user_dirs)]
     raise_if(
         [
-            Problem(display_path(root), "--content: expected a folder of modules, found none")
+            field_problem("content", f"'{display_path(root)}': expected a folder of modules")
             for root in roots[1:]
             if not root.is_dir()
         ]

@@ -36,7 +36,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.source}: line {self.line}" if self.line else self.source
-        return f"{where}: {self.message}"
+        # A field the user typed (no file) is named by its key: the front end says where.
+        return f"{where or self.key}: {self.message}" if where or self.key else self.message
 
 
 class HandoutError(click.ClickException):
@@ -51,6 +52,12 @@ class ProblemsFound(HandoutError):
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
         self.problems = tuple(problems)
         super().__init__(format_problems(self.problems))
+
+
+def field_problem(key: str, message: str, source: str = "") -> Problem:
+    """A problem with one field the user gave: typed in (no source: the front end says where,
+    as '--client' or beside the Client box) or read from a file ('source')."""
+    return Problem(source, message, key=key)
 
 
 def format_problems(problems: tuple[Problem, ...]) -> str:

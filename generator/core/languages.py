@@ -15,7 +15,7 @@ from gettext import NullTranslations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import HandoutError
+from .errors import ProblemsFound, field_problem
 
 if TYPE_CHECKING:
     from babel.support import Translations
@@ -68,13 +68,14 @@ def language_problem(value: object) -> str | None:
     return f"expected one of {', '.join(there)}, or two such as {' or '.join(pairs)}, got {value!r}"
 
 
-def parse(value: str | None, where: str = "--lang") -> Languages:
-    """A checked language choice: 'es' -> Languages('es'), 'es+en' -> Languages('es', 'en')."""
+def parse(value: str | None, source: str = "") -> Languages:
+    """A checked language choice: 'es' -> Languages('es'), 'es+en' -> Languages('es', 'en').
+    A problem is the 'language' field's, typed in or read from 'source'."""
     if not value:
         return Languages()
     problem = language_problem(value)
     if problem:
-        raise HandoutError(f"{where}: {problem}")
+        raise ProblemsFound([field_problem("language", problem, source)])
     main, _, beside = value.partition("+")
     return Languages(main, beside)
 

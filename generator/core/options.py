@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from . import fonts
-from .errors import HandoutError
+from .errors import ProblemsFound, field_problem
 from .fonts import DEFAULT_FONT, FALLBACKS, FONTS, NAME_FONT, Font
 from .languages import SOURCE, Languages
 from .languages import parse as parse_languages
@@ -90,15 +90,16 @@ def font(name: str) -> Font:
     """The font of this name, after making sure every one of its files is present."""
     problem = font_problem(name)
     if problem:
-        raise HandoutError(f"--font: {problem}")
+        raise ProblemsFound([field_problem("font", problem)])
     chosen = FONTS[name]
     needed = [*chosen.files(), NAME_FONT.file, *(face.file for face in FALLBACKS)]
     missing = [file for file in needed if not (fonts.FONT_DIR / file).is_file()]
     if missing:
-        raise HandoutError(
-            f"--font {name}: missing font file(s) {', '.join(missing)} in "
-            f"{fonts.FONT_DIR}; reinstall with 'make demo' or pip"
+        message = (
+            f"{name}: missing font file(s) {', '.join(missing)} in {fonts.FONT_DIR}; "
+            "reinstall with 'make demo' or pip"
         )
+        raise ProblemsFound([field_problem("font", message)])
     return chosen
 
 
@@ -118,7 +119,8 @@ def settle(options: Options, practice: Practice, combined: bool = False) -> Opti
 
 
 def settled_language(options: Options, practice: Practice) -> str:
-    """The language asked for, else the practice's, else English; checked ('--lang: ...')."""
+    """The language asked for, else the practice's, else English; checked (a problem of the
+    'language' field)."""
     if options.language:
         return parse_languages(options.language).code
     chosen = practice.language

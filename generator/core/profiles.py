@@ -8,10 +8,11 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import HandoutError, display_path
+from .errors import HandoutError, Problem, display_path, field_problem, raise_if
 from .languages import SOURCE, format_day, language_problem
 from .options import font_problem, paper_problem
 from .resources import TEMPLATES_DIR
@@ -88,12 +89,25 @@ def date_text(day: dt.date, language: str = SOURCE) -> str:
     return format_day(day, language)
 
 
-def checked_text(field_name: str, value: str | None, limit: int) -> tuple[str, list[str]]:
+@dataclass(frozen=True)
+class Person:
+    """Who a handout is for, as the user gave it; make_personal checks it."""
+
+    client: str | None = None
+    date: dt.date | str | None = None
+    session: int | str | None = None
+    note: str | None = None
+    therapist: str | None = None
+    slug: str | None = None
+
+
+def checked_text(key: str, value: str | None, limit: int) -> tuple[str, list[Problem]]:
+    """Text the user typed, without bidi controls or blank edges; a problem names its field."""
     text = BIDI_CONTROLS.sub("", value or "").strip()
     if CONTROL.search(text.replace("\n", " ")):
-        return "", [f"{field_name}: expected plain text without control characters"]
+        return "", [field_problem(key, "expected plain text without control characters")]
     if len(text) > limit:
-        return "", [f"{field_name}: expected at most {limit} characters, got {len(text)}"]
+        return "", [field_problem(key, f"expected at most {limit} characters, got {len(text)}")]
     return text, []
 
 
@@ -107,63 +121,71 @@ def slugify(text: str) -> str:
     return "client-" + hashlib.sha256(text.encode()).hexdigest()[:6]
 
 
-def make_personal(
-    client: str | None = None,
-    date: dt.date | str | None = None,
-    session: int | None = None,
-    note: str | None = None,
-    therapist: str | None = None,
-    practice: Practice | None = None,
-    slug: str | None = None,
-) -> Personal:
-    """Check what the user gave and build the personalization, reporting all problems at once."""
-    problems: list[str] = []
-    name, found = checked_text("--client", client, NAME_LIMIT)
+def make_personal(given: Person = Person(), practice: Practice | None = None) -> Personal:
+    """Check what the user gave and build the personalization, reporting all problems at once
+    (ProblemsFound; each problem's key is the field's: 'client', 'date', 'session', ...)."""
+    problems: list[Problem] = []
+    name, found = checked_text("client", given.client, NAME_LIMIT)
     problems += found
-    note_text, found = checked_text("--note", note, NOTE_LIMIT)
+    note_text, found = checked_text("note", given.note, NOTE_LIMIT)
     problems += found
     practice = practice or Practice()
-    if therapist is not None:
-        therapist_name, found = checked_text("--therapist", therapist, NAME_LIMIT)
+    if given.therapist is not None:
+        therapist_name, found = checked_text("therapist", given.therapist, NAME_LIMIT)
         problems += found
         practice = replace(practice, therapist=therapist_name)
-    day = _date(date, problems)
-    if session is not None and not 1 <= session <= 999:
-        problems.append(f"--session: expected a session number from 1 to 999, got {session}")
-    file_slug = _slug(slug, name, problems)
-    if problems:
-        raise HandoutError("\n".join(problems))
+    day = _date(given.date, problems)
+    session = _session(given.session, problems)
+    file_slug = _slug(given.slug, name, problems)
+    raise_if(problems)
     return Personal(name, day, session, note_text, practice, file_slug)
 
 
-def parse_dates(values: list[str]) -> list[dt.date]:
-    """Session dates as given with --date (YYYY-MM-DD); every bad one reported at once."""
-    problems: list[str] = []
+def parse_dates(values: Iterable[str]) -> list[dt.date]:
+    """Session dates as typed (YYYY-MM-DD); every bad one reported at once (key 'date')."""
+    problems: list[Problem] = []
     days = [_date(value, problems) for value in values]
-    if problems:
-        raise HandoutError("\n".join(problems))
+    raise_if(problems)
     return [day for day in days if day is not None]
 
 
-def _date(value: dt.date | str | None, problems: list[str]) -> dt.date | None:
+def _date(value: dt.date | str | None, problems: list[Problem]) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
-        problems.append(f"--date: expected a date as YYYY-MM-DD, e.g. 2026-11-22, got {value!r}")
+        expected = f"expected a date as YYYY-MM-DD, e.g. 2026-11-22, got {value!r}"
+        problems.append(field_problem("date", expected))
         return None
 
 
-def _slug(slug: str | None, name: str, problems: list[str]) -> str:
+def _session(value: int | str | None, problems: list[Problem]) -> int | None:
+    """A session number from 1 to 999, given as a number or as typed ('4')."""
+    text = value.strip() if isinstance(value, str) else value
+    if text is None or text == "":
+        return None
+    number = text if isinstance(text, int) else int(text) if _DIGITS.match(text) else None
+    if number is not None and 1 <= number <= 999:
+        return number
+    shown = text if isinstance(text, int) else repr(text)
+    shown = shown if len(str(shown)) <= 20 else f"{len(str(text))} characters"
+    expected = f"expected a session number from 1 to 999, got {shown}"
+    problems.append(field_problem("session", expected))
+    return None
+
+
+_DIGITS = re.compile(r"^[0-9]{1,3}$")  # ASCII digits only: '²' and '٣' are not session numbers
+
+
+def _slug(slug: str | None, name: str, problems: list[Problem]) -> str:
     if slug is None:
         return slugify(name)
     clean = slugify(slug)
     if not clean or clean != slug:
-        problems.append(
-            f"--slug: expected lowercase letters, digits and hyphens, got {slug!r}"
-            + (f" (try '{clean}')" if clean else "")
-        )
+        hint = f" (try '{clean}')" if clean else ""
+        expected = f"expected lowercase letters, digits and hyphens, got {slug!r}{hint}"
+        problems.append(field_problem("slug", expected))
     return clean
 
 

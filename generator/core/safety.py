@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from .errors import HandoutError, Problem, ProblemsFound, display_path, raise_if
+from .errors import Problem, ProblemsFound, display_path, field_problem, raise_if
 from .languages import N_, Languages, gettext
 from .schema import Check, Date, Keys, Text
 from .yamlfile import read_yaml
@@ -123,12 +123,14 @@ def _read(path: Path) -> tuple[dict[str, Region], list[Problem]]:
     }, []
 
 
-def find_region(code: str, roots: Iterable[Path], given_by: str = "--region") -> Region:
-    """The region of this code, or an error naming the regions there are."""
+def find_region(code: str, roots: Iterable[Path], source: str = "") -> Region:
+    """The region of this code, or a problem of the 'region' field (typed in, or read from
+    'source') naming the regions there are."""
     regions = load_regions(roots)
     if code not in regions:
         known = ", ".join(f"{c} ({r.name})" for c, r in sorted(regions.items()))
-        raise HandoutError(f"{given_by}: unknown region {code!r}; expected one of {known}")
+        message = f"unknown region {code!r}; expected one of {known}"
+        raise ProblemsFound([field_problem("region", message, source)])
     return regions[code]
 
 

@@ -216,6 +216,8 @@ class BatchResult:
     extra: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # beyond single rows: the print file...
     stopped: bool = False  # by Ctrl-C, a termination or an error: later rows were not built
+    notices: tuple[str, ...] = ()  # English standing in for a module the language lacks
+    warnings: tuple[str, ...] = ()  # about the build: a region's line not checked for a year
 
     @property
     def ok(self) -> bool:

@@ -3,8 +3,10 @@ checked like a client's name, one roster row or --client at a time."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..core.errors import Problem, field_problem
 from ..core.profiles import NAME_LIMIT, checked_text, slugify
 
 PARTICIPANT_LIMITS = {"name": NAME_LIMIT, "pronouns": 40, "group": 60, "note": 280}
@@ -21,18 +23,19 @@ class Participant:
     slug: str = ""
 
 
-def make_participant(values: dict[str, str | None], labels: dict[str, str] | None = None):
+def make_participant(
+    values: Mapping[str, str | None],
+) -> tuple[Participant | None, list[Problem]]:
     """Check a participant's details; returns the participant (None if any is bad) and the
-    problems, each naming its field (or the label given for it, e.g. '--client')."""
-    labels = labels or {}
-    problems: list[str] = []
+    problems, each keyed by its field ('name', 'pronouns', 'group', 'note')."""
+    problems: list[Problem] = []
     clean = {}
     for key, limit in PARTICIPANT_LIMITS.items():
-        text, found = checked_text(labels.get(key, key), values.get(key), limit)
+        text, found = checked_text(key, values.get(key), limit)
         problems += found
         clean[key] = " ".join(text.split())  # one line on the cover
-    if not clean["name"] and not any(p.startswith(labels.get("name", "name")) for p in problems):
-        problems.append(f"{labels.get('name', 'name')}: expected a name, got nothing")
+    if not clean["name"] and not any(p.key == "name" for p in problems):
+        problems.append(field_problem("name", "expected a name, got nothing"))
     if problems:
         return None, problems
     return Participant(**clean, slug=slugify(clean["name"])), []

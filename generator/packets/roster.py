@@ -106,8 +106,8 @@ def _row(cells: list[str], columns: list[str], line: int):
             "(a value in an unknown column)",
         )
     participant, problems = make_participant(dict(zip(columns, cells, strict=False)))
-    if problems:
-        return None, BadRow(line, "; ".join(problems))
+    if participant is None:
+        return None, BadRow(line, "; ".join(str(p) for p in problems))
     return Row(line, participant), None
 
 
