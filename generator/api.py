@@ -110,6 +110,7 @@ __all__ = [
     "person",
     "practice",
     "prepare_folder",
+    "prepare_packet",
     "profile_text",
     "read_answers",
     "read_roster",

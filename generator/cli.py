@@ -305,18 +305,18 @@ def layout_options(command):
     return command
 
 
-def _layout(
-    paper, fillable, large_print, ink_saver, font, language=None, region=None, fallback=False
-) -> Options:
+def _layout(layout: dict) -> Options:
+    """The layout options' values (same names as Options' fields) as Options."""
+    language = layout.get("language")
     return Options(
-        paper=(paper or "").lower(),
-        fillable=fillable,
-        large_print=large_print,
-        ink_saver=ink_saver,
-        font=font or "",
+        paper=(layout.get("paper") or "").lower(),
+        fillable=layout["fillable"],
+        large_print=layout["large_print"],
+        ink_saver=layout["ink_saver"],
+        font=layout.get("font") or "",
         language=parse_language(language).code if language else "",
-        region=(region or "").upper(),
-        fallback=fallback,
+        region=(layout.get("region") or "").upper(),
+        fallback=layout["fallback"],
     )
 
 
@@ -363,7 +363,7 @@ def build(
     """Build PDFs for one or more modules, personalized for a client."""
     given = Person(client, date, session, note, therapist, slug)
     personal = api.person(given, _practice(practice_file))
-    options = _layout(**layout)
+    options = _layout(layout)
     pdfs = api.build(
         module_ids, personal, options, combine=combine, content=content_dirs, strict=strict
     )
@@ -437,10 +437,10 @@ def packet(
     personal = api.person(Person(therapist=leader), _practice(practice_file))
     order = api.PacketOrder(name, dates, facilitator, duplex, content_dirs, strict)
     if roster:
-        _roster(order, api.read_roster(roster), out, workers, personal, _layout(**layout))
+        _roster(order, api.read_roster(roster), out, workers, personal, _layout(layout))
         return
     one = api.participant(client, note)
-    pdf = api.build_packet(order, personal, _layout(**layout), one)
+    pdf = api.build_packet(order, personal, _layout(layout), one)
     _written([pdf], api.write([pdf], out or api.DEFAULT_OUT))
 
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .errors import Problem, ProblemsFound, display_path, field_problem, raise_if
 from .languages import N_, Languages, gettext
-from .schema import Check, Date, Keys, Text
+from .schema import ByName, Check, Date, Keys, Text
 from .yamlfile import read_yaml
 
 if TYPE_CHECKING:
@@ -86,8 +86,8 @@ def _line(values: dict) -> Line:
 
 LINE = Keys(
     {
-        "text": Keys(
-            each=Text(), least=1, required=True, expect="the words by language, e.g. 'en: ...'"
+        "text": ByName(
+            Text(), least=1, required=True, expect="the words by language, e.g. 'en: ...'"
         ),
         "source": Text(required=True, expect="where the facts were found"),
         "checked": Date(required=True, expect="the day they were checked, as YYYY-MM-DD"),
@@ -104,7 +104,7 @@ REGION = Keys(
     },
     expect="'name', 'crisis' and 'safety'",
 )
-REGIONS = Keys(each=REGION, expect="regions by code, e.g. 'US:' with 'crisis' and 'safety'")
+REGIONS = ByName(REGION, expect="regions by code, e.g. 'US:' with 'crisis' and 'safety'")
 
 
 def _read(path: Path) -> tuple[dict[str, Region], list[Problem]]:

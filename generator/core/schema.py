@@ -308,24 +308,24 @@ class ListOf(Field):
 
 
 class Keys(Field):
-    """Keys and their fields ('each' instead checks every value, for keys that are names such
-    as region codes). Unknown keys are problems, with the closest known key; a key given no
-    value counts as left out (so does a blank one if 'blank'). 'then' checks the values
-    together once each is right; 'build' turns them into what the caller wants."""
+    """Keys and their fields. Unknown keys are problems, with the closest known key; a key
+    given no value counts as left out (so does a blank one if 'blank'). 'then' checks the
+    values together once each is right; 'build' turns them into what the caller wants."""
+
+    each: Field | None = None  # see ByName
+    least = 0
 
     def __init__(
         self,
         fields: dict[str, Field] | None = None,
         *,
-        each: Field | None = None,
-        least: int = 0,
         aliases: dict[str, str] | None = None,
         blank: bool = False,
         then: Callable[[dict, Check, tuple], None] | None = None,
         build: Callable[[dict], Any] | None = None,
         **options: Any,
     ):
-        self.fields, self.each, self.least = fields or {}, each, least
+        self.fields = fields or {}
         self.aliases, self.blank = aliases or {}, blank
         self.then, self.build = then, build
         options.setdefault("expect", "keys " + ", ".join(self.fields) if self.fields else "keys")
@@ -361,3 +361,12 @@ class Keys(Field):
             else:
                 values[str(name)] = run.value(rule, given, (*at, key))
         return values
+
+
+class ByName(Keys):
+    """Keys that are names (region codes, language codes), at least 'least' of them, each
+    value checked by 'each'."""
+
+    def __init__(self, each: Field, least: int = 0, **options: Any):
+        self.each, self.least = each, least
+        super().__init__(**options)
