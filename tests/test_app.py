@@ -561,6 +561,8 @@ def test_the_practice_page_shows_a_bad_value_from_the_file_beside_its_field(clie
 def test_a_profile_naming_a_missing_logo_is_put_right_by_removing_it(client, settings):
     settings.practice_file.parent.mkdir(parents=True)
     settings.practice_file.write_text("name: Harbour\nlogo: gone.png\n", encoding="utf-8")
+    page = client.get("/practice", base_url=BASE).get_data(as_text=True)
+    assert 'name="remove_logo"' in page and 'src="/practice/logo"' not in page
     answer = save_practice(client, csrf(client), name="Harbour")
     assert answer.status_code == 400
     assert 'id="logo-error">' in answer.get_data(as_text=True)

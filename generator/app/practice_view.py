@@ -30,7 +30,6 @@ FIELDS = (
     ("crisis_line", N_("Crisis line")),
     ("safety_line", N_("Safety line")),
 )
-CHOSEN = ("brand_color", "paper", "font", "language", "region")  # the other keys of the form
 # Each field's label, in the order of the form: the list of problems at the top follows it.
 LABELS = {
     **dict(FIELDS),
@@ -146,6 +145,7 @@ def _show(settings, values: dict, errors: dict, held="", saved=False, failed=Fal
         saved=saved,
         where=str(profile_path(settings)),
         logo=practice_logo.now(profile_path(settings)) is not None,
+        named_logo=bool(api.profile_values(profile_path(settings)).get("logo")),
         held=held,
         remove_logo=failed and bool(request.form.get("remove_logo")),
         practice_languages=_languages(),
