@@ -659,3 +659,14 @@ def test_a_line_or_paragraph_separator_in_a_one_line_field_is_refused(client, se
     assert error.startswith("Expected the practice&#39;s name") and "(U+" in error
     assert '<a href="#name">Practice name: Expected' in page
     assert not settings.practice_file.exists()
+
+
+def test_a_profile_that_cannot_be_written_leaves_no_new_logo_behind(tmp_path):
+    """The logo is written first; when the profile then cannot be (here a folder is in its
+    place), the new logo goes again and the user hears why, naming the file."""
+    target = tmp_path / "config" / "practice.yaml"
+    target.mkdir(parents=True)
+    with pytest.raises(api.HandoutError, match=r"cannot write '.*practice\.yaml': "):
+        api.save_practice(target, {"name": "Harbour"}, api.Logo(png(), ".png"))
+    assert [p.name for p in target.parent.iterdir()] == ["practice.yaml"]
+    assert list(target.iterdir()) == []
