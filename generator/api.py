@@ -27,6 +27,13 @@ from .core.languages import known as known_languages
 from .core.languages import parse as parse_language
 from .core.options import PAPERS, Options
 from .core.output import DEFAULT_OUT, prepare_folder, write_atomic, write_file
+from .core.practice_file import (
+    Logo,
+    check_practice,
+    profile_values,
+    read_practice,
+    save_practice,
+)
 from .core.profiles import (
     PROFILE_NAME,
     Person,
@@ -34,6 +41,7 @@ from .core.profiles import (
     Practice,
     find_practice,
     load_practice,
+    logo_problem,
     make_personal,
     parse_dates,
     profile_text,
@@ -72,6 +80,7 @@ __all__ = [
     "HandoutError",
     "Languages",
     "Library",
+    "Logo",
     "Module",
     "Options",
     "Packet",
@@ -91,6 +100,7 @@ __all__ = [
     "check",
     "check_module",
     "check_modules",
+    "check_practice",
     "checked_in",
     "display_path",
     "find_practice",
@@ -101,6 +111,7 @@ __all__ = [
     "load_packet",
     "load_practice",
     "load_regions",
+    "logo_problem",
     "make_participant",
     "make_personal",
     "packet_files",
@@ -112,7 +123,9 @@ __all__ = [
     "prepare_folder",
     "prepare_packet",
     "profile_text",
+    "profile_values",
     "read_answers",
+    "read_practice",
     "read_roster",
     "reading_ease",
     "reading_grade",
@@ -120,6 +133,7 @@ __all__ = [
     "render_page",
     "render_sample",
     "run_roster",
+    "save_practice",
     "survey",
     "user_profile",
     "write",

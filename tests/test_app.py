@@ -3,6 +3,7 @@ page, each error, the headers, and that downloads are the PDFs the CLI makes."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -246,7 +247,8 @@ def test_the_practice_form_saves_the_profile_init_writes(client, settings):
         "brand_color": "#334455",
     }
     answer = post(client, "/practice", data)
-    assert answer.status_code == 200 and "Saved to" in answer.get_data(as_text=True)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "Saved. Your next handouts use these details." in page
     saved = api.practice(settings.practice_file)
     assert (saved.name, saved.paper, saved.safety_line) == (
         "Harbour Therapy",
@@ -274,8 +276,7 @@ def test_practice_errors_show_next_to_their_field_and_nothing_is_written(client,
     assert 'id="safety_line-error">Expected at most' in page
     assert 'id="region-error">Expected a region' in page
     assert 'role="alert"' not in page  # every problem sits at its own field
-    assert not settings.practice_file.exists()
-    assert list(settings.practice_file.parent.iterdir()) == []
+    assert not settings.practice_file.parent.exists()  # nothing written, not even its folder
 
 
 def ticked(pdf: bytes, name: str) -> bytes:
@@ -446,3 +447,225 @@ def test_the_practice_page_saves_language_and_region(client, settings):
     assert post(client, "/practice", data).status_code == 200
     saved = api.practice(settings.practice_file)
     assert (saved.language, saved.region) == ("es", "MX")
+
+
+# --- the practice profile: saved whole or not at all, and never a page it breaks -------------
+
+
+def png(colour: str = "navy", size=(64, 64)) -> bytes:
+    from PIL import Image
+
+    stream = io.BytesIO()
+    Image.new("RGB", size, colour).save(stream, "PNG")
+    return stream.getvalue()
+
+
+def save_practice(client, token: str, logo: bytes | None = None, **fields):
+    """The Practice form posted as the browser sends it, with a logo file chosen or not."""
+    data = {"csrf": token, "paper": "letter", "font": "noto", **fields}
+    if logo is not None:
+        data["logo"] = (io.BytesIO(logo), "my logo.PNG")
+    return client.post(
+        "/practice", base_url=BASE, data=data, headers=ORIGIN, content_type="multipart/form-data"
+    )
+
+
+def folder_state(folder) -> dict:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_failed_save_with_a_new_logo_writes_nothing_and_keeps_the_logo_chosen(
+    client, settings, tmp_path, run
+):
+    token = csrf(client)
+    assert save_practice(client, token, png("navy"), name="Harbour").status_code == 200
+    folder = settings.practice_file.parent
+    before = folder_state(folder)
+    answer = save_practice(client, token, png("darkred"), name="Cove", brand_color="purple")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert folder_state(folder) == before  # the old logo and profile, byte for byte
+    for url in ("/practice", "/module/journey", "/"):
+        assert client.get(url, base_url=BASE).status_code == 200, url
+    result = run("build", "where-am-i", "--practice", settings.practice_file, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    # The top of the page lists the problem, linked to its field, and takes the focus.
+    summary = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', page, re.S)
+    assert summary and 'tabindex="-1"' in summary.group(0) and "autofocus" in summary.group(0)
+    assert '<a href="#brand_color">Brand colour: Expected a colour as #RRGGBB' in summary.group(1)
+    assert 'id="brand_color-error">Expected a colour' in page  # and beside the field
+    assert 'value="Cove"' in page
+    # The new logo is kept for the next try: shown, and sent again without choosing it.
+    held = re.search(r'name="held_logo" value="([^"]+)"', page).group(1)
+    picture = client.get(f"/practice/held/{held}", base_url=BASE)
+    assert picture.data == png("darkred") and picture.headers["Cache-Control"] == "no-store"
+    assert f'src="/practice/held/{held}"' in page
+    answer = save_practice(client, token, name="Cove", brand_color="#5a1e1e", held_logo=held)
+    assert answer.status_code == 200
+    saved = api.practice(settings.practice_file)
+    assert saved.name == "Cove" and saved.logo.read_bytes() == png("darkred")
+    logos = [p.name for p in folder.iterdir() if p.name != "practice.yaml"]
+    assert logos == [saved.logo.name]  # the old logo went once the new profile was in place
+    assert client.get(f"/practice/held/{held}", base_url=BASE).status_code == 404
+    assert list((settings.workdir / "logos").iterdir()) == []
+
+
+def test_a_bad_logo_is_reported_with_every_other_problem_and_nothing_is_held(client, settings):
+    answer = save_practice(client, csrf(client), png("navy", (8, 8)), brand_color="teal")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert 'id="logo-error">Expected 32 to 6000 pixels a side, got 8 x 8' in page
+    assert 'id="brand_color-error">Expected a colour' in page
+    assert 'name="held_logo"' not in page and not settings.practice_file.parent.exists()
+
+
+BROKEN_PROFILES = {
+    "yaml": ("name: Harbour\nbrand_color: [\n", "line 3", "not valid YAML"),
+    "missing logo": ("name: Harbour\nlogo: gone.png\n", "line 2", "'logo': 'gone.png': no such"),
+    "light colour": ("name: Harbour\nbrand_color: '#ffcc00'\n", "line 2", "has 1.51:1"),
+}
+
+
+@pytest.mark.parametrize("kind", BROKEN_PROFILES)
+def test_a_profile_with_problems_breaks_no_page_and_says_where_to_fix_it(client, settings, kind):
+    text, line, problem = BROKEN_PROFILES[kind]
+    settings.practice_file.parent.mkdir(parents=True)
+    settings.practice_file.write_text(text, encoding="utf-8")
+    for url in ("/", "/module/journey", "/packets", "/practice", "/answers"):
+        answer = client.get(url, base_url=BASE)
+        notice = html.unescape(answer.get_data(as_text=True).partition('id="profile-problems"')[2])
+        assert answer.status_code == 200, (url, answer.status_code)
+        assert f"{settings.practice_file}: {line}: " in notice and problem in notice, url
+        assert url == "/practice" or 'href="/practice">Put it right on the Practice page' in notice
+    # A handout cannot be made until it is put right: each way to make one says why.
+    form = {"csrf": csrf(client), "client": "Sam"}
+    for url in ("/module/journey/preview", "/module/journey/download", "/packets/download"):
+        answer = post(client, url, {**form, "packet": "couples"})
+        said = html.unescape(answer.get_data(as_text=True))
+        assert answer.status_code == 400 and problem in said, url
+    assert settings.practice_file.read_text(encoding="utf-8") == text
+
+
+def test_the_practice_page_shows_a_bad_value_from_the_file_beside_its_field(client, settings):
+    settings.practice_file.parent.mkdir(parents=True)
+    settings.practice_file.write_text("name: Harbour\nbrand_color: purple\n", encoding="utf-8")
+    page = client.get("/practice", base_url=BASE).get_data(as_text=True)
+    assert 'value="Harbour"' in page and 'value="purple"' in page
+    assert 'id="brand_color-error">Expected a colour as #RRGGBB' in page
+    answer = save_practice(client, csrf(client), name="Harbour", brand_color="#24606a")
+    assert answer.status_code == 200 and 'id="profile-problems"' not in answer.get_data(True)
+    assert api.practice(settings.practice_file).brand_color == "#24606a"
+
+
+def test_a_profile_naming_a_missing_logo_is_put_right_by_removing_it(client, settings):
+    settings.practice_file.parent.mkdir(parents=True)
+    settings.practice_file.write_text("name: Harbour\nlogo: gone.png\n", encoding="utf-8")
+    page = client.get("/practice", base_url=BASE).get_data(as_text=True)
+    assert 'name="remove_logo"' in page and 'src="/practice/logo"' not in page
+    answer = save_practice(client, csrf(client), name="Harbour")
+    assert answer.status_code == 400
+    assert 'id="logo-error">' in answer.get_data(as_text=True)
+    answer = save_practice(client, csrf(client), name="Harbour", remove_logo="1")
+    assert answer.status_code == 200 and api.practice(settings.practice_file).logo is None
+
+
+def test_concurrent_saves_never_collide(app, settings):
+    """Six people (or six tabs) saving at once, each with a logo: every save is whole, the
+    profile read afterwards is one of them, with its own logo, and nothing is left over."""
+    import threading
+
+    browsers = []
+    for _ in range(6):
+        browser = app.test_client()
+        browser.get(f"/?token={settings.token}", base_url=BASE)
+        browsers.append((browser, csrf(browser)))
+    colours = ["navy", "darkred", "darkgreen", "black", "purple", "brown"]
+    answers: list = []
+
+    def save(index: int) -> None:
+        browser, token = browsers[index]
+        for round_ in range(3):
+            name = f"Practice {index}-{round_}"
+            answers.append(save_practice(browser, token, png(colours[index]), name=name))
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [200] * 18
+    saved = api.practice(settings.practice_file)
+    index = int(saved.name.split()[1].partition("-")[0])
+    assert saved.logo.read_bytes() == png(colours[index])
+    assert sorted(p.name for p in settings.practice_file.parent.iterdir()) == sorted(
+        ["practice.yaml", saved.logo.name]
+    )
+
+
+def test_the_logo_is_shown_from_the_profile_and_can_be_removed(client, settings):
+    token = csrf(client)
+    assert client.get("/practice/logo", base_url=BASE).status_code == 404
+    answer = save_practice(client, token, png("navy"), name="Harbour")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert '<p class="saved" role="status">Saved. Your next handouts use these details.' in page
+    assert '<img src="/practice/logo" alt="Your logo now">' in page
+    assert 'name="remove_logo"' in page
+    picture = client.get("/practice/logo", base_url=BASE)
+    assert picture.mimetype == "image/png" and picture.headers["Cache-Control"] == "no-store"
+    assert picture.data == png("navy")
+    assert app_refuses_without_cookie(client, "/practice/logo")
+    logo = api.practice(settings.practice_file).logo
+    assert save_practice(client, token, name="Harbour", remove_logo="1").status_code == 200
+    assert api.practice(settings.practice_file).logo is None and not logo.exists()
+    assert "/practice/logo" not in client.get("/practice", base_url=BASE).get_data(True)
+
+
+def app_refuses_without_cookie(client, url: str) -> bool:
+    from flask import current_app  # noqa: F401  (the client's app)
+
+    stranger = client.application.test_client()
+    return stranger.get(url, base_url=BASE).status_code == 401
+
+
+@pytest.mark.parametrize("name", ["../practice.yaml", "x" * 22 + ".png", "%2e%2e%2fetc.png"])
+def test_a_held_logo_is_only_one_the_app_holds(client, settings, name):
+    assert client.get(f"/practice/held/{name}", base_url=BASE).status_code == 404
+    answer = save_practice(client, csrf(client), name="Harbour", held_logo=name)
+    assert answer.status_code == 200 and api.practice(settings.practice_file).logo is None
+
+
+def test_a_brand_colour_too_light_to_read_is_refused_with_its_contrast(client, settings):
+    page = client.get("/practice", base_url=BASE).get_data(as_text=True)
+    assert 'type="color"' in page and 'data-colour-picker="brand_color"' in page
+    for heading in ("Your practice", "Language and region", "Look"):
+        assert f"<legend><h2>{heading}</h2></legend>" in page
+    answer = save_practice(client, csrf(client), name="Harbour", brand_color="#FFCC00")
+    assert answer.status_code == 400
+    assert (
+        'id="brand_color-error">Expected a colour dark enough to read on white, with a contrast '
+        "of at least 4.5:1; &#39;#FFCC00&#39; has 1.51:1, pick a darker one"
+    ) in answer.get_data(as_text=True)
+    assert save_practice(client, csrf(client), brand_color="#767676").status_code == 200
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b"])
+def test_a_line_or_paragraph_separator_in_a_one_line_field_is_refused(client, settings, separator):
+    answer = save_practice(client, csrf(client), name=f"Harbour{separator}Therapy")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    error = re.search(r'id="name-error">([^<]*)<', page).group(1)
+    assert error.startswith("Expected the practice&#39;s name") and "(U+" in error
+    assert '<a href="#name">Practice name: Expected' in page
+    assert not settings.practice_file.exists()
+
+
+def test_a_profile_that_cannot_be_written_leaves_no_new_logo_behind(tmp_path):
+    """The logo is written first; when the profile then cannot be (here a folder is in its
+    place), the new logo goes again and the user hears why, naming the file."""
+    target = tmp_path / "config" / "practice.yaml"
+    target.mkdir(parents=True)
+    with pytest.raises(api.HandoutError, match=r"cannot write '.*practice\.yaml': "):
+        api.save_practice(target, {"name": "Harbour"}, api.Logo(png(), ".png"))
+    assert [p.name for p in target.parent.iterdir()] == ["practice.yaml"]
+    assert list(target.iterdir()) == []

@@ -202,10 +202,60 @@ def test_the_practice_form_saves_the_profile(page, server):
     assert page.locator("#brand_color-error").inner_text().startswith("Expected a colour")
     page.get_by_label("Brand colour").fill("#2a4d69")
     page.get_by_role("button", name="Save").click()
-    page.get_by_text("Saved to").wait_for()
-    shot(page, "practice")
+    page.get_by_text("Saved. Your next handouts use these details.").wait_for()
     saved = api.practice(server[1] / "config" / "handouts" / "practice.yaml")
     assert (saved.name, saved.brand_color) == ("Harbour Therapy", "#2a4d69")
+
+
+def test_a_failed_practice_save_keeps_the_logo_chosen_and_focuses_the_problems(
+    page, server, tmp_path
+):
+    """A new logo and a colour that is not one: nothing is saved, the list of problems at the top
+    has the focus and leads to the field, the logo is still chosen, and the next save keeps it."""
+    from PIL import Image
+
+    logo = tmp_path / "harbour-logo.png"
+    Image.new("RGB", (240, 80), "#2a4d69").save(logo)
+    profile = server[1] / "config" / "handouts" / "practice.yaml"
+    page.get_by_role("link", name="Practice", exact=True).click()
+    page.get_by_label("Practice name").fill("Harbour Therapy")
+    page.get_by_label("Logo", exact=True).set_input_files(logo)
+    page.get_by_label("Brand colour").fill("purple")
+    before = profile.read_bytes() if profile.exists() else None
+    page.get_by_role("button", name="Save").click()
+    page.locator("#error-summary").wait_for()
+    assert (profile.read_bytes() if profile.exists() else None) == before
+    until(page, "document.activeElement.id === 'error-summary'", 10)
+    until(page, "document.querySelector('.logo-now img').naturalWidth === 240")
+    shot(page, "practice-error")
+    page.get_by_role("link", name=re.compile("^Brand colour: Expected a colour")).click()
+    assert page.evaluate("document.activeElement.id") == "brand_color"
+    page.locator("#brand_color-picker").fill("#5a1e1e")  # the picker types the colour it shows
+    assert page.get_by_label("Brand colour").input_value() == "#5a1e1e"
+    page.get_by_label("Brand colour").fill("#24606a")  # and shows the colour typed
+    assert page.locator("#brand_color-picker").input_value() == "#24606a"
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved. Your next handouts use these details.").wait_for()
+    saved = api.practice(profile)
+    assert saved.logo.read_bytes() == logo.read_bytes() and saved.brand_color == "#24606a"
+    until(page, "document.querySelector('img[src=\"/practice/logo\"]').naturalWidth === 240")
+    assert page.get_by_label("Remove the logo").is_visible()
+    shot(page, "practice")
+
+
+def test_the_practice_page_and_its_problems_fit_a_phone(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(server[0])
+    phone.goto(re.match(r"http://[^/]+", server[0]).group(0) + "/practice")
+    phone.get_by_label("Brand colour").fill("#ffdd55")
+    phone.get_by_role("button", name="Save").click()
+    phone.locator("#error-summary").wait_for()
+    until(phone, "document.activeElement.id === 'error-summary'", 10)
+    assert "has 1.33:1" in phone.locator("#brand_color-error").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
+    shot(phone, "practice-error-390px")
+    context.close()
 
 
 def test_a_roster_with_a_bad_row_builds_the_good_ones(page, tmp_path):

@@ -147,8 +147,26 @@ def test_rules_from_elsewhere_and_text_on_one_line():
     rule = Keys({"paper": paper, "line": Text(one_line=True)})
     assert problems_of(rule, 'paper: legal\nline: "two\\nlines"\n') == [
         "f.yaml: line 1: 'paper': expected a4 or letter, got 'legal'",
-        "f.yaml: line 2: 'line': expected text (one line of text)",
+        "f.yaml: line 2: 'line': expected text (one line of text), found a line break (U+000A)",
     ]
+
+
+@pytest.mark.parametrize(
+    "escaped, named",
+    [
+        ("\\u2028", "a line separator (U+2028)"),
+        ("\\u2029", "a paragraph separator (U+2029)"),
+        ("\\x85", "a next-line character (U+0085)"),
+        ("\\v", "a control character (U+000B)"),
+        ("\\f", "a control character (U+000C)"),
+    ],
+)
+def test_text_on_one_line_refuses_every_line_and_paragraph_separator(escaped, named):
+    rule = Keys({"name": Text(one_line=True, expect="a name")})
+    assert problems_of(rule, f'name: "Harbour{escaped}Therapy"\n') == [
+        f"f.yaml: line 1: 'name': expected a name (one line of text), found {named}"
+    ]
+    assert value_of(Keys({"note": Text()}), 'note: "one\\u2028two"\n')["note"] == "one\u2028two"
 
 
 def test_file_references_are_relative_to_the_input_and_inspected(tmp_path):

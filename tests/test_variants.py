@@ -16,6 +16,7 @@ from generator.core.options import Options
 from generator.core.pdf import RenderWarnings, accessibility_problems, render_pdf
 from generator.core.profiles import load_practice, make_personal
 from generator.core.render import Document
+from generator.core.resources import TEMPLATES_DIR
 from tests.helpers import build_handout, flat, pdf_pages, pdf_pages_text
 
 MARGIN = 20 * 72 / 25.4  # the page's left and right margins, in points
@@ -282,6 +283,31 @@ def test_bad_profile_reports_every_key_at_once(run, tree, tmp_path):
         result.output
     )
     assert not (tmp_path / "output").exists()
+
+
+def test_a_brand_colour_too_light_to_read_on_white_stops_the_build(run, tree, tmp_path):
+    folder = tree({"practice.yaml": "name: Harbor\nbrand_color: '#F0C040'\n"})
+    result = run("build", "journey", "--practice", folder / "practice.yaml")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: mine/practice.yaml: line 2: 'brand_color': expected a colour dark enough to read "
+        "on white, with a contrast of at least 4.5:1; '#F0C040' has 1.7:1, pick a darker one\n"
+    )
+    assert not (tmp_path / "output").exists()
+    # The colour the profile template suggests, and the darkest grey that passes, are fine.
+    template = (TEMPLATES_DIR / "practice.yaml").read_text(encoding="utf-8")
+    suggested = re.search(r'^# brand_color: "(#[0-9a-f]{6})"$', template, re.M).group(1)
+    for colour in (suggested, "#767676"):
+        (folder / "practice.yaml").write_text(f"brand_color: '{colour}'\n")
+        assert load_practice(folder / "practice.yaml").brand_color == colour
+
+
+def test_a_line_separator_in_a_profile_line_is_refused_by_name(run, tree):
+    folder = tree({"practice.yaml": 'name: Harbor\ncrisis_line: "Call 988.\\u2028Or 911."\n'})
+    result = run("build", "journey", "--practice", folder / "practice.yaml")
+    assert result.exit_code == 1
+    assert "line 2: 'crisis_line': expected what to do in a crisis" in result.output
+    assert "(one line of text), found a line separator (U+2028)" in result.output
 
 
 def _font_names():

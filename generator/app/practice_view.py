@@ -1,13 +1,15 @@
 """The Practice page: the practice profile as a form, saved to the same file that
-'handouts init --user' writes (or the --practice file the app was started with)."""
+'handouts init --user' writes (or the --practice file the app was started with). A save writes
+the profile and its logo together or not at all; a profile with problems is shown on every page,
+with the way here to put it right."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 
+from .. import api
 from ..api import (
     CONTENT_DIR,
     LANGUAGE_NAMES,
@@ -15,12 +17,10 @@ from ..api import (
     HandoutError,
     Practice,
     known_languages,
-    load_practice,
     load_regions,
-    profile_text,
     user_profile,
 )
-from . import forms
+from . import practice_logo
 
 FIELDS = (
     ("name", N_("Practice name")),
@@ -30,8 +30,16 @@ FIELDS = (
     ("crisis_line", N_("Crisis line")),
     ("safety_line", N_("Safety line")),
 )
-CHOSEN = ("brand_color", "paper", "font", "language", "region")  # the other keys of the form
-LOGO_LIMIT = 2_000_000
+# Each field's label, in the order of the form: the list of problems at the top follows it.
+LABELS = {
+    **dict(FIELDS),
+    "language": N_("Language of the handouts"),
+    "region": N_("Region"),
+    "logo": N_("Logo"),
+    "brand_color": N_("Brand colour"),
+    "paper": N_("Paper"),
+    "font": N_("Font"),
+}
 
 
 def profile_path(settings) -> Path:
@@ -39,31 +47,107 @@ def profile_path(settings) -> Path:
 
 
 def current(settings) -> Practice:
-    """The practice profile as saved now (none yet: an empty one)."""
+    """The practice profile as saved now (none yet: an empty one); raises its problems."""
     path = profile_path(settings)
-    return load_practice(path) if path.is_file() else Practice()
+    return api.read_practice(path) if path.is_file() else Practice()
+
+
+def usable(settings) -> Practice:
+    """The profile, or an empty one while it has problems (every page lists them)."""
+    try:
+        return current(settings)
+    except HandoutError:
+        return Practice()
+
+
+def problems(settings) -> list[str]:
+    """What is wrong with the profile on disk, one line each (file, line, key): none if it is
+    right or absent."""
+    try:
+        current(settings)
+    except HandoutError as error:
+        found = getattr(error, "problems", ())
+        return [str(problem) for problem in found] or [error.message]
+    return []
+
+
+def context() -> dict:
+    """The profile's problems, for the notice on every page (only past the gate: they quote
+    the profile)."""
+    if "csrf" not in g:
+        return {"profile_problems": []}
+    if "profile_problems" not in g:
+        g.profile_problems = problems(current_app.extensions["handouts"])
+    return {"profile_problems": g.profile_problems}
 
 
 def page():
     settings = current_app.extensions["handouts"]
     if request.method == "GET":
-        return _show(settings, _values(current(settings)), {}, saved=False)
-    values = {key: (request.form.get(key) or "").strip() for key, _ in FIELDS}
-    values |= {k: (request.form.get(k) or "").strip() for k in CHOSEN}
-    errors = _save(settings, values, request.files.get("logo"))
-    status = 400 if errors else 200
-    return _show(settings, values, errors, saved=not errors), status
+        return _show(settings, *_on_disk(settings))
+    values = {key: (request.form.get(key) or "").strip() for key in LABELS if key != "logo"}
+    errors, held = _save(settings, values)
+    if errors:
+        return _show(settings, values, errors, held=held, failed=True), 400
+    return _show(settings, _values(current(settings)), {}, saved=True)
 
 
-def _show(settings, values: dict, errors: dict, saved: bool):
+def logo_file():
+    settings = current_app.extensions["handouts"]
+    return practice_logo.picture(practice_logo.now(profile_path(settings)))
+
+
+def held_logo_file(name: str):
+    return practice_logo.picture(practice_logo.held(current_app.extensions["handouts"], name))
+
+
+def _save(settings, values: dict) -> tuple[dict[str, str], str]:
+    """Check everything as 'build' would, then write the profile and the logo; nothing is
+    written on error. The problems by field, and the chosen logo kept for the next try."""
+    target = profile_path(settings)
+    remove = bool(request.form.get("remove_logo"))
+    values["logo"] = "" if remove else api.profile_values(target).get("logo", "")
+    logo, held, errors = practice_logo.chosen(settings, remove)
+    try:
+        if errors:  # every other problem is still reported, but nothing is written
+            api.check_practice(target, values, logo)
+        else:
+            api.save_practice(target, values, logo)
+    except HandoutError as error:
+        errors = _by_key(error) | errors
+    if errors:
+        keep = logo is not None and "logo" not in errors
+        return errors, (held or practice_logo.hold(settings, logo)) if keep else ""
+    practice_logo.release(settings, held)
+    return {}, ""
+
+
+def _on_disk(settings) -> tuple[dict, dict]:
+    """The profile's values and, if it has problems, each beside its field (the notice at the
+    top lists them all); values that cannot be read are shown as written."""
+    try:
+        return _values(current(settings)), {}
+    except HandoutError as error:
+        given = api.profile_values(profile_path(settings))
+        errors = {key: text for key, text in _by_key(error).items() if key != "form"}
+        return _values(Practice()) | given, errors
+
+
+def _show(settings, values: dict, errors: dict, held="", saved=False, failed=False):
+    order = ("form", *LABELS)  # the list at the top follows the form
+    summary = [(key, LABELS.get(key, ""), errors[key]) for key in order if key in errors]
     return render_template(
         "practice.html",
         fields=FIELDS,
         values=values,
         errors=errors,
+        summary=summary if failed else [],
         saved=saved,
         where=str(profile_path(settings)),
-        logo=current(settings).logo if not errors else None,
+        logo=practice_logo.now(profile_path(settings)) is not None,
+        named_logo=bool(api.profile_values(profile_path(settings)).get("logo")),
+        held=held,
+        remove_logo=failed and bool(request.form.get("remove_logo")),
         practice_languages=_languages(),
         regions=_regions(settings),
     )
@@ -92,54 +176,9 @@ def _values(practice: Practice) -> dict:
     return values | {"font": practice.font or "noto"}
 
 
-def _save(settings, values: dict, logo) -> dict[str, str]:
-    """Check everything as 'build' would, then write the profile; nothing is written on error."""
-    target = profile_path(settings)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    values = dict(values)
-    errors: dict[str, str] = {}
-    new_logo = _logo(target, logo, errors)
-    values["logo"] = new_logo.name if new_logo else _kept_logo(target)
-    trial = target.with_name(f".{target.name}.check")
-    try:
-        trial.write_text(profile_text(values), encoding="utf-8")
-        load_practice(trial)
-    except HandoutError as error:
-        errors |= _by_key(error)
-    if errors:
-        trial.unlink(missing_ok=True)
-        if new_logo:
-            new_logo.unlink(missing_ok=True)
-        return errors
-    trial.replace(target)
-    return {}
-
-
-def _logo(target: Path, upload, errors: dict) -> Path | None:
-    if upload is None or not upload.filename:
-        return None
-    try:
-        data = forms.upload(upload, "Logo", LOGO_LIMIT, (".png", ".svg"))
-    except HandoutError as error:
-        errors["logo"] = error.message.removeprefix("Logo: ").capitalize()
-        return None
-    path = target.with_name("logo" + Path(upload.filename).suffix.lower())
-    path.write_bytes(data)
-    return path
-
-
-def _kept_logo(target: Path) -> str:
-    """The logo already in the profile, if any, is kept when no new one is uploaded."""
-    if not target.is_file():
-        return ""
-    logo = load_practice(target).logo
-    return os.path.relpath(logo, target.parent.resolve()) if logo else ""
-
-
 def _by_key(error: HandoutError) -> dict[str, str]:
     """Each problem with the profile under the form field of its key; a problem with the file
     as a whole, or with a key the form has no field for, goes at the top of the form."""
-    fields = {key for key, _ in FIELDS} | set(CHOSEN) | {"logo"}
     problems = getattr(error, "problems", ())
     if not problems:
         return {"form": error.message}
@@ -147,7 +186,7 @@ def _by_key(error: HandoutError) -> dict[str, str]:
     for problem in problems:
         field = problem.key.partition(".")[0]
         text = problem.message.removeprefix(f"'{problem.key}': ")
-        if field not in fields:
+        if field not in LABELS:
             field, text = "form", problem.message
         found[field] = (found.get(field, "") + " " + text[:1].upper() + text[1:]).strip()
     return found

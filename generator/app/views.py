@@ -44,6 +44,8 @@ def register(app: Flask) -> None:
     app.add_url_rule("/jobs/<job_id>/zip", view_func=roster_zip, methods=["POST"])
     app.add_url_rule("/jobs/<job_id>/file", view_func=roster_file, methods=["POST"])
     app.add_url_rule("/practice", view_func=practice_view.page, methods=["GET", "POST"])
+    app.add_url_rule("/practice/logo", view_func=practice_view.logo_file)
+    app.add_url_rule("/practice/held/<name>", view_func=practice_view.held_logo_file)
     app.add_url_rule("/answers", view_func=answers_page, methods=["GET", "POST"])
     app.add_url_rule("/answers/csv", view_func=answers_csv, methods=["POST"])
     app.register_error_handler(400, _error_page)
@@ -52,6 +54,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(404, _error_page)
     app.register_error_handler(413, _too_large)
     app.context_processor(lambda: {"papers": PAPERS, "fonts": FONTS, "nav": NAV})
+    app.context_processor(practice_view.context)  # the profile's problems, on every page
     if app.extensions["handouts"].warm_up:
         library_view.warm_up(app)
 
@@ -104,7 +107,7 @@ def module_page(module_id: str):
     if entry is None:
         abort(404, N_("No such module in the library."))
     others = [e for e in library_view.entries(settings(), current()) if e["id"] != module_id]
-    defaults = forms.defaults(practice_view.current(settings()))
+    defaults = forms.defaults(practice_view.usable(settings()))
     return render_template(
         "module.html", entry=entry, others=others, form=defaults, errors={}, also=[]
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
+import math
 import os
 import re
 import unicodedata
@@ -16,8 +18,8 @@ from .errors import HandoutError, Problem, display_path, field_problem, raise_if
 from .languages import SOURCE, format_day, language_problem
 from .options import font_problem, paper_problem
 from .resources import TEMPLATES_DIR
-from .schema import BIDI_CONTROLS, CONTROL, FileRef, Keys, Pattern, Rule, Text, check
-from .yamlfile import read_yaml
+from .schema import BIDI_CONTROLS, CONTROL, FileRef, Keys, Pattern, Rule, Text, check, shown
+from .yamlfile import parse_yaml, read_text
 
 NAME_LIMIT = 80
 NOTE_LIMIT = 600
@@ -37,6 +39,8 @@ LOGO_PIXELS = 6000
 PROFILE_NAME = "practice.yaml"
 PROFILE_LIMIT = 64_000  # bytes; a filled-in profile has about 2 kB
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+CONTRAST = 4.5  # against white: WCAG's least for body text, since headings and notes print in it
+PROFILE = "the practice profile"
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,30 @@ def _image_problem(file: Path) -> str | None:
     return _png_problem(file) if file.suffix.lower() == ".png" else _svg_problem(file)
 
 
+def color_problem(value) -> str | None:
+    """Why a brand colour cannot be used (not #RRGGBB, or too light to read on white), else None."""
+    if not isinstance(value, str) or not COLOR.match(value.strip()):
+        return f"expected a colour as #RRGGBB, e.g. #24606a, got {shown(value)}"
+    ratio = math.floor(contrast(value.strip()) * 100) / 100  # 4.499 is not 4.5
+    if ratio < CONTRAST:
+        return (
+            f"expected a colour dark enough to read on white, with a contrast of at least "
+            f"{CONTRAST}:1; {value.strip()!r} has {ratio}:1, pick a darker one"
+        )
+    return None
+
+
+def contrast(color: str) -> float:
+    """The contrast of a #RRGGBB colour against white, as WCAG 2 measures it (1 to 21)."""
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(color[i : i + 2]) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * red + 0.7152 * green + 0.0722 * blue + 0.05)
+
+
 # Each key left empty is not set. The choices of paper, font and language come from the
 # modules that define them; which regions there are depends on the content folders, so a
 # region is checked when a document is built.
@@ -225,7 +253,7 @@ PRACTICE = Keys(
             _image_problem,
             expect="a PNG or SVG file, its path relative to the profile",
         ),
-        "brand_color": Pattern(COLOR, "a colour as #RRGGBB, e.g. #24606a", str.lower),
+        "brand_color": Rule(color_problem, lambda value: value.strip().lower()),
         "paper": Rule(paper_problem, str.lower),
         "font": Rule(font_problem),
         "language": Rule(language_problem),
@@ -241,11 +269,28 @@ PRACTICE_KEYS = list(PRACTICE.fields)
 
 def load_practice(path: Path) -> Practice:
     """Read a practice profile (YAML); every bad key is reported at once, with its line."""
-    doc = read_yaml(path, "the practice profile", PROFILE_LIMIT)
-    return check(PRACTICE, doc.data or {}, display_path(path), doc=doc, base=path.parent)
+    return practice_from_text(read_text(path, PROFILE, PROFILE_LIMIT), path)
 
 
-def _png_problem(file: Path) -> str | None:
+def practice_from_text(text: str, path: Path) -> Practice:
+    """The profile this text would be if it were the file 'path' (files it names are relative
+    to that file's folder); every bad key is reported at once, with its line."""
+    where = display_path(path)
+    doc = parse_yaml(text, where, PROFILE, PROFILE_LIMIT)
+    return check(PRACTICE, doc.data or {}, where, doc=doc, base=path.parent)
+
+
+def logo_problem(data: bytes, suffix: str) -> str | None:
+    """What the profile's check would say of a logo with these bytes and this file type."""
+    if suffix.lower() not in LOGO_TYPES:
+        return f"expected a {' or '.join(LOGO_TYPES)} file"
+    if len(data) > LOGO_BYTES:
+        return f"expected at most {LOGO_BYTES / 1e6:g} MB, the file has {len(data) / 1e6:.1f} MB"
+    inspect = _png_problem if suffix.lower() == ".png" else _svg_problem
+    return inspect(io.BytesIO(data))
+
+
+def _png_problem(file) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -261,7 +306,7 @@ def _png_problem(file: Path) -> str | None:
     return None
 
 
-def _svg_problem(file: Path) -> str | None:
+def _svg_problem(file) -> str | None:
     from xml.etree import ElementTree
 
     try:
@@ -280,10 +325,18 @@ def profile_text(values: dict[str, str]) -> str:
     for key in PRACTICE_KEYS:
         value = (values.get(key) or "").strip()
         if value:  # JSON strings are valid YAML double-quoted scalars
-            line = f"{key}: {json.dumps(value, ensure_ascii=False)}"
+            line = f"{key}: {_quoted(value)}"
             escaped = line.replace("\\", "\\\\")  # taken as it is, not as a pattern's groups
             text = re.sub(rf"^(?:# )?{key}:.*$", escaped, text, count=1, flags=re.M)
     return text
+
+
+def _quoted(value: str) -> str:
+    """A value as a YAML double-quoted scalar, with the characters YAML reads as line breaks
+    escaped (unescaped, U+2028 would move every later key a line down, and U+0085 would turn
+    into a space unseen): the check of the value then sees them, and says so."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.translate({0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"})
 
 
 def write_profile_template(target: Path) -> Path:

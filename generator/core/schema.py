@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .errors import Problem, raise_if
 from .yamlfile import YamlDoc, dotted
@@ -126,6 +126,18 @@ class Text(Field):
     """Text that is not blank: at most 'limit' characters, on one line if 'one_line'; without
     bidi controls."""
 
+    # Besides the control characters (U+0085, vertical tab and form feed among them), the line and
+    # paragraph separators end a line for YAML, browsers and PDF readers.
+    BREAKS = re.compile("[\u2028\u2029]")
+    BREAK_NAMES: ClassVar[dict[str, str]] = {
+        "\n": "a line break",
+        "\r": "a carriage return",
+        "\t": "a tab",
+        "\x85": "a next-line character",
+        "\u2028": "a line separator",
+        "\u2029": "a paragraph separator",
+    }
+
     def __init__(self, limit: int | None = None, one_line: bool = False, **options: Any):
         self.limit, self.one_line = limit, one_line
         self.expect = f"text of up to {limit} characters" if limit else "text"
@@ -138,11 +150,19 @@ class Text(Field):
             value = BIDI_CONTROLS.sub("", value)
         if not isinstance(value, str) or not value.strip():
             raise self.wrong(value)
-        if self.one_line and CONTROL.search(value):
-            raise Invalid(f"expected {self.expect} (one line of text)")
+        if self.one_line:
+            self._on_one_line(value)
         if self.limit and len(value) > self.limit:
             raise Invalid(f"expected at most {self.limit:,} characters, got {len(value):,}")
         return value.strip()
+
+    def _on_one_line(self, value: str) -> None:
+        found = CONTROL.search(value) or self.BREAKS.search(value)
+        if found:
+            what = self.BREAK_NAMES.get(found[0], "a control character")
+            raise Invalid(
+                f"expected {self.expect} (one line of text), found {what} (U+{ord(found[0]):04X})"
+            )
 
 
 class Integer(Field):
@@ -269,7 +289,10 @@ class FileRef(Field):
             raise Invalid(
                 f"{named}no such file (the path is relative to the folder {run.where} is in)"
             )
-        size = file.stat().st_size
+        try:
+            size = file.stat().st_size
+        except OSError:  # removed since: a profile saved meanwhile names another logo
+            raise Invalid(f"{named}no such file") from None
         if size > self.max_bytes:
             limit = self.max_bytes / 1e6
             raise Invalid(f"{named}expected at most {limit:g} MB, the file has {size / 1e6:.1f} MB")

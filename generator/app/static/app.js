@@ -159,6 +159,35 @@ function fileRow(job, name) {
   return row;
 }
 
+// The Practice page: a colour picker that follows the typed colour and types what is picked
+// (the typed colour is what is sent), and the list of problems after a save that failed, which
+// takes the focus and leads each link to its field.
+function colourPicker() {
+  const picker = document.querySelector("[data-colour-picker]");
+  if (!picker) return;
+  const text = document.getElementById(picker.dataset.colourPicker);
+  const hex = /^#[0-9a-f]{6}$/i;
+  const follow = () => { if (hex.test(text.value.trim())) picker.value = text.value.trim().toLowerCase(); };
+  picker.hidden = false;
+  follow();
+  text.addEventListener("input", follow);
+  picker.addEventListener("input", () => { text.value = picker.value; });
+}
+
+function errorSummary() {
+  const summary = document.querySelector("[data-error-summary]");
+  if (!summary) return;
+  if (document.activeElement !== summary) summary.focus();
+  summary.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    const input = link && document.getElementById(link.hash.slice(1));
+    if (!input) return;
+    event.preventDefault();
+    (input.closest(".field") || input).scrollIntoView({ block: "start" });
+    input.focus({ preventScroll: true });
+  });
+}
+
 // The language switch takes effect as soon as a language is chosen (the button is there for
 // keyboards and for browsers without scripts).
 function languageSwitch() {
@@ -173,4 +202,6 @@ document.addEventListener("DOMContentLoaded", () => {
   livePreview();
   packetDates();
   rosterRun();
+  colourPicker();
+  errorSummary();
 });
