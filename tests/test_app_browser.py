@@ -151,7 +151,7 @@ def test_two_launches_on_two_ports_both_work_in_one_browser(browser, tmp_path):
             assert "expired" not in page.content() and "Refused" not in page.content()
     finally:
         context.close()
-        for (process, _), home in zip(launches, (first_home, second_home)):
+        for (process, _), home in zip(launches, (first_home, second_home), strict=True):
             stop_app(process, home)
 
 

@@ -104,6 +104,6 @@ def _local_host(host: str, port: str) -> bool:
     """127.0.0.1, localhost or [::1], with the port the app listens on (which a browser leaves
     out of the Host header when it is HTTP's default, 80)."""
     name, colon, given_port = host.rpartition(":")
-    if not colon or name.startswith("[") and not name.endswith("]"):  # no port; or a bare [::1]
+    if not colon or (name.startswith("[") and not name.endswith("]")):  # no port; or a bare [::1]
         name, given_port = host, ""
     return name in LOCAL_HOSTS and (given_port == port or (given_port, port) == ("", "80"))
