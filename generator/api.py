@@ -62,7 +62,7 @@ def practice(path: PathLike | None = None) -> Practice:
 def person(
     client: str | None = None,
     date: dt.date | str | None = None,
-    session: int | None = None,
+    session: int | str | None = None,
     note: str | None = None,
     therapist: str | None = None,
     practice: Practice | None = None,

@@ -296,7 +296,7 @@ def _practice(practice_file):
 @click.option("--client", help="Client's name, initials or pseudonym. Without it: a blank line.")
 @click.option("--therapist", help="Therapist's name (overrides the practice profile).")
 @click.option("--date", "date", metavar="YYYY-MM-DD", help="Session date.")
-@click.option("--session", type=int, help="Session number.")
+@click.option("--session", metavar="N", help="Session number, from 1 to 999.")
 @click.option("--note", help="A short homework note printed near the top.")
 @practice_option
 @click.option("--slug", help="File-name part for this client (default: made from --client).")

@@ -32,13 +32,10 @@ def defaults(practice: Practice) -> dict:
 
 def person(form: Mapping, practice: Practice, leader: str | None = None) -> Personal:
     """The person the form describes, checked by the API (every problem at once)."""
-    session = (form.get("session") or "").strip()
-    if session and not session.isdigit():
-        raise HandoutError(f"--session: expected a session number from 1 to 999, got {session!r}")
     return api.person(
         client=form.get("client") or None,
         date=(form.get("date") or "").strip() or None,
-        session=int(session) if session else None,
+        session=form.get("session") or None,
         note=form.get("note") or None,
         therapist=(form.get("therapist") or leader) or None,
         practice=practice,

@@ -15,7 +15,21 @@ from .errors import HandoutError, display_path
 from .languages import SOURCE, format_day, language_problem
 from .options import font_problem, paper_problem
 from .resources import TEMPLATES_DIR
-from .schema import BIDI_CONTROLS, CONTROL, FileRef, Keys, Pattern, Rule, Text, check
+from .schema import (
+    BIDI_CONTROLS,
+    CONTROL,
+    LINE_BREAKS,
+    FileRef,
+    Keys,
+    Pattern,
+    Rule,
+    Text,
+    check,
+    one_line_problem,
+    shown,
+    shown_short,
+    trimmed,
+)
 from .yamlfile import read_yaml
 
 NAME_LIMIT = 80
@@ -36,6 +50,9 @@ LOGO_PIXELS = 6000
 PROFILE_NAME = "practice.yaml"
 PROFILE_LIMIT = 64_000  # bytes; a filled-in profile has about 2 kB
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Names Windows keeps for devices, whatever the case or extension.
+WINDOWS_DEVICES = {"con", "prn", "aux", "nul"}
+WINDOWS_DEVICES |= {f"{port}{n}" for port in ("com", "lpt") for n in range(10)}
 
 
 @dataclass(frozen=True)
@@ -88,8 +105,15 @@ def date_text(day: dt.date, language: str = SOURCE) -> str:
     return format_day(day, language)
 
 
-def checked_text(field_name: str, value: str | None, limit: int) -> tuple[str, list[str]]:
-    text = BIDI_CONTROLS.sub("", value or "").strip()
+def checked_text(
+    field_name: str, value: str | None, limit: int, one_line: bool = False
+) -> tuple[str, list[str]]:
+    """Text from the user without bidi controls or blank edges (an invisible zero-width name is
+    no name); a one-line field refuses a line break, any other has its breaks made '\\n'."""
+    text = trimmed(BIDI_CONTROLS.sub("", value or ""))
+    if one_line and (problem := one_line_problem(text)):
+        return "", [f"{field_name}: {problem}"]
+    text = LINE_BREAKS.sub("\n", text)
     if CONTROL.search(text.replace("\n", " ")):
         return "", [f"{field_name}: expected plain text without control characters"]
     if len(text) > limit:
@@ -98,19 +122,25 @@ def checked_text(field_name: str, value: str | None, limit: int) -> tuple[str, l
 
 
 def slugify(text: str) -> str:
-    """A safe file-name part from a name: 'José Ñúñez' -> 'jose-nunez'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace(".", "")).strip("-")
+    """A safe file-name part from a name, its letters spelled in ASCII rather than dropped:
+    'Łukasz Wójcik' -> 'lukasz-wojcik', 'José Ñúñez' -> 'jose-nunez', 'Мария' -> 'mariya'."""
+    from anyascii import anyascii
+
+    ascii_text = anyascii(unicodedata.normalize("NFC", text))
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace(".", "")).strip("-")[:40]
+    slug = slug.strip("-")
+    if slug in WINDOWS_DEVICES:  # 'con.pdf' would open the console on Windows, not a file
+        return f"{slug}-client"
     if slug or not text:
-        return slug[:40].strip("-")
-    # A name with no Latin letters still needs a stable, distinct file name.
+        return slug
+    # A name with nothing to spell in ASCII still needs a stable, distinct file name.
     return "client-" + hashlib.sha256(text.encode()).hexdigest()[:6]
 
 
 def make_personal(
     client: str | None = None,
     date: dt.date | str | None = None,
-    session: int | None = None,
+    session: int | str | None = None,
     note: str | None = None,
     therapist: str | None = None,
     practice: Practice | None = None,
@@ -118,22 +148,21 @@ def make_personal(
 ) -> Personal:
     """Check what the user gave and build the personalization, reporting all problems at once."""
     problems: list[str] = []
-    name, found = checked_text("--client", client, NAME_LIMIT)
+    name, found = checked_text("--client", client, NAME_LIMIT, one_line=True)
     problems += found
     note_text, found = checked_text("--note", note, NOTE_LIMIT)
     problems += found
     practice = practice or Practice()
     if therapist is not None:
-        therapist_name, found = checked_text("--therapist", therapist, NAME_LIMIT)
+        therapist_name, found = checked_text("--therapist", therapist, NAME_LIMIT, one_line=True)
         problems += found
         practice = replace(practice, therapist=therapist_name)
     day = _date(date, problems)
-    if session is not None and not 1 <= session <= 999:
-        problems.append(f"--session: expected a session number from 1 to 999, got {session}")
+    number = _session(session, problems)
     file_slug = _slug(slug, name, problems)
     if problems:
         raise HandoutError("\n".join(problems))
-    return Personal(name, day, session, note_text, practice, file_slug)
+    return Personal(name, day, number, note_text, practice, file_slug)
 
 
 def parse_dates(values: list[str]) -> list[dt.date]:
@@ -153,6 +182,21 @@ def _date(value: dt.date | str | None, problems: list[str]) -> dt.date | None:
     except ValueError:
         problems.append(f"--date: expected a date as YYYY-MM-DD, e.g. 2026-11-22, got {value!r}")
         return None
+
+
+def _session(value: int | str | None, problems: list[str]) -> int | None:
+    """A session number from 1 to 999, given as a number or as typed ('4', ' 04 ')."""
+    text = value.strip() if isinstance(value, str) else value
+    if text is None or text == "":
+        return None
+    # Only ASCII digits: int() also reads '٤' and fails on '²' or on 5,000 digits.
+    if isinstance(text, str) and re.fullmatch(r"[0-9]{1,3}", text.lstrip("0") or "0"):
+        text = int(text)
+    if type(text) is int and 1 <= text <= 999:
+        return text
+    got = shown_short(text) if type(text) is int else shown(text)
+    problems.append(f"--session: expected a session number from 1 to 999, got {got}")
+    return None
 
 
 def _slug(slug: str | None, name: str, problems: list[str]) -> str:
