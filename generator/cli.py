@@ -83,6 +83,9 @@ class Handouts(click.Group):
             raise
         except (click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader stopped early ('handouts list | head'): click ends quietly, exit code 1.
+            raise
         except Exception as error:
             if debug:
                 raise

@@ -5,6 +5,8 @@ unsafe or empty file names, a full disk and a pipe that closes early."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -197,3 +199,20 @@ def test_an_invisible_name_prints_a_blank_name_line_under_the_default_file_name(
 def test_a_zero_width_non_joiner_inside_a_name_is_kept():
     persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # two words, one name
     assert make_personal(client=f"\u200b{persian}\u200b").client == persian
+
+
+# --- a reader that stops early --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["show", "journey"], ["packets"], ["catalog", "--help"]])
+def test_a_pipe_closed_early_ends_quietly(command):
+    """'handouts show journey | head -0': the reader is gone before the first line is written."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # before the command has even started to write
+    _, errors = process.communicate(timeout=120)
+    assert errors == b""
+    assert process.returncode in (0, 1)
