@@ -4,13 +4,17 @@ unsafe or empty file names, a full disk and a pipe that closes early."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from generator.app import Settings, create_app
+from generator.core import output
 from generator.core.errors import HandoutError
 from generator.core.profiles import make_personal, slugify
 from generator.packets.participants import make_participant
@@ -216,3 +220,57 @@ def test_a_pipe_closed_early_ends_quietly(command):
     _, errors = process.communicate(timeout=120)
     assert errors == b""
     assert process.returncode in (0, 1)
+
+
+# --- a full disk -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    fill_disk(monkeypatch)
+
+
+def fill_disk(monkeypatch):
+    """Every file the tool starts to write lands on /dev/full, where the kernel answers each
+    write with ENOSPC ('No space left on device'), as a full disk does."""
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    real = tempfile.mkstemp
+
+    def on_full_disk(*args, **kwargs):
+        handle, name = real(*args, **kwargs)  # the empty temporary file, as on a full disk
+        os.close(handle)
+        return os.open("/dev/full", os.O_WRONLY), name
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", on_full_disk)
+
+
+def test_a_full_disk_is_said_plainly_and_leaves_no_file(run, tmp_path, full_disk):
+    result = run("build", "journey", "--client", "Ana", "--out", tmp_path / "out")  # real render
+    assert result.exit_code == 1
+    assert "cannot write 'out/journey-ana.pdf': the disk is full" in result.output.replace(
+        str(tmp_path) + "/", ""
+    )
+    assert list((tmp_path / "out").iterdir()) == []  # no empty PDF, no .part file
+
+
+def test_init_on_a_full_disk_leaves_no_empty_profile_to_block_the_next_try(
+    run, tmp_path, monkeypatch
+):
+    with monkeypatch.context() as patch:
+        fill_disk(patch)
+        failed = run("init", tmp_path / "practice.yaml")
+    assert failed.exit_code == 1 and "the disk is full" in failed.output
+    assert list(tmp_path.iterdir()) == []
+    again = run("init", tmp_path / "practice.yaml")  # space freed: it just works
+    assert again.exit_code == 0 and "crisis_line" in (tmp_path / "practice.yaml").read_text()
+    assert "already exists" in run("init", tmp_path / "practice.yaml").output
+
+
+def test_a_new_module_on_a_full_disk_leaves_no_empty_file(tmp_path, full_disk):
+    from generator.authoring.scaffold import new_module
+
+    with pytest.raises(HandoutError) as error:
+        new_module("mine-calm", "handout", tmp_path)
+    assert "the disk is full" in error.value.message
+    assert list(tmp_path.iterdir()) == []

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import HandoutError, display_path
 from .languages import SOURCE, format_day, language_problem
+from .output import write_error, write_new
 from .options import font_problem, paper_problem
 from .resources import TEMPLATES_DIR
 from .schema import (
@@ -316,8 +317,9 @@ def write_profile_template(target: Path) -> Path:
         raise HandoutError(f"{where} already exists; edit it, or remove it first")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("x", encoding="utf-8") as stream:
-            stream.write((TEMPLATES_DIR / PROFILE_NAME).read_text(encoding="utf-8"))
+        write_new(target, (TEMPLATES_DIR / PROFILE_NAME).read_bytes())
+    except FileExistsError:
+        raise HandoutError(f"{where} already exists; edit it, or remove it first") from None
     except OSError as error:
-        raise HandoutError(f"cannot write {where}: {error.strerror or error}") from None
+        raise write_error(target, error) from None
     return target
