@@ -120,6 +120,9 @@ class Handouts(click.Group):
             raise
         except (click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader stopped early ('handouts list | head'): click ends quietly, exit code 1.
+            raise
         except Exception as error:
             if debug:
                 raise
@@ -332,7 +335,7 @@ def _practice(practice_file):
 @click.option("--client", help="Client's name, initials or pseudonym. Without it: a blank line.")
 @click.option("--therapist", help="Therapist's name (overrides the practice profile).")
 @click.option("--date", "date", metavar="YYYY-MM-DD", help="Session date.")
-@click.option("--session", type=int, help="Session number.")
+@click.option("--session", metavar="N", help="Session number, from 1 to 999.")
 @click.option("--note", help="A short homework note printed near the top.")
 @practice_option
 @click.option("--slug", help="File-name part for this client (default: made from --client).")

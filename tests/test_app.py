@@ -11,7 +11,7 @@ import pytest
 
 from generator import api
 from generator.app import Settings, create_app
-from generator.app.gate import COOKIE
+from generator.app.gate import cookie_name
 from tests.helpers import flat, pdf_pages_text, pdf_reader
 
 BASE = "http://127.0.0.1:5123"
@@ -63,7 +63,7 @@ def test_the_token_buys_an_httponly_strict_cookie_and_leaves_the_address(app, se
     assert answer.status_code == 303
     assert answer.headers["Location"] == "/module/journey"
     cookie = answer.headers["Set-Cookie"]
-    assert cookie.startswith(f"{COOKIE}=")
+    assert cookie.startswith(f"{cookie_name('5123')}=")
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert settings.token not in cookie
 
@@ -95,6 +95,47 @@ def test_a_cross_origin_post_is_refused_even_with_the_cookie(client):
 def test_a_post_without_the_csrf_token_is_refused(client):
     assert post(client, "/module/journey/download", {"client": "Sam"}).status_code == 403
     assert post(client, "/module/journey/download", {"csrf": "0" * 64}).status_code == 403
+
+
+def test_the_csrf_token_is_a_secret_of_its_own_not_made_from_the_cookie(app, settings):
+    """Someone who reads the session cookie (a shared machine, a browser extension) learns
+    nothing about the form token: it is random, not a hash of the cookie."""
+    import hashlib
+    import hmac
+
+    browser = app.test_client()
+    cookie = browser.get(f"/?token={settings.token}", base_url=BASE).headers["Set-Cookie"]
+    session = re.match(r"[^=]+=([^;]+)", cookie).group(1)
+    token = csrf(browser)
+    assert len(token) == 64 and session not in token
+    assert token != hmac.new(session.encode(), b"csrf", hashlib.sha256).hexdigest()
+    other = create_app(settings).test_client()  # another launch with the same printed key
+    other.get(f"/?token={settings.token}", base_url=BASE)
+    assert csrf(other) != token
+
+
+def test_the_session_cookie_is_named_after_the_port(app, settings):
+    """Browsers share cookies between ports; a cookie named after this port keeps another
+    launch's login from replacing this one's."""
+    answer = app.test_client().get(f"/?token={settings.token}", base_url=BASE)
+    assert answer.headers["Set-Cookie"].startswith("handouts-session-5123=")
+    stranger = app.test_client()
+    stranger.set_cookie("handouts-session-6000", "x", domain="127.0.0.1")
+    assert stranger.get("/", base_url=BASE).status_code == 401
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "127.0.0.1:80"])
+def test_on_port_80_a_host_without_a_port_is_let_in(tmp_path, host):
+    """A browser leaves HTTP's default port out of the Host header: with --port 80 the app
+    would otherwise refuse every request its own address sends."""
+    settings = Settings(practice_file=tmp_path / "p.yaml", port=80, warm_up=False)
+    browser = create_app(settings).test_client()
+    base = "http://127.0.0.1"
+    entered = browser.get(f"/?token={settings.token}", base_url=base, headers={"Host": host})
+    assert entered.status_code == 303
+    assert browser.get("/", base_url=base, headers={"Host": host}).status_code == 200
+    assert browser.get("/", base_url=base, headers={"Host": "evil.example"}).status_code == 400
+    settings.clean_up()
 
 
 def test_every_page_sends_the_safety_headers(client):

@@ -105,6 +105,55 @@ def test_ctrl_c_while_pages_load_stops_quietly(tmp_path):
         thread.join()
 
 
+def written_bytes(pid: int) -> int:
+    """What a process has written so far (files and sockets), from Linux's /proc."""
+    io_lines = Path(f"/proc/{pid}/io").read_text().splitlines()
+    return int(next(line for line in io_lines if line.startswith("wchar:")).split()[1])
+
+
+@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="needs Linux's /proc")
+def test_a_huge_upload_without_the_key_is_refused_before_it_is_read(tmp_path):
+    """A 400 MB POST from anyone who can reach the port: refused from its Content-Length at
+    once, nothing of it spooled to disk (waitress would otherwise buffer it all first)."""
+    import socket
+
+    process, url = start_app(tmp_path)
+    port = int(re.search(r":(\d+)/", url).group(1))
+    before = written_bytes(process.pid)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        head = f"POST /answers HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        raw.sendall(f"{head}Content-Length: {400 * 1024 * 1024}\r\n\r\n".encode())
+        with contextlib.suppress(OSError):  # the app may close before all of this is sent
+            raw.sendall(b"x" * 2_000_000)
+        answer = raw.recv(200).decode("latin-1")
+    assert answer.startswith("HTTP/1.1 413"), answer
+    assert written_bytes(process.pid) - before < 100_000  # the answer, not 2 MB of body
+    stop_app(process, tmp_path)
+
+
+def test_two_launches_on_two_ports_both_work_in_one_browser(browser, tmp_path):
+    """Two apps started one after the other (two terminals, two ports): logging in to the
+    second does not log the first out."""
+    first_home, second_home = tmp_path / "one", tmp_path / "two"
+    first_home.mkdir(), second_home.mkdir()
+    launches = [start_app(first_home), start_app(second_home)]
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        for _, url in launches:
+            assert page.goto(url).status == 200
+        for _, url in launches:
+            base = re.match(r"http://[^/]+", url).group(0)
+            assert page.goto(base + "/practice").status == 200
+            page.get_by_role("heading", name="Practice", exact=True).wait_for()
+            page.get_by_role("button", name="Save").click()  # a form post with its token
+            assert "expired" not in page.content() and "Refused" not in page.content()
+    finally:
+        context.close()
+        for (process, _), home in zip(launches, (first_home, second_home), strict=True):
+            stop_app(process, home)
+
+
 @pytest.fixture
 def page(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)

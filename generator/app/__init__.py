@@ -69,8 +69,15 @@ def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
     from . import jobs
 
     try:
+        # A body over the limit is refused from its Content-Length, before any of it is read
+        # (else waitress would spool it to a temporary file first, key or no key).
         server = create_server(
-            create_app(settings), host="127.0.0.1", port=settings.port, threads=6, ident="handouts"
+            create_app(settings),
+            host="127.0.0.1",
+            port=settings.port,
+            threads=6,
+            ident="handouts",
+            max_request_body_size=UPLOAD_LIMIT,
         )
     except OSError as error:
         settings.finish_background()

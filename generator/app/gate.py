@@ -1,13 +1,14 @@
 """The app's gate: only this computer's browser, holding this launch's token, gets in.
 
 Modelled on how Jupyter guards a local server: a per-launch secret in the printed address is
-exchanged for an HttpOnly, SameSite=Strict cookie; the Host header must name this machine (DNS
-rebinding); a state change must come from the app's own pages (Origin / Sec-Fetch-Site) and carry
-the session's CSRF token; documents are never cached and may load nothing from elsewhere."""
+exchanged for an HttpOnly, SameSite=Strict cookie named after the port (cookies ignore ports, so two
+launches on two ports would otherwise overwrite each other's); the Host header must name this
+machine (DNS rebinding); a state change must come from the app's own pages (Origin / Sec-Fetch-Site)
+and carry the session's CSRF token, a random secret kept on the server; documents are never cached
+and may load nothing from elsewhere."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from urllib.parse import urlencode
@@ -16,7 +17,7 @@ from flask import Flask, abort, g, redirect, request
 
 from ..api import N_
 
-COOKIE = "handouts_session"
+COOKIE = "handouts-session"  # + "-PORT"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
@@ -33,7 +34,7 @@ class Gate:
     def __init__(self, token: str | None = None):
         self.token = token or secrets.token_urlsafe(32)
         self.session = secrets.token_urlsafe(32)
-        self.csrf = hmac.new(self.session.encode(), b"csrf", hashlib.sha256).hexdigest()
+        self.csrf = secrets.token_hex(32)  # not derived from the cookie: knowing one tells nothing
 
     def install(self, app: Flask) -> None:
         app.before_request(self.check)
@@ -62,11 +63,12 @@ class Gate:
         rest = {k: v for k, v in request.args.items() if k != "token"}
         target = request.path + (f"?{urlencode(rest)}" if rest else "")
         response = redirect(target, 303)
-        response.set_cookie(COOKIE, self.session, httponly=True, samesite="Strict", path="/")
+        name = cookie_name(request.environ.get("SERVER_PORT", ""))
+        response.set_cookie(name, self.session, httponly=True, samesite="Strict", path="/")
         return response
 
     def _need_session(self):
-        cookie = request.cookies.get(COOKIE, "")
+        cookie = request.cookies.get(cookie_name(request.environ.get("SERVER_PORT", "")), "")
         if not hmac.compare_digest(cookie.encode(), self.session.encode()):
             abort(401, N_("Open the address the app printed when it started (it holds a key)."))
 
@@ -93,7 +95,15 @@ class Gate:
         return response
 
 
+def cookie_name(port: str) -> str:
+    """The session cookie of the launch on this port, e.g. 'handouts-session-53117'."""
+    return f"{COOKIE}-{port}"
+
+
 def _local_host(host: str, port: str) -> bool:
-    """127.0.0.1, localhost or [::1], with the port the app listens on."""
-    name, _, given_port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
-    return name in LOCAL_HOSTS and given_port == port
+    """127.0.0.1, localhost or [::1], with the port the app listens on (which a browser leaves
+    out of the Host header when it is HTTP's default, 80)."""
+    name, colon, given_port = host.rpartition(":")
+    if not colon or (name.startswith("[") and not name.endswith("]")):  # no port; or a bare [::1]
+        name, given_port = host, ""
+    return name in LOCAL_HOSTS and (given_port == port or (given_port, port) == ("", "80"))

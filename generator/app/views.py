@@ -76,7 +76,10 @@ def settings():
 
 def library_page():
     entries = library_view.entries(settings(), current())
-    return render_template("library.html", entries=entries, **library_view.filters(entries))
+    broken = library_view.library(settings(), current()).problems
+    return render_template(
+        "library.html", entries=entries, broken=broken, **library_view.filters(entries)
+    )
 
 
 def thumbnail(module_id: str):

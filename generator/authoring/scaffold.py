@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..api import KINDS, MODULE_ID, TEMPLATES_DIR, HandoutError, display_path
+from ..core.output import write_error, write_new
 
 SKELETON = TEMPLATES_DIR / "skeletons" / "module.md"
 DEFAULT_FOLDER = Path("my-modules")
@@ -24,12 +25,11 @@ def new_module(module_id: str, kind: str, folder: Path | None = None, author: st
     text = _filled(module_id, kind, author)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with target.open("x", encoding="utf-8") as stream:
-            stream.write(text)
+        write_new(target, text.encode("utf-8"))
     except FileExistsError:
         raise HandoutError(f"{display_path(target)} already exists; pick another ID") from None
     except OSError as error:
-        raise HandoutError(f"cannot write {display_path(target)}: {error.strerror}") from None
+        raise write_error(target, error) from None
     return target
 
 

@@ -3,6 +3,7 @@ interrupted run was still writing."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -27,9 +28,45 @@ def write_file(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
     try:
         write_atomic(path, data)
     except OSError as error:
-        raise HandoutError(
-            f"cannot write '{display_path(path)}': {error.strerror or error}"
-        ) from None
+        raise write_error(path, error) from None
+
+
+def write_error(path: Path, error: OSError) -> HandoutError:
+    """A failed write as the user's error, naming the file; a full disk said in plain words."""
+    where = display_path(path)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return HandoutError(
+            f"cannot write '{where}': the disk is full; nothing was written there. "
+            "Free some space and try again"
+        )
+    return HandoutError(f"cannot write '{where}': {error.strerror or error}")
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet: complete or absent (a full disk leaves no empty
+    file behind), never over someone else's. Raises FileExistsError if it is there."""
+    atomic = AtomicFile(path)
+    try:
+        atomic.stream.write(data)
+    except BaseException:
+        atomic.discard()
+        raise
+    temp = atomic.complete()
+    try:
+        _link_new(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _link_new(temp: Path, path: Path) -> None:
+    try:
+        os.link(temp, path)  # fails if 'path' exists, unlike a rename
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (FAT, some network drives)
+        if path.exists():
+            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+        os.replace(temp, path)
 
 
 def prepare_folder(folder: Path) -> None:

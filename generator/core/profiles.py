@@ -17,8 +17,23 @@ from pathlib import Path
 from .errors import HandoutError, Problem, display_path, field_problem, raise_if
 from .languages import SOURCE, format_day, language_problem
 from .options import font_problem, paper_problem
+from .output import write_error, write_new
 from .resources import TEMPLATES_DIR
-from .schema import BIDI_CONTROLS, CONTROL, FileRef, Keys, Pattern, Rule, Text, check, shown
+from .schema import (
+    BIDI_CONTROLS,
+    CONTROL,
+    LINE_BREAKS,
+    FileRef,
+    Keys,
+    Pattern,
+    Rule,
+    Text,
+    check,
+    one_line_problem,
+    shown,
+    shown_short,
+    trimmed,
+)
 from .yamlfile import parse_yaml, read_text
 
 NAME_LIMIT = 80
@@ -41,6 +56,9 @@ PROFILE_LIMIT = 64_000  # bytes; a filled-in profile has about 2 kB
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 CONTRAST = 4.5  # against white: WCAG's least for body text, since headings and notes print in it
 PROFILE = "the practice profile"
+# Names Windows keeps for devices, whatever the case or extension.
+WINDOWS_DEVICES = {"con", "prn", "aux", "nul"}
+WINDOWS_DEVICES |= {f"{port}{n}" for port in ("com", "lpt") for n in range(10)}
 
 
 @dataclass(frozen=True)
@@ -105,9 +123,16 @@ class Person:
     slug: str | None = None
 
 
-def checked_text(key: str, value: str | None, limit: int) -> tuple[str, list[Problem]]:
-    """Text the user typed, without bidi controls or blank edges; a problem names its field."""
-    text = BIDI_CONTROLS.sub("", value or "").strip()
+def checked_text(
+    key: str, value: str | None, limit: int, one_line: bool = False
+) -> tuple[str, list[Problem]]:
+    """Text the user typed, without bidi controls or blank edges (an invisible zero-width name
+    is no name); a one-line field refuses a line break, any other has its breaks made '\\n'.
+    A problem names its field by 'key'."""
+    text = trimmed(BIDI_CONTROLS.sub("", value or ""))
+    if one_line and (problem := one_line_problem(text)):
+        return "", [field_problem(key, problem)]
+    text = LINE_BREAKS.sub("\n", text)
     if CONTROL.search(text.replace("\n", " ")):
         return "", [field_problem(key, "expected plain text without control characters")]
     if len(text) > limit:
@@ -116,12 +141,18 @@ def checked_text(key: str, value: str | None, limit: int) -> tuple[str, list[Pro
 
 
 def slugify(text: str) -> str:
-    """A safe file-name part from a name: 'José Ñúñez' -> 'jose-nunez'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace(".", "")).strip("-")
+    """A safe file-name part from a name, its letters spelled in ASCII rather than dropped:
+    'Łukasz Wójcik' -> 'lukasz-wojcik', 'José Ñúñez' -> 'jose-nunez', 'Мария' -> 'mariya'."""
+    from anyascii import anyascii
+
+    ascii_text = anyascii(unicodedata.normalize("NFC", text))
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace(".", "")).strip("-")[:40]
+    slug = slug.strip("-")
+    if slug in WINDOWS_DEVICES:  # 'con.pdf' would open the console on Windows, not a file
+        return f"{slug}-client"
     if slug or not text:
-        return slug[:40].strip("-")
-    # A name with no Latin letters still needs a stable, distinct file name.
+        return slug
+    # A name with nothing to spell in ASCII still needs a stable, distinct file name.
     return "client-" + hashlib.sha256(text.encode()).hexdigest()[:6]
 
 
@@ -129,13 +160,13 @@ def make_personal(given: Person = Person(), practice: Practice | None = None) ->
     """Check what the user gave and build the personalization, reporting all problems at once
     (ProblemsFound; each problem's key is the field's: 'client', 'date', 'session', ...)."""
     problems: list[Problem] = []
-    name, found = checked_text("client", given.client, NAME_LIMIT)
+    name, found = checked_text("client", given.client, NAME_LIMIT, one_line=True)
     problems += found
     note_text, found = checked_text("note", given.note, NOTE_LIMIT)
     problems += found
     practice = practice or Practice()
     if given.therapist is not None:
-        therapist_name, found = checked_text("therapist", given.therapist, NAME_LIMIT)
+        therapist_name, found = checked_text("therapist", given.therapist, NAME_LIMIT, True)
         problems += found
         practice = replace(practice, therapist=therapist_name)
     day = _date(given.date, problems)
@@ -165,21 +196,19 @@ def _date(value: dt.date | str | None, problems: list[Problem]) -> dt.date | Non
 
 
 def _session(value: int | str | None, problems: list[Problem]) -> int | None:
-    """A session number from 1 to 999, given as a number or as typed ('4')."""
+    """A session number from 1 to 999, given as a number or as typed ('4', ' 04 ')."""
     text = value.strip() if isinstance(value, str) else value
     if text is None or text == "":
         return None
-    number = text if isinstance(text, int) else int(text) if _DIGITS.match(text) else None
-    if number is not None and 1 <= number <= 999:
-        return number
-    shown = text if isinstance(text, int) else repr(text)
-    shown = shown if len(str(shown)) <= 20 else f"{len(str(text))} characters"
-    expected = f"expected a session number from 1 to 999, got {shown}"
+    # Only ASCII digits: int() also reads '٤' and fails on '²' or on 5,000 digits.
+    if isinstance(text, str) and re.fullmatch(r"[0-9]{1,3}", text.lstrip("0") or "0"):
+        text = int(text)
+    if type(text) is int and 1 <= text <= 999:
+        return text
+    got = shown_short(text) if type(text) is int else shown(text)
+    expected = f"expected a session number from 1 to 999, got {got}"
     problems.append(field_problem("session", expected))
     return None
-
-
-_DIGITS = re.compile(r"^[0-9]{1,3}$")  # ASCII digits only: '²' and '٣' are not session numbers
 
 
 def _slug(slug: str | None, name: str, problems: list[Problem]) -> str:
@@ -346,8 +375,9 @@ def write_profile_template(target: Path) -> Path:
         raise HandoutError(f"{where} already exists; edit it, or remove it first")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("x", encoding="utf-8") as stream:
-            stream.write((TEMPLATES_DIR / PROFILE_NAME).read_text(encoding="utf-8"))
+        write_new(target, (TEMPLATES_DIR / PROFILE_NAME).read_bytes())
+    except FileExistsError:
+        raise HandoutError(f"{where} already exists; edit it, or remove it first") from None
     except OSError as error:
-        raise HandoutError(f"cannot write {where}: {error.strerror or error}") from None
+        raise write_error(target, error) from None
     return target

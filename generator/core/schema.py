@@ -25,10 +25,35 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # right-to-left letters need none of them, so they are dropped.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 BAD = object()  # what a field's check gives when the value was wrong (and said so)
+# Everything that ends a line or a paragraph (what str.splitlines breaks at): in a one-line field
+# each would break the printed line, a file name or a line of a report.
+LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Zero-width characters: inside a name they shape letters (a Persian non-joiner); alone they are
+# an invisible nothing that would print a blank name under a made-up file name.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+EDGES = re.compile(f"^[\\s{ZERO_WIDTH}]+|[\\s{ZERO_WIDTH}]+$")
 
 
 class Invalid(Exception):
     """A value is not what its field expects; the message says what was expected."""
+
+
+def one_line_problem(text: str) -> str | None:
+    """Why a one-line field's text is not one line, naming the break, e.g. 'expected one line
+    of text, got a line break (U+2028)'; None when it is one line."""
+    found = LINE_BREAKS.search(text)
+    if found is None:
+        return None
+    return f"expected one line of text, got a line break ({code_point(found[0][-1])})"
+
+
+def code_point(character: str) -> str:
+    return f"U+{ord(character):04X}"
+
+
+def trimmed(text: str) -> str:
+    """Text without the spaces and zero-width characters at its ends."""
+    return EDGES.sub("", text)
 
 
 def shown(value: Any) -> str:
@@ -42,6 +67,8 @@ def shown(value: Any) -> str:
 
 
 def shown_short(value: Any) -> str:
+    if isinstance(value, int) and abs(value) >= 10**40:  # repr of 5,000 digits fails
+        return "a number of more than 40 digits"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,9 @@ MAX_VALUE = 2_000  # characters in one value: a long summary is a few hundred
 ALIASES = "YAML aliases (&name / *name) are not allowed; write each value out in full"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 _KEY = object()  # stands in the path while a mapping's key (not its value) is being read
+# Characters YAML does not allow, and the C1 controls it reads as line breaks (U+0085, which a
+# file saved as Windows-1252 and read as Latin-1 is full of): each is refused with its line.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ def parse_yaml(text: str, where: str, what: str, limit: int, first_line: int = 1
     such as "front matter is not valid YAML". Raises ProblemsFound with the line."""
     if len(text) > limit:
         raise _problem(where, f"{what} is too large: expected at most {limit // 1000} kB")
+    _refuse_controls(text, where, what, first_line)
     loader = _Loader(text, first_line)
     try:
         data = loader.get_single_data()
@@ -133,6 +138,18 @@ def parse_yaml(text: str, where: str, what: str, limit: int, first_line: int = 1
         loader.dispose()
     lines = {at: line + first_line for at, line in loader.lines.items()}
     return YamlDoc(data, lines)
+
+
+def _refuse_controls(text: str, where: str, what: str, first_line: int) -> None:
+    found = CONTROL.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + first_line
+    message = (
+        f"{what} holds a character that does not print (U+{ord(found[0]):04X}), "
+        "which YAML does not allow; delete it (retype the text around it if you cannot see it)"
+    )
+    raise ProblemsFound([Problem(where, message, line)])
 
 
 def _problem(
