@@ -16,7 +16,7 @@ import pytest
 from generator.api import Person
 from generator.app import Settings, create_app
 from generator.core import output
-from generator.core.errors import HandoutError
+from generator.core.errors import HandoutError, ProblemsFound
 from generator.core.profiles import make_personal, slugify
 from generator.packets.participants import make_participant
 from tests.helpers import flat, module_text, pdf_pages_text
@@ -80,10 +80,14 @@ def test_the_app_shows_a_users_unreadable_module_as_broken(tree, tmp_path):
 @pytest.mark.parametrize("separator", SEPARATORS)
 @pytest.mark.parametrize("field", ["client", "therapist"])
 def test_a_line_separator_in_a_one_line_field_is_refused_by_name(field, separator):
-    with pytest.raises(HandoutError) as error:
-        make_personal(**{field: f"Ana{separator}Li"})
+    with pytest.raises(ProblemsFound) as error:
+        make_personal(Person(**{field: f"Ana{separator}Li"}))
     code = f"U+{ord(separator):04X}"
-    assert error.value.message == f"--{field}: expected one line of text, got a line break ({code})"
+    (problem,) = error.value.problems
+    assert (problem.key, problem.message) == (
+        field,
+        f"expected one line of text, got a line break ({code})",
+    )
 
 
 def test_line_separators_in_a_note_become_plain_line_breaks():
@@ -119,10 +123,12 @@ def test_the_app_puts_a_line_separator_problem_beside_its_field(tmp_path):
 
 @pytest.mark.parametrize("typed", ["²", "٤", "9" * 5000, "-3", "1e3", "0x10", "1000"])
 def test_an_odd_session_number_is_a_field_error(typed):
-    with pytest.raises(HandoutError) as error:
+    with pytest.raises(ProblemsFound) as error:
         make_personal(Person(session=typed))
-    assert error.value.message.startswith("--session: expected a session number from 1 to 999")
-    assert len(error.value.message) < 120  # 5,000 digits are not echoed back
+    (problem,) = error.value.problems
+    assert problem.key == "session"
+    assert problem.message.startswith("expected a session number from 1 to 999")
+    assert len(problem.message) < 120  # 5,000 digits are not echoed back
 
 
 def test_a_huge_session_number_from_the_api_is_a_field_error():
@@ -182,9 +188,10 @@ def test_a_windows_device_name_never_becomes_a_file_name(device):
 
 
 def test_a_windows_device_name_given_as_slug_is_refused_with_a_safe_one():
-    with pytest.raises(HandoutError) as error:
+    with pytest.raises(ProblemsFound) as error:
         make_personal(Person(client="Con", slug="con"))
-    assert "--slug" in error.value.message and "(try 'con-client')" in error.value.message
+    (problem,) = error.value.problems
+    assert problem.key == "slug" and "(try 'con-client')" in problem.message
 
 
 @pytest.mark.parametrize("invisible", [*ZERO_WIDTH, "".join(ZERO_WIDTH), " \u200b "])
