@@ -123,15 +123,20 @@ def run_roster(
     content: Iterable[PathLike] = (),
     strict: bool = True,
     progress: Callable[[int], None] | None = None,
+    planned: Callable[[int], None] | None = None,
+    max_rows: int | None = None,
 ):
     """One packet per roster row in `out`, the print file and report.txt; bad rows are listed in
     the result (by row number and reason), never built, and never stop the good ones.
-    Raising from `progress` (e.g. KeyboardInterrupt) cancels the run and removes partial files."""
+    `planned` is told how many packets will be built, `progress` each time one is; raising
+    from `progress` (e.g. KeyboardInterrupt) cancels the run and removes partial files. A
+    roster of more than `max_rows` rows is refused whole."""
     from .packets.batch import build_roster
     from .packets.roster import read_roster
 
     job = _packet_job(name, who, options, dates, duplex, content, strict)
-    return build_roster(job, read_roster(Path(roster)), out, workers, facilitator, progress)
+    roster = read_roster(Path(roster), max_rows)
+    return build_roster(job, roster, out, workers, facilitator, progress, planned)
 
 
 def read_answers(pdf: PathLike):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from functools import partial
 from pathlib import Path
 
 import click
@@ -27,6 +28,8 @@ from .api import (
     user_profile,
     write_profile_template,
 )
+
+MAX_ROWS = 10_000  # --max-rows: a bigger roster is most likely the wrong file
 
 content_option = click.option(
     "--content",
@@ -382,6 +385,13 @@ def build(
     "--workers", type=click.IntRange(1, 64), help="Packets built at once (default: every core)."
 )
 @click.option(
+    "--max-rows",
+    type=click.IntRange(1),
+    default=MAX_ROWS,
+    show_default=True,
+    help="Refuse a roster with more rows than this (split a bigger one).",
+)
+@click.option(
     "--strict/--no-strict", default=True, show_default=True, help="Stop on any render problem."
 )
 def packet(
@@ -397,6 +407,7 @@ def packet(
     out,
     duplex,
     workers,
+    max_rows,
     strict,
     **layout,
 ) -> None:
@@ -416,7 +427,7 @@ def packet(
     if roster:
         for line in [*job.notices, *(f"warning: {w}" for w in job.warnings)]:
             click.echo(line, err=True)
-        _roster(job, roster, out, workers, facilitator)
+        _roster(job, roster, out, workers, facilitator, max_rows)
         return
     for notice in job.notices:
         click.echo(notice, err=True)
@@ -439,18 +450,21 @@ def _participant(client, note):
     return found
 
 
-def _roster(job, roster_file, out, workers, facilitator) -> None:
+def _roster(job, roster_file, out, workers, facilitator, max_rows) -> None:
     import sys
 
     from .api import build_roster, read_roster
 
-    roster = read_roster(roster_file)
+    roster = read_roster(roster_file, max_rows)
     total = len(roster.rows)
     show = sys.stderr.isatty() and total > 1
     with click.progressbar(
         length=total, label="Building packets", file=sys.stderr if show else _Quiet()
     ) as bar:
-        result = build_roster(job, roster, out, workers, facilitator, bar.update)
+        planned = partial(setattr, bar, "length")  # the rows that can be built, once known
+        result = build_roster(job, roster, out, workers, facilitator, bar.update, planned)
+    for notice in result.notices:
+        click.echo(notice, err=True)
     folder = display_path(result.folder)
     click.echo(f"{len(result.written)} packet(s) in {folder}/ ({result.pages} pages each)")
     if result.combined:
@@ -712,9 +726,12 @@ def main() -> None:
     """Entry point for the 'handouts' console script."""
     import signal
 
-    # A termination ends a command as Ctrl-C does, so that its temporary files (WeasyPrint's
-    # copies of the fonts, half-written PDFs) are removed on the way out.
-    signal.signal(signal.SIGTERM, _terminated)
+    # A termination, or the terminal closing (SIGHUP), ends a command as Ctrl-C does, so that
+    # its temporary files (WeasyPrint's copies of the fonts, half-written PDFs) are removed on
+    # the way out.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminated)
     cli(prog_name="handouts")
 
 

@@ -215,6 +215,9 @@ class BatchResult:
     combined_pages: int = 0
     extra: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # beyond single rows: the print file...
+    notices: list[str] = field(
+        default_factory=list
+    )  # for the user, not problems: a lock taken over
     stopped: bool = False  # by Ctrl-C, a termination or an error: later rows were not built
 
     @property
@@ -244,19 +247,27 @@ def build_roster(
     workers: int | None = None,
     facilitator: bool = False,
     progress: Callable[[int], None] | None = None,
+    planned: Callable[[int], None] | None = None,
 ) -> BatchResult:
     """One packet per good roster row, all-participants.pdf and report.txt; bad rows are
-    reported, never built, and never stop the good ones.
+    reported, never built, and never stop the good ones. `planned` is told how many packets
+    will be built (the rows that can be), `progress` each time one is done.
 
-    One run at a time per folder. Whatever stops a run (Ctrl-C, a termination, a full disk),
-    the report says what is on disk, and no temporary file or folder is left behind."""
+    One run at a time per folder. Whatever stops a run (Ctrl-C, a termination, a closed
+    terminal, a full disk), the report says what is on disk, and no temporary file or folder
+    is left behind."""
     folder = Path(out) if out else DEFAULT_OUT / job.packet.id
     result = BatchResult(folder, bad=list(roster.bad))
     tasks = _tasks(job, roster, result)
+    if planned:
+        planned(len(tasks))
     prepare_folder(folder)
-    with _Stopper() as stopper, folder_lock(folder):
+    with _Stopper() as stopper, folder_lock(folder) as taken_over:
+        result.notices += [taken_over] if taken_over else []
         remove_partial(folder)  # what runs that were killed were writing
         plan = _plan(job, folder) if tasks else None
+        if plan:
+            check_space(folder, plan, len(tasks))
         result.pages = plan.pages if plan else 0
         (folder / COMBINED).unlink(missing_ok=True)  # an earlier run's: it would not match
         report = Report(folder / REPORT, job, roster, result)
@@ -296,6 +307,36 @@ def _plan(job: PacketJob, folder: Path) -> StampPlan:
     return StampPlan(
         shared.data, pages, layer_of, shared.pages, shared.page_height, document, job, folder, tag
     )
+
+
+def check_space(folder: Path, plan: StampPlan, people: int) -> None:
+    """Stop before the first file if the disk has clearly too little room: each participant's
+    PDF is about the size of the shared pages, and the print file holds them all again."""
+    need = 2 * people * len(plan.base) + SPACE_MARGIN
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return  # a folder whose space cannot be asked: the writes themselves will say
+    if free < need:
+        raise NoSpace(folder, need, free)
+
+
+class NoSpace(HandoutError):
+    """Too little free disk space for a roster run, found before it starts."""
+
+    def __init__(self, folder: Path, need: int, free: int):
+        self.need, self.free = _megabytes(need), _megabytes(free)
+        super().__init__(
+            f"not enough free disk space in '{display_path(folder)}': the packets need about "
+            f"{self.need} MB and {self.free} MB are free; free some space or choose another --out"
+        )
+
+
+SPACE_MARGIN = 20_000_000  # the report, the facilitator edition, and room to spare
+
+
+def _megabytes(size: int) -> str:
+    return f"{max(1, round(size / 1_000_000)):,}"
 
 
 def _facilitator_copy(job: PacketJob, folder: Path) -> Path:
@@ -342,8 +383,15 @@ def _record(row: Row, outcome, result: BatchResult, report, printing) -> None:
         printing.add(stamps)
 
 
+# Ctrl-C, a termination, and a closed terminal (SIGHUP, where there is one).
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
 class _Stopper:
-    """While a roster runs, Ctrl-C and a termination (SIGTERM) stop it, as KeyboardInterrupt:
+    """While a roster runs, Ctrl-C, a termination (SIGTERM) and a closed terminal (SIGHUP) stop
+    it, as KeyboardInterrupt:
     the pool is stopped, unfinished files removed and the report rewritten. Never in the middle
     of putting a file in place and noting it: the stop waits for the end of that.
     (Only the main thread may set signal handlers: a run in another thread is stopped by
@@ -356,7 +404,7 @@ class _Stopper:
 
     def __enter__(self) -> _Stopper:
         if threading.current_thread() is threading.main_thread():
-            for number in (signal.SIGINT, signal.SIGTERM):
+            for number in STOP_SIGNALS:
                 self.previous[number] = signal.signal(number, self._stop)
         return self
 
@@ -416,9 +464,12 @@ def _start(plan: StampPlan, temp: str) -> None:
     own = tempfile.mkdtemp(prefix=f"worker-{os.getpid()}-", dir=temp)
     tempfile.tempdir = own  # WeasyPrint's font folder goes here too
     multiprocessing.util.Finalize(None, shutil.rmtree, args=(own, True), exitpriority=0)
-    # Ctrl-C is the main process's to handle: it stops the pool, then removes any file a
-    # worker was still writing; a termination ends a worker at once.
+    # Ctrl-C and a closed terminal reach the whole process group: they are the main process's
+    # to handle; it stops the pool, then removes any file a worker was still writing. A
+    # termination ends a worker at once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
@@ -521,14 +572,15 @@ class _PrintJob:
 
 
 @contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
+def folder_lock(folder: Path) -> Iterator[str | None]:
     """One roster run at a time in a folder: a second one stops at once, naming the folder,
     rather than overwrite the same participants' files or remove the first one's. The lock
-    goes with the process that holds it, however it ends."""
+    goes with the process that holds it, however it ends; the file it leaves behind when a run
+    is killed outright is taken over by the next, which yields a notice saying so (else None)."""
     path = folder / LOCK
     handle = _lock(path)
     try:
-        yield
+        yield _take_over(path, handle)
     finally:
         if fcntl:
             path.unlink(missing_ok=True)  # while still holding it, see _lock
@@ -554,6 +606,25 @@ def _lock(path: Path) -> int:
         except FileNotFoundError:
             pass
         os.close(handle)  # the run before removed this lock file as it ended: take a new one
+
+
+def _take_over(path: Path, handle: int) -> str | None:
+    """Write this process's id in the lock; a lock that already held one was left by a run
+    that was killed (a run that ends removes its lock)."""
+    left = b""
+    with suppress(OSError):
+        os.lseek(handle, 0, os.SEEK_SET)
+        left = os.read(handle, 32)
+        os.ftruncate(handle, 0)
+        os.lseek(handle, 0, os.SEEK_SET)
+        os.write(handle, str(os.getpid()).encode())
+    if not left:
+        return None
+    process = f" (process {int(left)})" if left.strip().isdigit() else ""
+    return (
+        f"notice: took over '{display_path(path)}', left by a roster run that was stopped "
+        f"without finishing{process}"
+    )
 
 
 def _try_lock(handle: int) -> bool:
