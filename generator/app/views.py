@@ -43,6 +43,8 @@ def register(app: Flask) -> None:
     app.add_url_rule("/jobs/<job_id>", view_func=roster_status)
     app.add_url_rule("/jobs/<job_id>/zip", view_func=roster_zip, methods=["POST"])
     app.add_url_rule("/jobs/<job_id>/file", view_func=roster_file, methods=["POST"])
+    app.add_url_rule("/jobs/<job_id>/cancel", view_func=roster_cancel, methods=["POST"])
+    app.add_url_rule("/packets/sample-roster.csv", view_func=sample_roster)
     app.add_url_rule("/practice", view_func=practice_view.page, methods=["GET", "POST"])
     app.add_url_rule("/answers", view_func=answers_page, methods=["GET", "POST"])
     app.add_url_rule("/answers/csv", view_func=answers_csv, methods=["POST"])
@@ -215,14 +217,38 @@ def roster_zip(job_id: str):
     job = jobs.find(job_id)
     data = job.zip_bytes()
     response = _attachment(data, f"{job.packet}-packets.zip", "application/zip")
-    response.call_on_close(lambda: jobs.finish(job_id))  # nothing stays once it was sent
+    response.response = jobs.sent_then_finished(data, job_id)  # nothing stays once it was sent
     return response
 
 
 def roster_file(job_id: str):
     job = jobs.find(job_id)
     path = job.file(request.form.get("file", ""))
-    return _attachment(path.read_bytes(), path.name, "application/pdf")
+    data = path.read_bytes()
+    response = _attachment(data, path.name, "application/pdf")
+    job.sent.add(path.name)
+    if job.all_sent():  # the last of the files listed: nothing stays once it was sent
+        response.response = jobs.sent_then_finished(data, job_id)
+    return response
+
+
+def roster_cancel(job_id: str):
+    jobs.finish(job_id)  # an unknown or finished job: nothing left to stop
+    return jsonify(state="cancelled")
+
+
+def sample_roster():
+    """A roster to start from: the headers the app reads, and two made-up people."""
+    response = _attachment(SAMPLE_ROSTER.encode("utf-8"), "sample-roster.csv", "text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    return response
+
+
+SAMPLE_ROSTER = (
+    "name,pronouns,group,note\r\n"
+    "Alex Example,they/them,Tuesday group,Welcome! Bring a pen.\r\n"
+    "Sam Sample,she/her,Tuesday group,\r\n"
+)
 
 
 # --- answers ------------------------------------------------------------------------------

@@ -120,10 +120,11 @@ def _leftover(name: str, tag: str | None) -> bool:
     if tag is not None:
         return f".{tag}." in name
     match = _PARTIAL_NAME.match(name)
-    return bool(match) and not _running(int(match[1]))
+    return bool(match) and not running(int(match[1]))
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether a process with this id is running (on Windows, assumed so)."""
     if os.name == "nt":
         return True  # os.kill would end the process there; leave its files alone
     try:
