@@ -267,3 +267,48 @@ def test_the_language_switch_turns_the_app_and_its_downloads_to_spanish(page, tm
     assert "Independence is a pit stop, not the finish line" in first
     page.get_by_label("Idioma").select_option("en")
     page.get_by_role("heading", name="Independence is a pit stop, not the finish line").wait_for()
+
+
+def near(page, first: str, second: str, gap: float = 120) -> bool:
+    """Whether the second element starts right below the first, and both are in view."""
+    a, b = page.locator(first).bounding_box(), page.locator(second).bounding_box()
+    assert 0 <= b["y"] - (a["y"] + a["height"]) <= gap and b["y"] + b["height"] <= 901, (a, b)
+    return True
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_roster_feedback_shows_by_the_button_and_cancel_removes_the_job(
+    browser, server, tmp_path, width
+):
+    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server[0])
+    page.get_by_role("link", name="Packets", exact=True).click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Sample roster (CSV)").click()
+    assert download.value.suggested_filename == "sample-roster.csv"
+    sample = Path(download.value.path()).read_text(encoding="utf-8")
+    assert sample.startswith("name,pronouns,group,note")
+    headless = tmp_path / "no-header.csv"
+    headless.write_text("Secret Person,Tuesday\n", encoding="utf-8")
+    page.get_by_label("Roster (CSV)").set_input_files(headless)
+    build = page.get_by_role("button", name="Build packets")
+    build.click()
+    note = page.locator("[data-roster-note]")
+    note.filter(has_text="the header row is missing").wait_for()
+    assert "Secret" not in note.inner_text() and "handouts-app" not in note.inner_text()
+    assert near(page, "[data-build-roster]", "[data-roster-note]")
+    shot(page, f"packets-roster-error-{width}px")
+    many = tmp_path / "many.csv"
+    many.write_text("name\n" + "".join(f"Person {n}\n" for n in range(400)), encoding="utf-8")
+    page.get_by_label("Roster (CSV)").set_input_files(many)
+    build.click()
+    note.filter(has_text="Building packets").wait_for(timeout=60_000)
+    assert near(page, "[data-build-roster]", "[data-roster-note]")
+    assert page.locator("[data-job]").is_visible()
+    shot(page, f"packets-roster-running-{width}px")
+    page.get_by_role("button", name="Cancel").click()
+    note.filter(has_text="Cancelled").wait_for()
+    jobs_left = [p for p in server[1].glob("handouts-app-*/job-*")]
+    assert jobs_left == []
+    context.close()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from flask import abort
 
-from ..api import N_, HandoutError
+from ..api import N_, HandoutError, display_path
 from . import forms
 from .language import translate as _
 
@@ -101,7 +101,7 @@ def start(settings, packet: str, roster: bytes, form, practice, language: str = 
         job.total = _buildable(source)
     except HandoutError as error:
         shutil.rmtree(job.folder, ignore_errors=True)
-        raise HandoutError(_private(error.message, source)) from None
+        raise HandoutError(_private(error.message, source, _("Roster (CSV)"))) from None
     who = forms.person({}, practice, leader=form.get("leader"))
     args = (
         packet,
@@ -125,9 +125,13 @@ def _buildable(source: Path) -> int:
     return len(read_roster(source, MAX_ROWS).rows)
 
 
-def _private(message: str, roster: Path) -> str:
-    """A message about the roster, without the app's private folder in it."""
-    return message.replace(str(roster), _("Roster (CSV)"))
+def _private(message: str, roster: Path, roster_name: str = "Roster (CSV)") -> str:
+    """A message about the roster or its packets without the app's private folder in it (as
+    an absolute path, or relative to where the app was started)."""
+    for path, name in ((roster, roster_name), (roster.parent, "the app's private folder")):
+        for shown in dict.fromkeys((str(path), display_path(path))):
+            message = message.replace(shown, name)
+    return message
 
 
 def _take_turn(job: Job, args: tuple) -> None:
@@ -173,7 +177,7 @@ def _run(packet, roster, out, who, options, dates, facilitator, content_dirs, qu
         queue.put(("nospace", {"need": error.need, "free": error.free}))
         return
     except HandoutError as error:
-        queue.put(("failed", error.message.replace(roster, "the roster")))
+        queue.put(("failed", _private(error.message, Path(roster), "the roster")))
         return
     queue.put(("done", _summary(result)))
 

@@ -112,17 +112,18 @@ function rosterRun() {
   const zip = panel.querySelector("[data-job-zip]");
   const cancel = panel.querySelector("[data-job-cancel]");
   let current = null;
-  const tell = (text, problem = false) => {
+  const tell = (text, problem = false, show = false) => {
     note.textContent = text;
     note.classList.toggle("error", problem);
     status.textContent = text;
+    if (show || problem) note.scrollIntoView({ block: "nearest" });
   };
   button.addEventListener("click", async () => {
     current = null;
     files.replaceChildren();
     bad.replaceChildren();
     zip.querySelector("button").disabled = true;
-    tell(say("starting"));
+    tell(say("starting"), false, true);
     const response = await post(form.dataset.roster, new FormData(form));
     const data = await response.json();
     if (data.error) { panel.hidden = true; tell(data.error, true); return; }
@@ -166,7 +167,7 @@ function rosterRun() {
     bar.value = bar.max;
     tell(state.bad.length
       ? say("built_bad", { count: state.written.length, bad: state.bad.length })
-      : say("built", { count: state.written.length }));
+      : say("built", { count: state.written.length }), false, true);
     if (state.bad.length) {
       const list = document.createElement("ul");
       list.className = "bad";
