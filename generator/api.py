@@ -232,6 +232,8 @@ _ALSO = {
     "build_catalog": "authoring.catalog",
     # and what the web app uses besides
     "render_sample": "core.build",
+    "checked_text": "core.profiles",
+    "slugify": "core.profiles",
     "checked_in": "core.build",
     "LOCALE_DIR": "core.languages",
     "check_modules": "core.validate",

@@ -21,7 +21,7 @@ from flask import (
 
 from .. import api
 from ..api import FONTS, N_, PAPERS, HandoutError
-from . import forms, jobs, library_view, practice_view
+from . import forms, jobs, library_view, packets_view, practice_view
 from .language import current
 from .language import translate as _
 
@@ -45,6 +45,7 @@ def register(app: Flask) -> None:
     app.add_url_rule("/jobs/<job_id>/file", view_func=roster_file, methods=["POST"])
     app.add_url_rule("/jobs/<job_id>/cancel", view_func=roster_cancel, methods=["POST"])
     app.add_url_rule("/packets/sample-roster.csv", view_func=sample_roster)
+    app.add_url_rule("/packets/new", view_func=packets_view.make_packet, methods=["POST"])
     app.add_url_rule("/practice", view_func=practice_view.page, methods=["GET", "POST"])
     app.add_url_rule("/answers", view_func=answers_page, methods=["GET", "POST"])
     app.add_url_rule("/answers/csv", view_func=answers_csv, methods=["POST"])
@@ -73,9 +74,17 @@ def settings():
 # --- library and modules --------------------------------------------------------------------
 
 
-def library_page():
+def library_page(make_error: str = "", made=None):
     entries = library_view.entries(settings(), current())
-    return render_template("library.html", entries=entries, **library_view.filters(entries))
+    return render_template(
+        "library.html",
+        entries=entries,
+        make_error=make_error,
+        made=made or {},
+        ticked=made.getlist("modules") if made else [],
+        errors={},
+        **library_view.filters(entries),
+    )
 
 
 def thumbnail(module_id: str):
@@ -160,12 +169,14 @@ def _build(module_id: str) -> api.PDF:
 
 
 def packets_page():
+    made = request.args.get("made", "")
     return render_template(
         "packets.html",
-        packets=library_view.packets(settings(), current()),
-        form={},
+        packets=packets_view.contents(settings(), current()),
+        form={"packet": made} if made else {},
         errors={},
         job=None,
+        made=packets_view.made_message(settings(), made, current()),
     )
 
 
@@ -188,7 +199,7 @@ def packet_download():
     except HandoutError as error:
         return render_template(
             "packets.html",
-            packets=library_view.packets(settings(), current()),
+            packets=packets_view.contents(settings(), current()),
             form=form,
             errors={"packet": error.message},
             job=None,
@@ -216,7 +227,7 @@ def roster_status(job_id: str):
 def roster_zip(job_id: str):
     job = jobs.find(job_id)
     data = job.zip_bytes()
-    response = _attachment(data, f"{job.packet}-packets.zip", "application/zip")
+    response = _attachment(data, f"{Path(job.packet).stem}-packets.zip", "application/zip")
     response.response = jobs.sent_then_finished(data, job_id)  # nothing stays once it was sent
     return response
 

@@ -194,6 +194,44 @@ function fileRow(job, name) {
   return row;
 }
 
+// A packet takes a few seconds to build: its button says so, and the PDF arrives by itself.
+// (On a problem the form is sent again the usual way, and the page shows what is wrong.)
+function packetDownload() {
+  const form = document.querySelector(".packet-form");
+  if (!form) return;
+  const button = form.querySelector("[data-busy]");
+  form.addEventListener("submit", async (event) => {
+    if (event.submitter !== button || button.disabled) return;
+    event.preventDefault();
+    const label = button.textContent;
+    button.disabled = true;
+    button.textContent = button.dataset.busy;
+    try {
+      const response = await post(form.action, new FormData(form));
+      if (!response.ok) { form.submit(); return; }
+      const link = Object.assign(document.createElement("a"), {
+        href: URL.createObjectURL(await response.blob()), download: fileName(response, "packet.pdf"),
+      });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    } finally {
+      button.disabled = false;
+      button.textContent = label;
+    }
+  });
+}
+
+// The file name a download is sent with (RFC 6266: filename*, else filename).
+function fileName(response, fallback) {
+  const given = response.headers.get("Content-Disposition") || "";
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(given);
+  if (encoded) return decodeURIComponent(encoded[1]);
+  const plain = /filename="([^"]+)"/.exec(given);
+  return plain ? plain[1] : fallback;
+}
+
 // The language switch takes effect as soon as a language is chosen (the button is there for
 // keyboards and for browsers without scripts).
 function languageSwitch() {
@@ -208,4 +246,5 @@ document.addEventListener("DOMContentLoaded", () => {
   livePreview();
   packetDates();
   rosterRun();
+  packetDownload();
 });
