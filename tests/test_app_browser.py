@@ -312,3 +312,26 @@ def test_roster_feedback_shows_by_the_button_and_cancel_removes_the_job(
     jobs_left = [p for p in server[1].glob("handouts-app-*/job-*")]
     assert jobs_left == []
     context.close()
+
+
+def test_a_packet_made_from_ticked_modules_then_downloaded_with_a_busy_button(page, server):
+    page.get_by_label("Add Independence is a pit stop, not the finish line to a new packet").check()
+    page.get_by_label("Add Where am I on the journey? to a new packet").check()
+    page.get_by_label("Title", exact=True).fill("Two steps")
+    page.get_by_label("Sessions").fill("2")
+    shot(page, "library-make-packet")
+    page.get_by_role("button", name="Save packet").click()
+    page.locator(".saved", has_text="two-steps.yaml").wait_for(timeout=60_000)
+    assert (server[1] / "config" / "handouts" / "packets" / "two-steps.yaml").is_file()
+    assert page.get_by_label("Packet", exact=True).input_value() == "two-steps"
+    page.get_by_text("Two steps", exact=True).click()  # its contents open
+    page.get_by_role("heading", name="Session 2").wait_for()
+    shot(page, "packets")
+    button = page.get_by_role("button", name="Download PDF")
+    with page.expect_download() as download:
+        button.click()
+        page.get_by_role("button", name="Building…").wait_for()
+        assert page.get_by_role("button", name="Building…").is_disabled()
+    assert download.value.suggested_filename == "two-steps.pdf"
+    button.wait_for()
+    assert button.is_enabled()
