@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from flask import current_app, redirect, request, url_for
 
-from ..api import N_, HandoutError, display_path
+from ..api import HandoutError, display_path
 from . import library_view
 from .language import current
 from .language import translate as _
@@ -117,7 +117,7 @@ def packet_yaml(title: str, modules: list[str], sessions: int, language: str) ->
             parts.append({"title": name, "modules": modules[start:end]})
             start = end
         doc["sessions"] = parts
-    head = "# " + N_("Made in the handouts app. Edit it as any packet file (see the README).")
+    head = "# Made in the handouts app. Edit it as any packet file (see the README)."
     return head + "\n" + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 
 
