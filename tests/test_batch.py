@@ -423,3 +423,29 @@ def test_too_little_free_disk_stops_before_the_first_file(tmp_path, short, monke
     assert "MB and 5 MB are free; free some space or choose another --out" in caught.value.message
     assert planned == [2]  # the rows that can be built
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_formula_names_never_start_a_line_or_a_file_name(tmp_path, short):
+    """A roster is often opened in a spreadsheet after the run, with report.txt beside it: a
+    name such as '=HYPERLINK(...)' must not reach either as a formula."""
+    roster_file = tmp_path / "r.csv"
+    names = ['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)", "\t=cmd"]
+    roster_file.write_text("name\n" + "\n".join(f'"{n}"' if "," in n else n for n in names))
+    result = build_roster(job(short), read_roster(roster_file), tmp_path / "out", 1)
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert not [name for name in written if name[0] in "=+-@\t"]
+    report = (tmp_path / "out" / "report.txt").read_text(encoding="utf-8")
+    assert not [line for line in report.splitlines() if line[:1] in ("=", "+", "-", "@", "\t")]
+    assert len(result.written) + len(result.bad) == len(names)
+
+
+def test_max_rows_refuses_a_longer_roster_before_anything_is_written(tmp_path):
+    refused = subprocess.run(
+        roster_command(tmp_path, 3, "out", "--max-rows", "2"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 1
+    assert "roster.csv: the roster has more than 2 rows; split it" in refused.stderr
+    assert not (tmp_path / "out").exists()
