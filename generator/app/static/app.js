@@ -105,7 +105,6 @@ function rosterRun() {
   const form = button.form, panel = document.querySelector("[data-job]");
   // Progress and problems show right below the button, where the user is looking.
   const note = document.querySelector("[data-roster-note]");
-  const status = panel.querySelector("[data-job-status]");
   const bar = panel.querySelector("[data-job-progress]");
   const bad = panel.querySelector("[data-job-bad]");
   const files = panel.querySelector("[data-job-files]");
@@ -115,7 +114,6 @@ function rosterRun() {
   const tell = (text, problem = false, show = false) => {
     note.textContent = text;
     note.classList.toggle("error", problem);
-    status.textContent = text;
     if (show || problem) note.scrollIntoView({ block: "nearest" });
   };
   button.addEventListener("click", async () => {
