@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ from .core.languages import NAMES as LANGUAGE_NAMES
 from .core.languages import known as known_languages
 from .core.languages import parse as parse_language
 from .core.options import PAPERS, Options
-from .core.output import DEFAULT_OUT, prepare_folder, write_atomic, write_file
+from .core.output import DEFAULT_OUT, NoSpace, prepare_folder, write_atomic, write_file
 from .core.practice_file import (
     Logo,
     check_practice,
@@ -39,12 +39,14 @@ from .core.profiles import (
     Person,
     Personal,
     Practice,
+    checked_text,
     find_practice,
     load_practice,
     logo_problem,
     make_personal,
     parse_dates,
     profile_text,
+    slugify,
     user_profile,
     write_profile_template,
 )
@@ -82,6 +84,7 @@ __all__ = [
     "Library",
     "Logo",
     "Module",
+    "NoSpace",
     "Options",
     "Packet",
     "PacketOrder",
@@ -102,6 +105,7 @@ __all__ = [
     "check_modules",
     "check_practice",
     "checked_in",
+    "checked_text",
     "display_path",
     "find_practice",
     "gettext",
@@ -134,6 +138,7 @@ __all__ = [
     "render_sample",
     "run_roster",
     "save_practice",
+    "slugify",
     "survey",
     "user_profile",
     "write",
@@ -178,12 +183,14 @@ class PacketOrder:
 
 @dataclass(frozen=True)
 class RosterRun:
-    """A roster run: the CSV file, the folder for its packets (default output/PACKET/), and how
-    many packets are built at once (default: one per core)."""
+    """A roster run: the CSV file, the folder for its packets
+    (default output/PACKET/), how many packets are built at once (default: one per core), and
+    the most rows it may have."""
 
-    roster: PathLike | Roster
+    roster: PathLike
     out: PathLike | None = None
     workers: int | None = None
+    max_rows: int | None = None  # a longer roster is refused whole (None: no limit)
 
 
 # --- the library, the practice, the person ----------------------------------------------
@@ -289,18 +296,23 @@ def run_roster(
     who: Personal | None = None,
     options: Options | None = None,
     progress: Callable[[int], None] | None = None,
+    planned: Callable[[int], None] | None = None,
 ) -> BatchResult:
     """One packet per roster row in the run's folder, the print file and report.txt; bad rows
     are listed in the result (by row number and reason), never built, and never stop the good
-    ones. Raising from `progress` (e.g. KeyboardInterrupt) cancels the run and removes partial
-    files."""
+    ones. `planned` is told how many packets will be built, `progress` each time one is;
+    raising from `progress` (e.g. KeyboardInterrupt) cancels the run and removes partial files.
+    A roster of more than the run's `max_rows` rows is refused whole."""
     from .packets.batch import build_roster
 
     order = PacketOrder(order) if isinstance(order, str) else order
     job = prepare_packet(order, who, options)
-    roster = run.roster if isinstance(run.roster, Roster) else read_roster(Path(run.roster))
-    result = build_roster(job, roster, run.out, run.workers, order.facilitator, progress)
-    return replace(result, notices=job.notices, warnings=job.warnings)
+    roster = read_roster(Path(run.roster), run.max_rows)
+    out, workers = run.out, run.workers
+    result = build_roster(job, roster, out, workers, order.facilitator, progress, planned)
+    result.notices[:0] = job.notices
+    result.warnings[:0] = job.warnings
+    return result
 
 
 def prepare_packet(

@@ -7,6 +7,7 @@ import os
 import sys
 import traceback
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import click
@@ -33,6 +34,8 @@ from .api import (
     user_profile,
     write_profile_template,
 )
+
+MAX_ROWS = 10_000  # --max-rows: a bigger roster is most likely the wrong file
 
 content_option = click.option(
     "--content",
@@ -412,6 +415,13 @@ def _written(pdfs: list[api.PDF], paths: list[Path]) -> None:
     "--workers", type=click.IntRange(1, 64), help="Packets built at once (default: every core)."
 )
 @click.option(
+    "--max-rows",
+    type=click.IntRange(1),
+    default=MAX_ROWS,
+    show_default=True,
+    help="Refuse a roster with more rows than this (split a bigger one).",
+)
+@click.option(
     "--strict/--no-strict", default=True, show_default=True, help="Stop on any render problem."
 )
 def packet(
@@ -427,6 +437,7 @@ def packet(
     out,
     duplex,
     workers,
+    max_rows,
     strict,
     **layout,
 ) -> None:
@@ -440,23 +451,22 @@ def packet(
     personal = api.person(Person(therapist=leader), _practice(practice_file))
     order = api.PacketOrder(name, dates, facilitator, duplex, content_dirs, strict)
     if roster:
-        _roster(order, api.read_roster(roster), out, workers, personal, _layout(layout))
+        _roster(order, api.RosterRun(roster, out, workers, max_rows), personal, _layout(layout))
         return
     one = api.participant(client, note)
     pdf = api.build_packet(order, personal, _layout(layout), one)
     _written([pdf], api.write([pdf], out or api.DEFAULT_OUT))
 
 
-def _roster(order, roster, out, workers, personal, options) -> None:
+def _roster(order: api.PacketOrder, run: api.RosterRun, personal, options) -> None:
     """A roster run with a progress bar (on a terminal), then what it wrote and what it could
     not build."""
-    run = api.RosterRun(roster, out, workers)
-    total = len(roster.rows)
-    show = sys.stderr.isatty() and total > 1
+    show = sys.stderr.isatty()
     with click.progressbar(
-        length=total, label="Building packets", file=sys.stderr if show else io.StringIO()
+        length=0, label="Building packets", file=sys.stderr if show else io.StringIO()
     ) as bar:
-        result = api.run_roster(order, run, personal, options, bar.update)
+        planned = partial(setattr, bar, "length")  # the rows that can be built, once known
+        result = api.run_roster(order, run, personal, options, bar.update, planned)
     for line in [*result.notices, *(f"warning: {w}" for w in result.warnings)]:
         click.echo(line, err=True)
     folder = display_path(result.folder)
@@ -467,7 +477,7 @@ def _roster(order, roster, out, workers, personal, options) -> None:
         click.echo(f"Facilitator edition: {display_path(path)}")
     click.echo(f"Report: {folder}/report.txt")
     for bad in result.bad:
-        click.echo(f"{display_path(roster.path)}: {bad}", err=True)
+        click.echo(f"{display_path(run.roster)}: {bad}", err=True)
     failed = [f"{len(result.bad)} row(s) not built; the others were"] if result.bad else []
     if result.problems or failed:
         raise HandoutError("\n".join([*result.problems, *failed]))
@@ -703,9 +713,12 @@ def main() -> None:
     """Entry point for the 'handouts' console script."""
     import signal
 
-    # A termination ends a command as Ctrl-C does, so that its temporary files (WeasyPrint's
-    # copies of the fonts, half-written PDFs) are removed on the way out.
-    signal.signal(signal.SIGTERM, _terminated)
+    # A termination, or the terminal closing (SIGHUP), ends a command as Ctrl-C does, so that
+    # its temporary files (WeasyPrint's copies of the fonts, half-written PDFs) are removed on
+    # the way out.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminated)
     cli(prog_name="handouts")
 
 

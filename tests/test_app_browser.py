@@ -365,3 +365,72 @@ def test_the_language_switch_turns_the_app_and_its_downloads_to_spanish(page, tm
     assert "Independence is a pit stop, not the finish line" in first
     page.get_by_label("Idioma").select_option("en")
     page.get_by_role("heading", name="Independence is a pit stop, not the finish line").wait_for()
+
+
+def near(page, first: str, second: str, gap: float = 120) -> bool:
+    """Whether the second element starts right below the first, and both are in view."""
+    a, b = page.locator(first).bounding_box(), page.locator(second).bounding_box()
+    assert 0 <= b["y"] - (a["y"] + a["height"]) <= gap and b["y"] + b["height"] <= 901, (a, b)
+    return True
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_roster_feedback_shows_by_the_button_and_cancel_removes_the_job(
+    browser, server, tmp_path, width
+):
+    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server[0])
+    page.get_by_role("link", name="Packets", exact=True).click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Sample roster (CSV)").click()
+    assert download.value.suggested_filename == "sample-roster.csv"
+    sample = Path(download.value.path()).read_text(encoding="utf-8")
+    assert sample.startswith("name,pronouns,group,note")
+    headless = tmp_path / "no-header.csv"
+    headless.write_text("Secret Person,Tuesday\n", encoding="utf-8")
+    page.get_by_label("Roster (CSV)").set_input_files(headless)
+    build = page.get_by_role("button", name="Build packets")
+    build.click()
+    note = page.locator("[data-roster-note]")
+    note.filter(has_text="the header row is missing").wait_for()
+    assert "Secret" not in note.inner_text() and "handouts-app" not in note.inner_text()
+    assert near(page, "[data-build-roster]", "[data-roster-note]")
+    shot(page, f"packets-roster-error-{width}px")
+    many = tmp_path / "many.csv"
+    many.write_text("name\n" + "".join(f"Person {n}\n" for n in range(400)), encoding="utf-8")
+    page.get_by_label("Roster (CSV)").set_input_files(many)
+    build.click()
+    note.filter(has_text="Building packets").wait_for(timeout=60_000)
+    assert near(page, "[data-build-roster]", "[data-roster-note]")
+    assert page.locator("[data-job]").is_visible()
+    shot(page, f"packets-roster-running-{width}px")
+    page.get_by_role("button", name="Cancel").click()
+    note.filter(has_text="Cancelled").wait_for()
+    jobs_left = [p for p in server[1].glob("handouts-app-*/job-*")]
+    assert jobs_left == []
+    context.close()
+
+
+def test_a_packet_made_from_ticked_modules_then_downloaded_with_a_busy_button(page, server):
+    page.get_by_label("Add Independence is a pit stop, not the finish line to a new packet").check()
+    page.get_by_label("Add Where am I on the journey? to a new packet").check()
+    page.get_by_label("Title", exact=True).fill("Two steps")
+    page.get_by_label("Sessions").fill("2")
+    page.locator("#make-packet").screenshot(path=SHOTS / "library-make-packet.png")
+    with page.expect_navigation(timeout=60_000):
+        page.get_by_role("button", name="Save packet").click()
+    page.locator(".saved", has_text="two-steps.yaml").wait_for()
+    assert (server[1] / "config" / "handouts" / "packets" / "two-steps.yaml").is_file()
+    assert page.get_by_label("Packet", exact=True).input_value() == "two-steps"
+    page.get_by_text("Two steps", exact=True).click()  # its contents open
+    page.get_by_role("heading", name="Session 2").wait_for()
+    shot(page, "packets")
+    button = page.get_by_role("button", name="Download PDF")
+    with page.expect_download() as download:
+        button.click()
+        page.get_by_role("button", name="Building…").wait_for()
+        assert page.get_by_role("button", name="Building…").is_disabled()
+    assert download.value.suggested_filename == "two-steps.pdf"
+    button.wait_for()
+    assert button.is_enabled()

@@ -359,3 +359,93 @@ def test_a_run_removes_only_its_own_or_dead_runs_leftovers(tmp_path):
     assert not dead.exists() and alive.exists()
     assert remove_partial(tmp_path, f"{os.getpid()}-c0ffee") == 1
     assert not alive.exists()
+
+
+def test_closing_the_terminal_stops_a_run_as_ctrl_c_does(tmp_path):
+    """A closed terminal sends SIGHUP to every process of the run: the run stops, leaving only
+    whole PDFs, a report true to the disk, no lock and nothing in the temp folder."""
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        roster_command(tmp_path, 200, str(out), "--workers", "2"),
+        cwd=tmp_path,
+        env=private_temp(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    wait_for(lambda: list(out.glob("person-*.pdf")), process)
+    os.killpg(process.pid, signal.SIGHUP)
+    process.wait(timeout=60)
+    assert process.returncode != 0
+    written = sorted(out.glob("person-*.pdf"))
+    assert written and len(written) < 200
+    assert_report_matches_disk(out, stopped=True)
+    assert list((tmp_path / "temp").iterdir()) == []
+
+
+def dead_pid() -> int:
+    """The id of a process that has ended."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over_with_a_notice(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / LOCK).write_text(str(dead_pid()))
+    done = subprocess.run(
+        roster_command(tmp_path, 2, "out", "--workers", "1"),
+        cwd=tmp_path,
+        env=private_temp(tmp_path),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"notice: took over '{os.path.join('out', LOCK)}', left by a roster run" in done.stderr
+    assert_report_matches_disk(tmp_path / "out", stopped=False)
+
+
+def test_too_little_free_disk_stops_before_the_first_file(tmp_path, short, monkeypatch):
+    roster_file = tmp_path / "r.csv"
+    roster_file.write_text("name\nAna\nBo\n,empty\n")
+    real = batch_module.shutil.disk_usage
+
+    def nearly_full(path):
+        return real(path)._replace(free=5_000_000)
+
+    monkeypatch.setattr(batch_module.shutil, "disk_usage", nearly_full)
+    planned = []
+    with pytest.raises(batch_module.NoSpace) as caught:
+        build_roster(
+            job(short), read_roster(roster_file), tmp_path / "out", 1, planned=planned.append
+        )
+    assert "not enough free disk space in" in caught.value.message
+    assert "MB and 5 MB are free; free some space or choose another --out" in caught.value.message
+    assert planned == [2]  # the rows that can be built
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_formula_names_never_start_a_line_or_a_file_name(tmp_path, short):
+    """A roster is often opened in a spreadsheet after the run, with report.txt beside it: a
+    name such as '=HYPERLINK(...)' must not reach either as a formula."""
+    roster_file = tmp_path / "r.csv"
+    names = ['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)", "\t=cmd"]
+    roster_file.write_text("name\n" + "\n".join(f'"{n}"' if "," in n else n for n in names))
+    result = build_roster(job(short), read_roster(roster_file), tmp_path / "out", 1)
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert not [name for name in written if name[0] in "=+-@\t"]
+    report = (tmp_path / "out" / "report.txt").read_text(encoding="utf-8")
+    assert not [line for line in report.splitlines() if line[:1] in ("=", "+", "-", "@", "\t")]
+    assert len(result.written) + len(result.bad) == len(names)
+
+
+def test_max_rows_refuses_a_longer_roster_before_anything_is_written(tmp_path):
+    refused = subprocess.run(
+        roster_command(tmp_path, 3, "out", "--max-rows", "2"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 1
+    assert "roster.csv: the roster has more than 2 rows; split it" in refused.stderr
+    assert not (tmp_path / "out").exists()

@@ -77,7 +77,7 @@ def test_same_names_get_distinct_file_names(tmp_path):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ("Name,Email\nAna,a@x\n", "line 1: unknown column(s) 'email'; expected name, pronouns"),
+        ("Name,Email\nAna,a@x\n", "line 1: column(s) B not recognised; expected a first row"),
         ("group\nA\n", "line 1: expected a 'name' column"),
         ("name,Name\nA,B\n", "line 1: column(s) named twice: name"),
         ("\n\n", "the roster is empty"),
@@ -89,3 +89,66 @@ def test_a_bad_header_stops_before_anything_is_built(tmp_path, data, message):
         roster(tmp_path, data)
     assert "roster.csv" in caught.value.message
     assert message in caught.value.message
+
+
+def test_a_roster_without_its_header_row_never_shows_the_names(tmp_path):
+    with pytest.raises(HandoutError) as caught:
+        roster(tmp_path, "Secret Person,Tuesday\nOther Person,Tuesday\n")
+    message = caught.value.message
+    assert "line 1: the header row is missing or not recognised" in message
+    assert "Secret" not in message and "Tuesday" not in message
+    assert message.count("\n") == 0  # one message for the one problem
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Name", " FULL NAME ", "participant", "Client", "\ufeffname", "Participant_Name"],
+)
+def test_common_name_headers_are_recognised(tmp_path, header):
+    found = roster(tmp_path, f"{header},Group\nAna Díaz,Tue\n")
+    assert names(found) == ["Ana Díaz"]
+
+
+def test_first_and_last_name_columns_are_joined(tmp_path):
+    found = roster(tmp_path, "First name;Last Name;group\nAna;Díaz;A\n;Lee;B\nCy;;C\n;;D\n")
+    assert names(found) == ["Ana Díaz", "Lee", "Cy"]
+    assert [str(bad) for bad in found.bad] == ["row 5: name: expected a name, got nothing"]
+    with pytest.raises(HandoutError, match="both a 'name' column and 'first name'"):
+        roster(tmp_path, "name,first name\nA,B\n")
+
+
+UNREADABLE = "cannot be read as CSV"
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '"Secret Person,A\n',  # a quote never closed: it would swallow every row after it
+        '"' + "x" * 200_000 + '",A\n',  # longer than csv.field_size_limit()
+        '"Secret"Person,A\n',  # a quote out of place
+    ],
+)
+def test_a_row_the_csv_reader_cannot_read_is_one_bad_row(tmp_path, hostile):
+    found = roster(tmp_path, "name,group\nAna,A\n" + hostile + "Bo,B\nCy,C\n")
+    assert names(found) == ["Ana", "Bo", "Cy"]
+    (bad,) = found.bad
+    assert bad.line == 3 and UNREADABLE in bad.reason and "Secret" not in str(bad)
+
+
+def test_nul_bytes_and_a_huge_field_are_bad_rows_by_number(tmp_path):
+    data = "name\nAna\nSe\x00cret\n" + "x" * 200_000 + "\nBo\u2028Lee\nCy\n"
+    found = roster(tmp_path, data)
+    assert [row.line for row in found.rows] == [2, 5, 6]  # a U+2028 does not end a CSV line
+    assert [(bad.line, bad.reason[:21]) for bad in found.bad] == [
+        (3, "name: expected plain "),
+        (4, UNREADABLE),
+    ]
+
+
+def test_rows_over_the_cap_are_refused_before_anything_is_built(tmp_path):
+    data = "name\n" + "".join(f"P{n}\n" for n in range(6))
+    assert len(roster(tmp_path, data).rows) == 6
+    path = tmp_path / "roster.csv"
+    assert len(read_roster(path, max_rows=6).rows) == 6
+    with pytest.raises(HandoutError, match="more than 5 rows; split it"):
+        read_roster(path, max_rows=5)

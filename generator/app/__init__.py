@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import shutil
 import tempfile
 import threading
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +30,7 @@ class Settings:
     port: int = 0
     language: str = ""  # --lang: the app's language until one is chosen in it
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="handouts-app-")))
+    workdir: Path = field(default_factory=lambda: private_folder())
     answers: dict = field(default_factory=dict)  # a returned form's answers, for its CSV
     warm_up: bool = True  # make every thumbnail in the background at start-up
     stopping: threading.Event = field(default_factory=threading.Event)  # set when the app stops
@@ -46,6 +48,28 @@ class Settings:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+PRIVATE_PREFIX = "handouts-app-"  # then the app's process id: handouts-app-1234-k2j4h5
+
+
+def private_folder() -> Path:
+    """A new private folder for one launch, named with its process id."""
+    return Path(tempfile.mkdtemp(prefix=f"{PRIVATE_PREFIX}{os.getpid()}-"))
+
+
+def sweep_left_behind() -> int:
+    """Remove the private folders of launches whose process is gone (killed, or the computer
+    turned off): their rosters and packets. Returns how many."""
+    from ..core.output import running
+
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{PRIVATE_PREFIX}*-*"):
+        owner = folder.name.removeprefix(PRIVATE_PREFIX).split("-")[0]
+        if owner.isdigit() and not running(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 def create_app(settings: Settings) -> Flask:
     """The Flask app for one launch, behind its gate."""
     app = Flask(__name__)
@@ -60,13 +84,16 @@ def create_app(settings: Settings) -> Flask:
 
 
 def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
-    """Serve the app on 127.0.0.1 until Ctrl-C or SIGTERM, then remove every file it made."""
+    """Serve the app on 127.0.0.1 until Ctrl-C, SIGTERM or SIGHUP, then remove every file it
+    made (and first, what launches that did not stop cleanly left behind)."""
     import signal
     import webbrowser
 
     from waitress.server import create_server
 
     from . import jobs
+
+    sweep_left_behind()
 
     try:
         # A body over the limit is refused from its Content-Length, before any of it is read
@@ -102,7 +129,12 @@ def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
         server.task_dispatcher.shutdown(timeout=ANSWER_SECONDS)
         server.close()
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    # Ctrl-C, a termination, and the terminal closing (SIGHUP) all stop the app the same way.
+    names = ("SIGTERM", "SIGINT", "SIGHUP")
+    stops = [getattr(signal, name) for name in names if hasattr(signal, name)]
+    previous = {sig: signal.signal(sig, stop) for sig in stops}
+    tidy = threading.Thread(target=jobs.keep_tidy, args=(settings.stopping,), daemon=True)
+    tidy.start()
     try:
         if open_browser:
             webbrowser.open(url)
@@ -116,4 +148,5 @@ def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
         settings.finish_background()
         jobs.finish_all()
         settings.clean_up()
-        say("Stopped. Nothing the app made is left on disk.")
+        with suppress(OSError):  # the terminal may be gone
+            say("Stopped. Nothing the app made is left on disk.")

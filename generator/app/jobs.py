@@ -1,5 +1,9 @@
 """Roster jobs: one packet per participant, built in a process of its own so the rest of the app
-stays quick, with progress to show and files held in the app's private folder until sent."""
+stays quick, with progress to show and files held in the app's private folder until sent.
+
+One roster is built at a time (a second waits its turn, and says so). A job's folder, with the
+roster and its packets, is removed as soon as everything in it was sent (the zip, or each file
+one by one), when it is cancelled, after IDLE_SECONDS without a visit, and when the app stops."""
 
 from __future__ import annotations
 
@@ -8,17 +12,24 @@ import multiprocessing
 import os
 import shutil
 import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import abort
 
-from ..api import N_, HandoutError, PacketOrder, RosterRun
+from ..api import N_, HandoutError, PacketOrder, RosterRun, display_path
 from . import forms
+from .language import translate as _
 
 ROSTER_LIMIT = 1_000_000
+MAX_ROWS = 5_000  # participants in one roster; a larger file is most likely the wrong one
+IDLE_SECONDS = 30 * 60  # a finished job nobody visits is removed after this (see README)
+CHUNK = 256 * 1024
 _JOBS: dict[str, Job] = {}
+_TURN = threading.Lock()  # held by the job being built: one roster at a time per app
+_STATE = threading.Lock()  # a job starts or is cancelled, never both at once
 
 
 @dataclass
@@ -30,12 +41,15 @@ class Job:
     folder: Path
     total: int = 0
     done: int = 0
-    state: str = "running"  # running, done, failed, cancelled
+    state: str = "waiting"  # waiting, running, done, failed, cancelled
     error: str = ""
+    error_values: dict = field(default_factory=dict)  # for a message from the catalogue
     written: list[str] = field(default_factory=list)
     bad: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     process: multiprocessing.process.BaseProcess | None = None
+    touched: float = field(default_factory=time.monotonic)  # last visit, or the end of the run
+    sent: set[str] = field(default_factory=set)  # files downloaded one by one
 
     def status(self) -> dict:
         """What the page shows: progress, then the files and each bad row (number, reason)."""
@@ -43,7 +57,7 @@ class Job:
             "state": self.state,
             "done": self.done,
             "total": self.total,
-            "error": self.error,
+            "error": _(self.error, **self.error_values) if self.error else "",
             "written": self.written,
             "bad": self.bad,
             "extra": self.extra,
@@ -70,28 +84,66 @@ class Job:
                 archive.write(path, path.name)
         return buffer.getvalue()
 
+    def all_sent(self) -> bool:
+        """Every file the page listed was downloaded one by one."""
+        return self.state == "done" and self.sent >= {*self.written, *self.extra}
+
 
 def start(settings, packet: str, roster: bytes, form, practice, language: str = "en") -> Job:
-    """Start building one packet per roster row; returns at once."""
+    """Check the roster and queue its run; returns at once. A roster that cannot be read (no
+    header, too many rows) is an error here, before any packet is built."""
+    sweep_idle()
     job = Job(forms.new_key(), packet, settings.workdir / f"job-{forms.new_key()}")
     job.folder.mkdir(mode=0o700)
     source = job.folder / "roster.csv"
     source.write_bytes(roster)
-    job.total = max(0, sum(1 for line in roster.splitlines() if line.strip()) - 1)
+    try:
+        job.total = _buildable(source)
+    except HandoutError as error:
+        shutil.rmtree(job.folder, ignore_errors=True)
+        raise HandoutError(_private(error.message, source, _("Roster (CSV)"))) from None
     who = forms.person({}, practice, leader=form.get("leader"))
-    order = PacketOrder(
-        packet, forms.dates(form), bool(form.get("facilitator")), content=settings.content_dirs
-    )
+    facilitator = bool(form.get("facilitator"))
+    order = PacketOrder(packet, forms.dates(form), facilitator, content=settings.content_dirs)
     workers = max(1, (os.cpu_count() or 2) - 1)  # leave a core for the app itself
-    run = RosterRun(source, job.folder / "packets", workers)
+    run = RosterRun(source, job.folder / "packets", workers, MAX_ROWS)
     args = (order, run, who, forms.options(form, language))
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    job.process = context.Process(target=_run, args=(*args, queue), daemon=True)
-    job.process.start()
-    threading.Thread(target=_follow, args=(job, queue), daemon=True).start()
     _JOBS[job.id] = job
+    threading.Thread(target=_take_turn, args=(job, args), daemon=True).start()
     return job
+
+
+def _buildable(source: Path) -> int:
+    """How many rows of the roster can be built (the page's total until the run says)."""
+    from ..api import read_roster
+
+    return len(read_roster(source, MAX_ROWS).rows)
+
+
+def _private(message: str, roster: Path, roster_name: str = "Roster (CSV)") -> str:
+    """A message about the roster or its packets without the app's private folder in it (as
+    an absolute path, or relative to where the app was started)."""
+    for path, name in ((roster, roster_name), (roster.parent, "the app's private folder")):
+        for shown in dict.fromkeys((str(path), display_path(path))):
+            message = message.replace(shown, name)
+    return message
+
+
+def _take_turn(job: Job, args: tuple) -> None:
+    """Wait until no other roster is being built, then build this one (unless cancelled)."""
+    with _TURN:
+        with _STATE:
+            if job.state != "waiting":
+                return
+            job.state = "running"
+            queue = multiprocessing.get_context("spawn").Queue()
+            job.process = multiprocessing.get_context("spawn").Process(
+                target=_run, args=(*args, queue), daemon=True
+            )
+            job.process.start()
+        _follow(job, queue)
+        job.process.join(10)
+    job.touched = time.monotonic()
 
 
 def _run(order: PacketOrder, run: RosterRun, who, options, queue) -> None:
@@ -99,9 +151,19 @@ def _run(order: PacketOrder, run: RosterRun, who, options, queue) -> None:
     from .. import api
 
     try:
-        result = api.run_roster(order, run, who, options, lambda n: queue.put(("step", n)))
+        result = api.run_roster(
+            order,
+            run,
+            who,
+            options,
+            progress=lambda n: queue.put(("step", n)),
+            planned=lambda n: queue.put(("total", n)),
+        )
+    except api.NoSpace as error:
+        queue.put(("nospace", {"need": error.need, "free": error.free}))
+        return
     except HandoutError as error:
-        queue.put(("failed", error.message.replace(str(run.roster), "the roster")))
+        queue.put(("failed", _private(error.message, Path(run.roster), "the roster")))
         return
     queue.put(("done", _summary(result)))
 
@@ -117,6 +179,12 @@ def _summary(result) -> dict:
     }
 
 
+NO_SPACE = N_(
+    "There is not enough free disk space to build these packets: they need about %(need)s MB "
+    "and %(free)s MB are free. Free some space, then build them again."
+)
+
+
 def _follow(job: Job, queue) -> None:
     """Keep the job's progress up to date until its process says it is finished."""
     while job.state == "running":
@@ -124,29 +192,47 @@ def _follow(job: Job, queue) -> None:
             kind, value = queue.get(timeout=0.5)
         except Exception:  # nothing new yet, or the process died without a word
             if job.process and not job.process.is_alive() and job.state == "running":
-                job.state, job.error = "failed", "The build stopped unexpectedly."
+                job.state, job.error = "failed", N_("The build stopped unexpectedly.")
             continue
         if kind == "step":
             job.done += value
+        elif kind == "total":
+            job.total = value
         elif kind == "failed":
             job.state, job.error = "failed", value
+        elif kind == "nospace":
+            job.state, job.error, job.error_values = "failed", NO_SPACE, value
         else:
             job.written, job.bad, job.extra = value["written"], value["bad"], value["extra"]
             job.state = "done"
 
 
 def find(job_id: str) -> Job:
+    sweep_idle()
     job = _JOBS.get(job_id)
     if job is None:
         abort(404, N_("No such roster run."))
+    job.touched = time.monotonic()
     return job
 
 
+def sent_then_finished(data: bytes, job_id: str):
+    """The bytes of a download, in pieces; once the last piece is out, the job and its files
+    are removed. A download cut off half-way keeps them, for another try."""
+    for start in range(0, len(data), CHUNK):
+        yield data[start : start + CHUNK]
+    finish(job_id)
+
+
 def finish(job_id: str) -> None:
-    """Forget a job and remove its files: the names on the roster leave no trace on disk."""
-    job = _JOBS.pop(job_id, None)
-    if job is None:
-        return
+    """Forget a job and remove its files: the names on the roster leave no trace on disk. A
+    job still waiting never starts; one being built is stopped."""
+    with _STATE:
+        job = _JOBS.pop(job_id, None)
+        if job is None:
+            return
+        if job.state in ("waiting", "running"):
+            job.state = "cancelled"
     if job.process and job.process.is_alive():
         job.process.terminate()
         job.process.join(10)
@@ -156,3 +242,18 @@ def finish(job_id: str) -> None:
 def finish_all() -> None:
     for job_id in list(_JOBS):
         finish(job_id)
+
+
+def sweep_idle() -> None:
+    """Remove the finished jobs nobody has visited for IDLE_SECONDS."""
+    now = time.monotonic()
+    for job_id, job in list(_JOBS.items()):
+        ended = job.state not in ("waiting", "running")
+        if ended and now - job.touched > IDLE_SECONDS:
+            finish(job_id)
+
+
+def keep_tidy(stopping: threading.Event) -> None:
+    """While the app runs: the idle jobs removed each minute, even when no page is open."""
+    while not stopping.wait(60):
+        sweep_idle()

@@ -113,12 +113,13 @@ def warm_up(app) -> None:
 
 
 def packets(settings, language: str = "en") -> list[dict]:
-    """The packets there are in a language, built-in and the user's own, with their sessions."""
+    """The packets there are in a language, built-in and the user's own (made in the app
+    too), with their sessions."""
     from ..api import load_packet, packet_files
 
     found = library(settings, language)
     listed = []
-    for packet_id, path in packet_files(found).items():
+    for packet_id, path in {**_made_in_app(settings, language), **packet_files(found)}.items():
         try:
             packet = load_packet(path, found)
         except HandoutError:
@@ -129,14 +130,34 @@ def packets(settings, language: str = "en") -> list[dict]:
                 "id": packet_id,
                 "title": packet.title,
                 "sessions": sessions,
+                "all_sessions": packet.sessions,
                 "modules": len(packet.module_ids),
+                "path": path,
             }
         )
     return listed
 
 
+def _made_in_app(settings, language: str) -> dict:
+    """Packets the app saved in the user settings folder (with no --content folder to hold
+    them): the library does not look there, so they are named by their path."""
+    if settings.content_dirs:
+        return {}
+    from .packets_view import own_folder
+
+    return {path.stem: path for path in sorted(own_folder(settings, language).glob("*.yaml"))}
+
+
 def packet_name(settings, name: str, language: str = "en") -> str:
-    """A packet chosen in the form: one of the packets listed, never a path."""
-    if name not in {p["id"] for p in packets(settings, language)}:
+    """A packet chosen in the form: one of the packets listed, never a path typed in; one
+    made in the app is given to the build by its path."""
+    chosen = {p["id"]: p for p in packets(settings, language)}.get(name)
+    if chosen is None:
         raise HandoutError("Packet: choose one of the packets in the list")
-    return name
+    return str(chosen["path"]) if chosen["path"].parent == _own(settings, language) else name
+
+
+def _own(settings, language: str):
+    from .packets_view import own_folder
+
+    return None if settings.content_dirs else own_folder(settings, language)

@@ -21,7 +21,7 @@ from flask import (
 
 from .. import api
 from ..api import FONTS, N_, PAPERS, HandoutError
-from . import forms, jobs, library_view, practice_view
+from . import forms, jobs, library_view, packets_view, practice_view
 from .language import current
 from .language import translate as _
 
@@ -43,6 +43,9 @@ def register(app: Flask) -> None:
     app.add_url_rule("/jobs/<job_id>", view_func=roster_status)
     app.add_url_rule("/jobs/<job_id>/zip", view_func=roster_zip, methods=["POST"])
     app.add_url_rule("/jobs/<job_id>/file", view_func=roster_file, methods=["POST"])
+    app.add_url_rule("/jobs/<job_id>/cancel", view_func=roster_cancel, methods=["POST"])
+    app.add_url_rule("/packets/sample-roster.csv", view_func=sample_roster)
+    app.add_url_rule("/packets/new", view_func=packets_view.make_packet, methods=["POST"])
     app.add_url_rule("/practice", view_func=practice_view.page, methods=["GET", "POST"])
     app.add_url_rule("/practice/logo", view_func=practice_view.logo_file)
     app.add_url_rule("/practice/held/<name>", view_func=practice_view.held_logo_file)
@@ -74,11 +77,18 @@ def settings():
 # --- library and modules --------------------------------------------------------------------
 
 
-def library_page():
+def library_page(make_error: str = "", made=None):
     entries = library_view.entries(settings(), current())
     broken = library_view.library(settings(), current()).problems
     return render_template(
-        "library.html", entries=entries, broken=broken, **library_view.filters(entries)
+        "library.html",
+        entries=entries,
+        broken=broken,
+        make_error=make_error,
+        made=made or {},
+        ticked=made.getlist("modules") if made else [],
+        errors={},
+        **library_view.filters(entries),
     )
 
 
@@ -164,12 +174,14 @@ def _build(module_id: str) -> api.PDF:
 
 
 def packets_page():
+    made = request.args.get("made", "")
     return render_template(
         "packets.html",
-        packets=library_view.packets(settings(), current()),
-        form={},
+        packets=packets_view.contents(settings(), current()),
+        form={"packet": made} if made else {},
         errors={},
         job=None,
+        made=packets_view.made_message(settings(), made, current()),
     )
 
 
@@ -187,7 +199,7 @@ def packet_download():
     except HandoutError as error:
         return render_template(
             "packets.html",
-            packets=library_view.packets(settings(), current()),
+            packets=packets_view.contents(settings(), current()),
             form=form,
             errors={"packet": error.message},
             job=None,
@@ -215,15 +227,39 @@ def roster_status(job_id: str):
 def roster_zip(job_id: str):
     job = jobs.find(job_id)
     data = job.zip_bytes()
-    response = _attachment(data, f"{job.packet}-packets.zip", "application/zip")
-    response.call_on_close(lambda: jobs.finish(job_id))  # nothing stays once it was sent
+    response = _attachment(data, f"{Path(job.packet).stem}-packets.zip", "application/zip")
+    response.response = jobs.sent_then_finished(data, job_id)  # nothing stays once it was sent
     return response
 
 
 def roster_file(job_id: str):
     job = jobs.find(job_id)
     path = job.file(request.form.get("file", ""))
-    return _attachment(path.read_bytes(), path.name, "application/pdf")
+    data = path.read_bytes()
+    response = _attachment(data, path.name, "application/pdf")
+    job.sent.add(path.name)
+    if job.all_sent():  # the last of the files listed: nothing stays once it was sent
+        response.response = jobs.sent_then_finished(data, job_id)
+    return response
+
+
+def roster_cancel(job_id: str):
+    jobs.finish(job_id)  # an unknown or finished job: nothing left to stop
+    return jsonify(state="cancelled")
+
+
+def sample_roster():
+    """A roster to start from: the headers the app reads, and two made-up people."""
+    response = _attachment(SAMPLE_ROSTER.encode("utf-8"), "sample-roster.csv", "text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    return response
+
+
+SAMPLE_ROSTER = (
+    "name,pronouns,group,note\r\n"
+    "Alex Example,they/them,Tuesday group,Welcome! Bring a pen.\r\n"
+    "Sam Sample,she/her,Tuesday group,\r\n"
+)
 
 
 # --- answers ------------------------------------------------------------------------------

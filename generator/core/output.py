@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
@@ -157,10 +158,11 @@ def _leftover(name: str, tag: str | None) -> bool:
     if tag is not None:
         return f".{tag}." in name
     match = _PARTIAL_NAME.match(name)
-    return match is not None and not _running(int(match[1]))
+    return match is not None and not running(int(match[1]))
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether a process with this id is running (on Windows, assumed so)."""
     if os.name == "nt":
         return True  # os.kill would end the process there; leave its files alone
     try:
@@ -176,3 +178,29 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+class NoSpace(HandoutError):
+    """Too little free disk space for what is about to be written, found before it starts."""
+
+    def __init__(self, folder: Path, need: int, free: int):
+        self.need, self.free = _megabytes(need), _megabytes(free)
+        super().__init__(
+            f"not enough free disk space in '{display_path(folder)}': the files need about "
+            f"{self.need} MB and {self.free} MB are free; free some space or choose another folder"
+        )
+
+
+def ensure_space(folder: Path, need: int) -> None:
+    """Raise NoSpace when the folder's disk has less than 'need' bytes free (a disk whose
+    space cannot be asked is left to the writes themselves to report)."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if free < need:
+        raise NoSpace(folder, need, free)
+
+
+def _megabytes(size: int) -> str:
+    return f"{max(1, round(size / 1_000_000)):,}"

@@ -31,6 +31,7 @@ from ..core.options import Options, settle, settled_language
 from ..core.output import (
     DEFAULT_OUT,
     AtomicFile,
+    ensure_space,
     file_name,
     prepare_folder,
     remove_partial,
@@ -216,8 +217,9 @@ class BatchResult:
     extra: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # beyond single rows: the print file...
     stopped: bool = False  # by Ctrl-C, a termination or an error: later rows were not built
-    notices: tuple[str, ...] = ()  # English standing in for a module the language lacks
-    warnings: tuple[str, ...] = ()  # about the build: a region's line not checked for a year
+    # For the user, not problems: English standing in for a module, a lock taken over...
+    notices: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # a region's line not checked for a year
 
     @property
     def ok(self) -> bool:
@@ -246,19 +248,27 @@ def build_roster(
     workers: int | None = None,
     facilitator: bool = False,
     progress: Callable[[int], None] | None = None,
+    planned: Callable[[int], None] | None = None,
 ) -> BatchResult:
     """One packet per good roster row, all-participants.pdf and report.txt; bad rows are
-    reported, never built, and never stop the good ones.
+    reported, never built, and never stop the good ones. `planned` is told how many packets
+    will be built (the rows that can be), `progress` each time one is done.
 
-    One run at a time per folder. Whatever stops a run (Ctrl-C, a termination, a full disk),
-    the report says what is on disk, and no temporary file or folder is left behind."""
+    One run at a time per folder. Whatever stops a run (Ctrl-C, a termination, a closed
+    terminal, a full disk), the report says what is on disk, and no temporary file or folder
+    is left behind."""
     folder = Path(out) if out else DEFAULT_OUT / job.packet.id
     result = BatchResult(folder, bad=list(roster.bad))
     tasks = _tasks(job, roster, result)
+    if planned:
+        planned(len(tasks))
     prepare_folder(folder)
-    with _Stopper() as stopper, folder_lock(folder):
+    with _Stopper() as stopper, folder_lock(folder) as taken_over:
+        result.notices += [taken_over] if taken_over else []
         remove_partial(folder)  # what runs that were killed were writing
         plan = _plan(job, folder) if tasks else None
+        if plan:
+            check_space(folder, plan, len(tasks))
         result.pages = plan.pages if plan else 0
         (folder / COMBINED).unlink(missing_ok=True)  # an earlier run's: it would not match
         report = Report(folder / REPORT, job, roster, result)
@@ -298,6 +308,15 @@ def _plan(job: PacketJob, folder: Path) -> StampPlan:
     return StampPlan(
         shared.data, pages, layer_of, shared.pages, shared.page_height, document, job, folder, tag
     )
+
+
+def check_space(folder: Path, plan: StampPlan, people: int) -> None:
+    """Stop before the first file if the disk has clearly too little room: each participant's
+    PDF is about the size of the shared pages, and the print file holds them all again."""
+    ensure_space(folder, 2 * people * len(plan.base) + SPACE_MARGIN)
+
+
+SPACE_MARGIN = 20_000_000  # the report, the facilitator edition, and room to spare
 
 
 def _facilitator_copy(job: PacketJob, folder: Path) -> Path:
@@ -344,8 +363,15 @@ def _record(row: Row, outcome, result: BatchResult, report, printing) -> None:
         printing.add(stamps)
 
 
+# Ctrl-C, a termination, and a closed terminal (SIGHUP, where there is one).
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
 class _Stopper:
-    """While a roster runs, Ctrl-C and a termination (SIGTERM) stop it, as KeyboardInterrupt:
+    """While a roster runs, Ctrl-C, a termination (SIGTERM) and a closed terminal (SIGHUP) stop
+    it, as KeyboardInterrupt:
     the pool is stopped, unfinished files removed and the report rewritten. Never in the middle
     of putting a file in place and noting it: the stop waits for the end of that.
     (Only the main thread may set signal handlers: a run in another thread is stopped by
@@ -358,7 +384,7 @@ class _Stopper:
 
     def __enter__(self) -> _Stopper:
         if threading.current_thread() is threading.main_thread():
-            for number in (signal.SIGINT, signal.SIGTERM):
+            for number in STOP_SIGNALS:
                 self.previous[number] = signal.signal(number, self._stop)
         return self
 
@@ -418,9 +444,12 @@ def _start(plan: StampPlan, temp: str) -> None:
     own = tempfile.mkdtemp(prefix=f"worker-{os.getpid()}-", dir=temp)
     tempfile.tempdir = own  # WeasyPrint's font folder goes here too
     multiprocessing.util.Finalize(None, shutil.rmtree, args=(own, True), exitpriority=0)
-    # Ctrl-C is the main process's to handle: it stops the pool, then removes any file a
-    # worker was still writing; a termination ends a worker at once.
+    # Ctrl-C and a closed terminal reach the whole process group: they are the main process's
+    # to handle; it stops the pool, then removes any file a worker was still writing. A
+    # termination ends a worker at once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
@@ -523,14 +552,15 @@ class _PrintJob:
 
 
 @contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
+def folder_lock(folder: Path) -> Iterator[str | None]:
     """One roster run at a time in a folder: a second one stops at once, naming the folder,
     rather than overwrite the same participants' files or remove the first one's. The lock
-    goes with the process that holds it, however it ends."""
+    goes with the process that holds it, however it ends; the file it leaves behind when a run
+    is killed outright is taken over by the next, which yields a notice saying so (else None)."""
     path = folder / LOCK
     handle = _lock(path)
     try:
-        yield
+        yield _take_over(path, handle)
     finally:
         if fcntl:
             path.unlink(missing_ok=True)  # while still holding it, see _lock
@@ -556,6 +586,25 @@ def _lock(path: Path) -> int:
         except FileNotFoundError:
             pass
         os.close(handle)  # the run before removed this lock file as it ended: take a new one
+
+
+def _take_over(path: Path, handle: int) -> str | None:
+    """Write this process's id in the lock; a lock that already held one was left by a run
+    that was killed (a run that ends removes its lock)."""
+    left = b""
+    with suppress(OSError):
+        os.lseek(handle, 0, os.SEEK_SET)
+        left = os.read(handle, 32)
+        os.ftruncate(handle, 0)
+        os.lseek(handle, 0, os.SEEK_SET)
+        os.write(handle, str(os.getpid()).encode())
+    if not left:
+        return None
+    process = f" (process {int(left)})" if left.strip().isdigit() else ""
+    return (
+        f"notice: took over '{display_path(path)}', left by a roster run that was stopped "
+        f"without finishing{process}"
+    )
 
 
 def _try_lock(handle: int) -> bool:

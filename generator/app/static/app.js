@@ -103,37 +103,69 @@ function rosterRun() {
   const button = document.querySelector("[data-build-roster]");
   if (!button) return;
   const form = button.form, panel = document.querySelector("[data-job]");
-  const status = panel.querySelector("[data-job-status]");
+  // Progress and problems show right below the button, where the user is looking.
+  const note = document.querySelector("[data-roster-note]");
   const bar = panel.querySelector("[data-job-progress]");
   const bad = panel.querySelector("[data-job-bad]");
   const files = panel.querySelector("[data-job-files]");
   const zip = panel.querySelector("[data-job-zip]");
+  const cancel = panel.querySelector("[data-job-cancel]");
+  let current = null;
+  const tell = (text, problem = false, show = false) => {
+    note.textContent = text;
+    note.classList.toggle("error", problem);
+    if (show || problem) note.scrollIntoView({ block: "nearest" });
+  };
   button.addEventListener("click", async () => {
-    panel.hidden = false;
+    current = null;
     files.replaceChildren();
     bad.replaceChildren();
     zip.querySelector("button").disabled = true;
-    status.textContent = say("starting");
+    tell(say("starting"), false, true);
     const response = await post(form.dataset.roster, new FormData(form));
     const data = await response.json();
-    if (data.error) { status.textContent = data.error; return; }
+    if (data.error) { panel.hidden = true; tell(data.error, true); return; }
+    current = data.job;
+    panel.hidden = false;
+    cancel.hidden = false;
     zip.action = `/jobs/${data.job}/zip`;
     follow(data.status, data.job);
   });
+  cancel.addEventListener("click", async () => {
+    const job = current;
+    current = null;
+    cancel.hidden = true;
+    await post(`/jobs/${job}/cancel`, new FormData());
+    tell(say("cancelled"));
+  });
+  // The app removes the packets once they were sent: when the job is gone, so is the list.
+  const gone = async (job, tries = 120) => {
+    const answer = await fetch(`/jobs/${job}`, { credentials: "same-origin" });
+    if (answer.status !== 404) { if (tries > 0) setTimeout(() => gone(job, tries - 1), 500); return; }
+    if (job !== current) return;
+    files.replaceChildren();
+    zip.querySelector("button").disabled = true;
+    tell(say("sent"));
+  };
+  zip.addEventListener("submit", () => setTimeout(() => gone(current), 300));
+  files.addEventListener("submit", () => setTimeout(() => gone(current, 6), 300));  // the last one?
   const follow = async (url, job) => {
+    if (job !== current) return;
     const state = await (await fetch(url, { credentials: "same-origin" })).json();
+    if (job !== current) return;
     bar.max = Math.max(state.total, 1);
     bar.value = state.done;
-    if (state.state === "running") {
-      status.textContent = say("building", { done: state.done, total: state.total });
+    if (state.state === "waiting" || state.state === "running") {
+      tell(state.state === "waiting" ? say("waiting") : say("building", { done: state.done, total: state.total }));
       setTimeout(() => follow(url, job), 400);
       return;
     }
-    if (state.state === "failed") { status.textContent = state.error; return; }
+    cancel.hidden = true;
+    if (state.state === "failed") { tell(state.error, true); return; }
     bar.value = bar.max;
-    status.textContent = state.bad.length
+    tell(state.bad.length
       ? say("built_bad", { count: state.written.length, bad: state.bad.length })
-      : say("built", { count: state.written.length });
+      : say("built", { count: state.written.length }), false, true);
     if (state.bad.length) {
       const list = document.createElement("ul");
       list.className = "bad";
@@ -142,6 +174,7 @@ function rosterRun() {
     }
     zip.querySelector("button").disabled = false;
     files.replaceChildren(...[...state.written, ...state.extra].map((name) => fileRow(job, name)));
+    panel.scrollIntoView({ block: "nearest" });
   };
 }
 
@@ -188,6 +221,44 @@ function errorSummary() {
   });
 }
 
+// A packet takes a few seconds to build: its button says so, and the PDF arrives by itself.
+// (On a problem the form is sent again the usual way, and the page shows what is wrong.)
+function packetDownload() {
+  const form = document.querySelector(".packet-form");
+  if (!form) return;
+  const button = form.querySelector("[data-busy]");
+  form.addEventListener("submit", async (event) => {
+    if (event.submitter !== button || button.disabled) return;
+    event.preventDefault();
+    const label = button.textContent;
+    button.disabled = true;
+    button.textContent = button.dataset.busy;
+    try {
+      const response = await post(form.action, new FormData(form));
+      if (!response.ok) { form.submit(); return; }
+      const link = Object.assign(document.createElement("a"), {
+        href: URL.createObjectURL(await response.blob()), download: fileName(response, "packet.pdf"),
+      });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    } finally {
+      button.disabled = false;
+      button.textContent = label;
+    }
+  });
+}
+
+// The file name a download is sent with (RFC 6266: filename*, else filename).
+function fileName(response, fallback) {
+  const given = response.headers.get("Content-Disposition") || "";
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(given);
+  if (encoded) return decodeURIComponent(encoded[1]);
+  const plain = /filename="([^"]+)"/.exec(given);
+  return plain ? plain[1] : fallback;
+}
+
 // The language switch takes effect as soon as a language is chosen (the button is there for
 // keyboards and for browsers without scripts).
 function languageSwitch() {
@@ -204,4 +275,5 @@ document.addEventListener("DOMContentLoaded", () => {
   rosterRun();
   colourPicker();
   errorSummary();
+  packetDownload();
 });
