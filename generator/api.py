@@ -26,7 +26,16 @@ from .core.languages import NAMES as LANGUAGE_NAMES
 from .core.languages import known as known_languages
 from .core.languages import parse as parse_language
 from .core.options import PAPERS, Options
-from .core.output import DEFAULT_OUT, NoSpace, prepare_folder, write_atomic, write_file
+from .core.output import (
+    DEFAULT_OUT,
+    NoSpace,
+    prepare_folder,
+    running,
+    write_atomic,
+    write_error,
+    write_file,
+    write_new,
+)
 from .core.practice_file import (
     Logo,
     check_practice,
@@ -137,13 +146,16 @@ __all__ = [
     "render_page",
     "render_sample",
     "run_roster",
+    "running",
     "save_practice",
     "slugify",
     "survey",
     "user_profile",
     "write",
     "write_atomic",
+    "write_error",
     "write_file",
+    "write_new",
     "write_profile_template",
 ]
 

@@ -17,6 +17,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import ImageChops
 
+import generator.core.output as output_module
 import generator.packets.batch as batch_module
 from generator.authoring.previews import page_images
 from generator.core.options import Options
@@ -408,19 +409,19 @@ def test_a_lock_left_by_a_killed_run_is_taken_over_with_a_notice(tmp_path):
 def test_too_little_free_disk_stops_before_the_first_file(tmp_path, short, monkeypatch):
     roster_file = tmp_path / "r.csv"
     roster_file.write_text("name\nAna\nBo\n,empty\n")
-    real = batch_module.shutil.disk_usage
+    real = output_module.shutil.disk_usage
 
     def nearly_full(path):
         return real(path)._replace(free=5_000_000)
 
-    monkeypatch.setattr(batch_module.shutil, "disk_usage", nearly_full)
+    monkeypatch.setattr(output_module.shutil, "disk_usage", nearly_full)
     planned = []
-    with pytest.raises(batch_module.NoSpace) as caught:
+    with pytest.raises(output_module.NoSpace) as caught:
         build_roster(
             job(short), read_roster(roster_file), tmp_path / "out", 1, planned=planned.append
         )
     assert "not enough free disk space in" in caught.value.message
-    assert "MB and 5 MB are free; free some space or choose another --out" in caught.value.message
+    assert "MB and 5 MB are free; free some space or choose another folder" in caught.value.message
     assert planned == [2]  # the rows that can be built
     assert list((tmp_path / "out").iterdir()) == []
 

@@ -59,7 +59,7 @@ def private_folder() -> Path:
 def sweep_left_behind() -> int:
     """Remove the private folders of launches whose process is gone (killed, or the computer
     turned off): their rosters and packets. Returns how many."""
-    from ..core.output import running
+    from ..api import running
 
     removed = 0
     for folder in Path(tempfile.gettempdir()).glob(f"{PRIVATE_PREFIX}*-*"):

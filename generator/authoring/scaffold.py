@@ -5,8 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..api import KINDS, MODULE_ID, TEMPLATES_DIR, HandoutError, display_path
-from ..core.output import write_error, write_new
+from ..api import (
+    KINDS,
+    MODULE_ID,
+    TEMPLATES_DIR,
+    HandoutError,
+    display_path,
+    write_error,
+    write_new,
+)
 
 SKELETON = TEMPLATES_DIR / "skeletons" / "module.md"
 DEFAULT_FOLDER = Path("my-modules")
