@@ -11,7 +11,6 @@ Jinja or a PDF library imports it when called, so a command loads only what it u
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +60,7 @@ from .core.profiles import (
 )
 from .core.resources import CONTENT_DIR, TEMPLATES_DIR
 from .core.safety import load_regions
+from .packets.order import PacketOrder
 from .packets.packet import Packet, load_packet, packet_files
 from .packets.participants import Participant, make_participant
 from .packets.roster import Roster, read_roster
@@ -69,7 +69,8 @@ if TYPE_CHECKING:  # named only: the modules behind them load the engine or a PD
     from .core.build import ModuleReport
     from .core.pdf import Rendered
     from .core.validate import CheckedModule
-    from .packets.batch import BatchResult, PacketJob
+    from .packets.job import PacketJob
+    from .packets.pool import BatchResult
 
 PathLike = str | Path
 
@@ -180,20 +181,6 @@ class PDF:
 
 
 @dataclass(frozen=True)
-class PacketOrder:
-    """Which packet and how: a packet file or the name of a built-in or user packet, a date per
-    session (in order), the facilitator edition or not, two-sided printing (None: as the packet
-    file says), the user's module folders, and whether any render problem stops the build."""
-
-    name: str
-    dates: Sequence[dt.date | str] = ()
-    facilitator: bool = False
-    duplex: bool | None = None
-    content: Sequence[PathLike] = ()
-    strict: bool = True
-
-
-@dataclass(frozen=True)
 class RosterRun:
     """A roster run: the CSV file, the folder for its packets
     (default output/PACKET/), how many packets are built at once (default: one per core), and
@@ -282,11 +269,11 @@ def build_packet(
     participant: Participant | None = None,
 ) -> PDF:
     """A packet for one participant (or blank name lines), or the facilitator edition."""
-    from .packets.batch import packet_pdf
+    from .packets.job import packet_pdf
 
     order = PacketOrder(order) if isinstance(order, str) else order
     job = prepare_packet(order, who, options)
-    name, data, pages, warnings = packet_pdf(job, participant, order.facilitator)
+    name, data, pages, warnings = packet_pdf(job, participant)
     return PDF(name, data, pages, (*job.warnings, *warnings), job.notices)
 
 
@@ -315,31 +302,27 @@ def run_roster(
     ones. `planned` is told how many packets will be built, `progress` each time one is;
     raising from `progress` (e.g. KeyboardInterrupt) cancels the run and removes partial files.
     A roster of more than the run's `max_rows` rows is refused whole."""
-    from .packets.batch import build_roster
+    from .packets.pool import build_roster
 
     order = PacketOrder(order) if isinstance(order, str) else order
     job = prepare_packet(order, who, options)
     roster = read_roster(Path(run.roster), run.max_rows)
     out, workers = run.out, run.workers
-    result = build_roster(job, roster, out, workers, order.facilitator, progress, planned)
+    result = build_roster(job, roster, out, workers, progress, planned)
     result.notices[:0] = job.notices
     result.warnings[:0] = job.warnings
     return result
 
 
 def prepare_packet(
-    order: PacketOrder, who: Personal | None = None, options: Options | None = None
+    order: PacketOrder | str, who: Personal | None = None, options: Options | None = None
 ) -> PacketJob:
     """A packet read and checked with every module in it (all problems at once), ready to
     render any number of times: its notices and warnings say what the user should know."""
-    from .packets.batch import prepare_packet as prepare
+    from .packets.job import prepare_packet as prepare
 
-    days = parse_dates(d if isinstance(d, str) else d.isoformat() for d in order.dates)
-    content = [Path(d) for d in order.content]
-    settled = options or Options()
-    return prepare(
-        order.name, who or Personal(), content, settled, order.duplex, days, order.strict
-    )
+    order = PacketOrder(order) if isinstance(order, str) else order
+    return prepare(order, who or Personal(), options or Options())
 
 
 def read_answers(path: PathLike) -> list[Answer]:

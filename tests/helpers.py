@@ -142,3 +142,14 @@ def build_handout(
     paths = api.write(pdfs, out)
     warnings = tuple(dict.fromkeys(w for pdf in pdfs for w in pdf.warnings))
     return Written(tuple(paths), tuple(pdf.pages for pdf in pdfs), pdfs[0].notices, warnings)
+
+
+def build_packet(job, participant=None, out="output", facilitator: bool = False) -> Written:
+    """One packet of a prepared job written as 'handouts packet' writes it."""
+    from dataclasses import replace
+
+    from generator.packets.job import packet_pdf
+
+    name, data, pages, warnings = packet_pdf(replace(job, facilitator=facilitator), participant)
+    paths = api.write([api.PDF(name, data, pages)], out)
+    return Written(tuple(paths), (pages,), job.notices, (*job.warnings, *warnings))

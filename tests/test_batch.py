@@ -18,18 +18,19 @@ import pytest
 from PIL import ImageChops
 
 import generator.core.output as output_module
-import generator.packets.batch as batch_module
+import generator.packets.pool as batch_module
+from generator.api import PacketOrder, prepare_packet
 from generator.authoring.previews import page_images
 from generator.core.options import Options
-from generator.core.output import remove_partial
+from generator.core.output import LOCK, remove_partial
 from generator.core.pdf import forget_fonts, render_pdf
 from generator.core.profiles import load_practice, make_personal
 from generator.core.resources import CONTENT_DIR
-from generator.packets.batch import LOCK, Stamper, build_packet, build_roster, prepare_packet
 from generator.packets.participants import make_participant
+from generator.packets.pool import Stamper, build_roster
 from generator.packets.roster import read_roster
 from generator.packets.stamp import participant_view
-from tests.helpers import pdf_reader
+from tests.helpers import build_packet, pdf_reader
 
 # A short packet with what a stamp must get right: a cover with the participant's details, a
 # name line and form fields on a worksheet, a module printed without names, Notes pages (duplex).
@@ -64,7 +65,7 @@ def short(tmp_path_factory) -> Path:
 
 def job(content: Path, **options):
     personal = make_personal(practice=load_practice(CONTENT_DIR / "practice.example.yaml"))
-    return prepare_packet(PACKET, personal, [content], options=Options(**options))
+    return prepare_packet(PacketOrder(PACKET, content=[content]), personal, Options(**options))
 
 
 @pytest.fixture(scope="module")
@@ -307,11 +308,11 @@ def test_a_finished_run_leaves_nothing_in_the_temp_folder(tmp_path):
 FULL_DISK = """
 import resource, sys
 from pathlib import Path
-from generator.packets.batch import build_packet, build_roster, prepare_packet
+from generator.api import build_packet, prepare_packet
+from generator.packets.pool import build_roster
 from generator.packets.roster import read_roster
-from generator.packets.stamp import participant_view
 the_job = prepare_packet("couples")
-build_packet(the_job, None, Path("warm"))
+build_packet("couples").write(Path("warm"))
 for out, limit in zip(sys.argv[1::2], sys.argv[2::2]):
     resource.setrlimit(resource.RLIMIT_FSIZE, (int(limit), resource.RLIM_INFINITY))
     build_roster(the_job, read_roster(Path("roster.csv")), Path(out), workers=1)

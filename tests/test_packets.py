@@ -11,6 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from generator.api import PacketOrder, prepare_packet
 from generator.core.content import load_library
 from generator.core.errors import HandoutError
 from generator.core.options import Options
@@ -18,11 +19,20 @@ from generator.core.pdf import render_pdf
 from generator.core.profiles import load_practice, make_personal
 from generator.core.render import Document
 from generator.core.resources import CONTENT_DIR
-from generator.packets.batch import build_packet, build_roster, prepare_packet, render_job
+from generator.packets.job import render_job
 from generator.packets.packet import load_packet, packet_files
 from generator.packets.participants import Participant
+from generator.packets.pool import build_roster
 from generator.packets.roster import read_roster
-from tests.helpers import PageText, flat, module_text, pdf_pages, pdf_pages_text, pdf_reader
+from tests.helpers import (
+    PageText,
+    build_packet,
+    flat,
+    module_text,
+    pdf_pages,
+    pdf_pages_text,
+    pdf_reader,
+)
 
 WORKSHOP = "interdependence-workshop"
 BUILT_IN = (WORKSHOP, "couples", "attachment")
@@ -38,7 +48,7 @@ def workshop(tmp_path_factory):
     """The workshop packet for one participant, the facilitator edition, and a blank copy
     (rendered as 'build_packet' renders it, keeping the document the Notes test lays out again)."""
     out = tmp_path_factory.mktemp("packets")
-    job = prepare_packet(WORKSHOP, personal(), dates=DATES)
+    job = prepare_packet(PacketOrder(WORKSHOP, DATES), personal())
     person = Participant("Zoë Ñúñez", "she/her", "Tuesday group", "Glad you are here.", "zoe")
     document, blank = render_job(job, None)
     return {
@@ -330,7 +340,7 @@ def test_a_notes_page_is_exactly_one_page_on_every_paper_and_print_size(tree, op
             "packets/short.yaml": "title: Short\noptions: {duplex: true}\nmodules: [one, two]\n",
         }
     )
-    job = prepare_packet("short", personal(), [root], options)
+    job = prepare_packet(PacketOrder("short", content=[root]), personal(), options)
     pages = body_lines(render_job(job, None)[1].data)
     notes = [n for n, lines in enumerate(pages, 1) if is_notes_page(lines)]
     # cover, Notes, contents, Notes, first module, Notes, second module
@@ -349,7 +359,7 @@ def test_all_participants_puts_a_notes_page_after_a_packet_with_an_odd_number_of
             "roster.csv": "name\nAna\nBea\n",
         }
     )
-    job = prepare_packet("odd", personal(), [root])
+    job = prepare_packet(PacketOrder("odd", content=[root]), personal())
     result = build_roster(job, read_roster(root / "roster.csv"), tmp_path, workers=1)
     pages = body_lines(result.combined)
     assert len(pages) == 8

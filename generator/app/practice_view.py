@@ -116,8 +116,9 @@ def _save(settings, values: dict) -> tuple[dict[str, str], str]:
     except HandoutError as error:
         errors = _by_key(error) | errors
     if errors:
-        keep = logo is not None and "logo" not in errors
-        return errors, (held or practice_logo.hold(settings, logo)) if keep else ""
+        if logo is None or "logo" in errors:
+            return errors, ""
+        return errors, held or practice_logo.hold(settings, logo)
     practice_logo.release(settings, held)
     return {}, ""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .errors import HandoutError
 from .options import Options
@@ -24,7 +24,7 @@ from .weasy import boxes, font_folder, is_blank, remembered_library_lookups
 
 with remembered_library_lookups():
     import pydyf
-    from weasyprint import CSS, HTML, URLFetcher
+    from weasyprint import HTML, URLFetcher
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcherResponse
 
@@ -175,61 +175,6 @@ def render_pdf(
         laid_out.pages[0].height if laid_out.pages else 0,
         tuple(i for i, page in enumerate(laid_out.pages) if is_blank(page)),
     )
-
-
-# The style sheets in a document's head: linked, or written out in a <style> element.
-STYLE_SHEETS = re.compile(r'<link rel="stylesheet" href="([^"]+)">|<style>(.*?)</style>', re.S)
-
-
-class StampPress:
-    """Renders many small documents whose heads are all alike (one participant's details each):
-    their style sheets are read once, and only each body is laid out.
-
-    The sheets are given to WeasyPrint as user style sheets, in the order of the head. That the
-    origin changes makes no difference: with no author sheet left, user rules win over the
-    browser's defaults exactly as author rules did, and style attributes still win over both."""
-
-    def __init__(self, sample: Document, roots: Iterable[Path] = (), strict: bool = True):
-        self.head = sample.html.partition("</head>")[0]
-        self.bare_head = STYLE_SHEETS.sub("", self.head)
-        # All the sheets or none, so that their order and origin stay as the head has them: a
-        # sheet written some other way leaves every one to be read with each document.
-        if re.search(r"<(link|style)\b", self.bare_head, re.IGNORECASE):
-            self.bare_head = self.head
-        self.fetcher = LocalFetcher([TEMPLATES_DIR, *roots])
-        self.strict = strict
-        found = STYLE_SHEETS.finditer(self.head) if self.bare_head != self.head else ()
-        with captured_warnings() as warnings:
-            self.sheets = [self._sheet(match) for match in found]
-        self._check(sample.title, warnings)
-
-    def _sheet(self, match: re.Match) -> CSS:
-        base = TEMPLATES_DIR.as_uri() + "/"
-        fonts = font_configuration()
-        if match[1]:
-            url = urljoin(base, match[1])
-            return CSS(url=url, url_fetcher=self.fetcher, font_config=fonts)
-        return CSS(string=match[2], base_url=base, url_fetcher=self.fetcher, font_config=fonts)
-
-    def render(self, document: Document) -> bytes:
-        """The document as an untagged PDF, without forms: a layer for shared, tagged pages."""
-        head, end, body = document.html.partition("</head>")
-        if head != self.head:
-            raise ValueError("StampPress renders only documents with the sample's head")
-        html = HTML(
-            string=self.bare_head + end + body,
-            base_url=TEMPLATES_DIR.as_uri() + "/",
-            url_fetcher=self.fetcher,
-        )
-        with captured_warnings() as warnings:
-            laid_out = html.render(font_config=font_configuration(), stylesheets=self.sheets)
-            data = laid_out.write_pdf(attachments=[])
-        self._check(document.title, warnings)
-        return data
-
-    def _check(self, title: str, warnings: list[str]) -> None:
-        if self.strict and warnings:
-            raise RenderWarnings(title, warnings)
 
 
 _FONT_CONFIGURATIONS: dict[int, FontConfiguration] = {}

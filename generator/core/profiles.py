@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import HandoutError, Problem, display_path, field_problem, raise_if
 from .languages import SOURCE, format_day, language_problem
@@ -246,7 +247,7 @@ def _image_problem(file: Path) -> str | None:
     return _png_problem(file) if file.suffix.lower() == ".png" else _svg_problem(file)
 
 
-def color_problem(value) -> str | None:
+def color_problem(value: object) -> str | None:
     """Why a brand colour cannot be used (not #RRGGBB, or too light to read on white), else None."""
     if not isinstance(value, str) or not COLOR.match(value.strip()):
         return f"expected a colour as #RRGGBB, e.g. #24606a, got {shown(value)}"
@@ -319,7 +320,7 @@ def logo_problem(data: bytes, suffix: str) -> str | None:
     return inspect(io.BytesIO(data))
 
 
-def _png_problem(file) -> str | None:
+def _png_problem(file: Path | BinaryIO) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -335,7 +336,7 @@ def _png_problem(file) -> str | None:
     return None
 
 
-def _svg_problem(file) -> str | None:
+def _svg_problem(file: Path | BinaryIO) -> str | None:
     from xml.etree import ElementTree
 
     try:

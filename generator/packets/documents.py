@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -23,31 +24,27 @@ from ..core.render import (
     render_template,
     words_of,
 )
-from ..core.safety import SafetyLines
-from ..core.validate import CheckedModule
+from .packet import Session
+from .stamp import slot_layout
+
+if TYPE_CHECKING:  # the job and the plan are made by the modules that render these documents
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from .job import PacketJob
+    from .pool import StampPlan
 
 
 def render_packet(
-    packet,
-    checked: Mapping[str, CheckedModule],
-    personal: Personal,
-    options: Options,
-    layout: Mapping,
-    view: Mapping | None = None,
-    facilitator: bool = False,
-    dates: Sequence[date] = (),
-    safety: SafetyLines | None = None,
+    job: PacketJob, view: Mapping | None = None, facilitator: bool = False
 ) -> Document:
     """One HTML document for a packet: cover, contents, sessions and their modules.
 
     With a participant view, the participant's details fill the fixed-size places of
     slots.html; without one, those places are blank lines to write on."""
+    packet, checked, personal, options = job.packet, job.checked, job.personal, job.options
     env = environment(languages=options.languages)
     words = words_of(env)
-    parts = [
-        _part(env, session, checked, personal, options, view, facilitator, dates, packet)
-        for session in packet.sessions
-    ]
+    parts = [_part(env, session, job, view, facilitator) for session in packet.sessions]
     meta = metadata([checked[m].module for m in packet.module_ids], personal, options)
     edition = " (" + words.one(N_("facilitator edition")) + ")" if facilitator else ""
     meta |= {"title": packet.title + edition}
@@ -55,7 +52,7 @@ def render_packet(
     cover = {
         "kind": words.both("Facilitator edition") if facilitator else _packet_kind(packet, words),
         "leader": personal.practice.signature,
-        "dates": [date_text(day, options.languages.main) for day in dates],
+        "dates": [date_text(day, options.languages.main) for day in job.dates],
         "sessions": sum(1 for s in packet.sessions if s.number),
         "group": "group" in packet.audience,
     }
@@ -65,9 +62,9 @@ def render_packet(
         parts=parts,
         cover=cover,
         view=view,
-        layout=layout,
+        layout=slot_layout(options),
         facilitator=facilitator,
-        **page_context(meta, personal, options, safety),
+        **page_context(meta, personal, options, job.safety),
     )
     return Document(html, meta["title"], meta["language"])
 
@@ -100,16 +97,9 @@ def render_notes_page(packet: Document, personal: Personal, options: Options) ->
     return Document(html, packet.title, packet.language)
 
 
-def render_stamps(
-    pages: Sequence[Sequence],
-    page_height: float,
-    view: Mapping,
-    layout: Mapping,
-    meta: Document,
-    personal: Personal,
-    options: Options,
-) -> str:
+def render_stamps(plan: StampPlan, view: Mapping) -> str:
     """The HTML of one participant's details alone, each at its place on its page."""
+    meta, personal, options = plan.document, plan.job.personal, plan.job.options
     context = page_context(
         {
             "title": meta.title,
@@ -124,10 +114,10 @@ def render_stamps(
     )
     return render_template(
         load_template(environment(languages=options.languages), "stamps.html"),
-        pages=pages,
-        page_height=page_height,
+        pages=plan.layers,
+        page_height=plan.page_height,
         view=view,
-        layout=layout,
+        layout=slot_layout(options),
         **context,
     )
 
@@ -149,14 +139,23 @@ def _packet_kind(packet, words) -> Markup:
     )
 
 
-def _part(env, session, checked, personal, options, view, facilitator, dates, packet) -> dict:
+def _part(
+    env: SandboxedEnvironment,
+    session: Session,
+    job: PacketJob,
+    view: Mapping | None,
+    facilitator: bool,
+) -> dict:
+    packet, checked, personal, options = job.packet, job.checked, job.personal, job.options
+    dates = job.dates
     number = session.number
     label = words_of(env).one(N_("Session %(number)s"), number=number) + " · " + session.title
     band = {"id": f"packet-session-{number}", "label": label} if number else None
     notes = session.notes if facilitator else None
     personal = replace(personal, client="", note="", session=number or None)
     personal = replace(personal, date=_session_date(dates, number, len(packet.sessions)))
-    name = Markup(env.get_template("slots.html").module.name(view)) if view else None
+    slots: Any = env.get_template("slots.html").module  # its macros are its attributes
+    name = Markup(slots.name(view)) if view else None
     items = []
     for index, module_id in enumerate(session.modules):
         # A form handed in without saying who wrote it: no name on it (packet.html hides the

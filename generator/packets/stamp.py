@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
+from ..core.errors import Problem, field_problem
 from ..core.fonts import fitted_size, text_width, unprintable_problem
 from ..core.options import Options
 from ..core.weasy import boxes
@@ -33,12 +34,15 @@ def slot_layout(options: Options) -> dict:
     )  # fmt: skip
 
 
-def participant_view(participant: Participant, options: Options) -> tuple[dict | None, list[str]]:
-    """The participant's details sized to fit their places, or why they cannot fit."""
+def participant_view(
+    participant: Participant, options: Options
+) -> tuple[dict | None, list[Problem]]:
+    """The participant's details sized to fit their places, or why they cannot fit (each
+    problem keyed by its field)."""
     layout = slot_layout(options)
     font = options.font
     problems = [
-        f"{key}: {problem}"
+        field_problem(key, problem)
         for key in ("name", "pronouns", "group", "note")
         if (problem := unprintable_problem(getattr(participant, key), font))
     ]
@@ -53,11 +57,12 @@ def participant_view(participant: Participant, options: Options) -> tuple[dict |
         sizes[key] = fitted_size(text, font, layout[size], width * PT_PER_MM, layout[smallest])
         if sizes[key] is None:
             what = "name" if key != "details_size" else "pronouns and group"
-            problems.append(f"{what}: too long to print in its place; shorten it")
+            problems.append(field_problem(what, "too long to print in its place; shorten it"))
     note_width = text_width(participant.note, font, layout["note_size"])
     if note_width > layout["cover_width"] * PT_PER_MM * (layout["note_lines"] - 0.6):
         lines = layout["note_lines"]
-        problems.append(f"note: too long for the cover; keep it to about {lines} lines")
+        message = f"too long for the cover; keep it to about {lines} lines"
+        problems.append(field_problem("note", message))
     if problems:
         return None, list(dict.fromkeys(problems))
     view: dict[str, object] = {

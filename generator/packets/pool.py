@@ -1,13 +1,12 @@
-"""Building packets: one PDF for one participant (or nobody in particular), the facilitator
-edition, or one PDF per roster row plus one print job for them all.
+"""A roster run: one packet per participant, written by a pool of worker processes, with one
+print file for them all, report.txt, and a clean stop whatever stops it.
 
 A roster is fast because the pages are rendered once, with fixed-size empty places for the
 participant's details; each participant then costs only a small render of those details, laid
-over the shared pages (see stamp.py and overlay.py)."""
+over the shared pages (see stamp.py, press.py and overlay.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing
 import multiprocessing.util
 import os
@@ -17,188 +16,37 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
-from ..core.build import checked_in
-from ..core.content import load_library
 from ..core.errors import HandoutError, display_path
-from ..core.languages import parse as parse_languages
-from ..core.options import Options, settle, settled_language
 from ..core.output import (
     DEFAULT_OUT,
     AtomicFile,
     ensure_space,
-    file_name,
+    folder_lock,
     prepare_folder,
     remove_partial,
     write_file,
 )
-from ..core.pdf import Rendered, StampPress, render_pdf
-from ..core.profiles import Personal
 from ..core.render import Document
-from ..core.safety import SafetyLines, find_region, safety_lines, stale_warnings
-from ..core.validate import CheckedModule
-from .documents import render_notes_page, render_packet, render_stamps
+from .documents import render_stamps
+from .job import PacketJob, notes_page_pdf, render_job
 from .overlay import ParticipantCopy, PrintFile
-from .packet import Packet, find_packet, load_packet
 from .participants import Participant
+from .press import StampPress
+from .report import REPORT, Report
 from .roster import BadRow, Roster, Row
-from .stamp import (
-    Slot,
-    blank_view,
-    fill_blank_pages,
-    find_slots,
-    layers,
-    participant_view,
-    slot_layout,
-)
-
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None
-    import msvcrt
-
-
-@dataclass(frozen=True)
-class PacketJob:
-    """A packet with everything checked and settled, ready to render any number of times."""
-
-    packet: Packet
-    checked: dict[str, CheckedModule]
-    personal: Personal  # the practice, and the facilitator's name on the cover
-    options: Options
-    roots: tuple[Path, ...]
-    dates: tuple[dt.date, ...] = ()
-    strict: bool = True
-    safety: SafetyLines | None = None  # the crisis and safety lines the pages print
-    warnings: tuple[str, ...] = ()  # about the build: a region's line not checked for a year
-    notices: tuple[str, ...] = ()  # English standing in for a module the language lacks
-
-
-def prepare_packet(
-    name: str,
-    personal: Personal | None = None,
-    content_dirs: Iterable[Path | str] = (),
-    options: Options = Options(),
-    duplex: bool | None = None,
-    dates: Sequence[dt.date] = (),
-    strict: bool = True,
-) -> PacketJob:
-    """Find, read and check a packet and every module in it (all problems at once)."""
-    personal = personal or Personal()
-    # The language first: it says where to look for the packet and its modules.
-    languages = parse_languages(settled_language(options, personal.practice))
-    library = load_library([Path(d) for d in content_dirs])
-    library = library.in_language(languages.main, options.fallback)
-    packet = load_packet(find_packet(name, library), library)
-    checked = checked_in(library, packet.module_ids, languages)
-    given_by = "--region" if options.region else "the practice profile's 'region'"
-    options = settle(packet.layout(options, duplex), personal.practice)
-    logo = (personal.practice.logo,) if personal.practice.logo else ()
-    region = find_region(options.region, library.roots, given_by) if options.region else None
-    return PacketJob(
-        packet,
-        {entry.module.id: entry for entry in checked},
-        personal,
-        options,
-        (*library.roots, *logo),
-        tuple(dates),
-        strict,
-        safety_lines(personal.practice, region, options.languages),
-        tuple(stale_warnings(region)),
-        library.stand_in_notices(packet.module_ids),
-    )
-
-
-def render_job(
-    job: PacketJob, view: dict | None, facilitator: bool = False, slots: bool = False
-) -> tuple[Document, Rendered]:
-    """Render the packet for one participant view (None: blank lines to write on).
-
-    Double-sided, each page WeasyPrint leaves blank so that a part starts on a right-hand page
-    becomes a ruled Notes page, with the usual header and footer: the Notes page is rendered
-    alone and laid over it, so nothing is laid out twice and the page numbers stay as they are."""
-    document = render_packet(
-        job.packet,
-        job.checked,
-        job.personal,
-        job.options,
-        slot_layout(job.options),
-        view,
-        facilitator,
-        job.dates,
-        job.safety,
-    )
-    rendered = render_pdf(document, job.roots, job.strict, job.options, layout=slots)
-    if rendered.blank_pages:
-        notes = notes_page_pdf(job, document)
-        filled = fill_blank_pages(rendered.data, rendered.blank_pages, notes)
-        rendered = replace(rendered, data=filled)
-    return document, rendered
-
-
-def notes_page_pdf(job: PacketJob, document: Document) -> bytes:
-    """A one-page PDF holding only a ruled Notes page, laid out as the packet's pages are."""
-    notes = render_notes_page(document, job.personal, job.options)
-    options = replace(job.options, fillable=False)
-    return render_pdf(notes, job.roots, job.strict, options, tagged=False).data
-
-
-@dataclass(frozen=True)
-class PacketBuilt:
-    """What a packet build wrote."""
-
-    paths: tuple[Path, ...]
-    pages: tuple[int, ...]
-    warnings: tuple[str, ...] = ()
-
-
-def build_packet(
-    job: PacketJob,
-    participant: Participant | None = None,
-    out: Path | str | None = None,
-    facilitator: bool = False,
-) -> PacketBuilt:
-    """One packet PDF: for a participant, for nobody in particular, or the facilitator edition."""
-    name, data, pages, warnings = packet_pdf(job, participant, facilitator)
-    out = Path(out) if out else DEFAULT_OUT
-    path = out if out.suffix.lower() == ".pdf" else out / name
-    prepare_folder(path.parent)
-    write_file(path, data)
-    return PacketBuilt((path,), (pages,), (*job.warnings, *warnings))
-
-
-def packet_pdf(
-    job: PacketJob, participant: Participant | None = None, facilitator: bool = False
-) -> tuple[str, bytes, int, tuple[str, ...]]:
-    """One packet in memory: its file name, bytes, page count and renderer warnings."""
-    view = _view_or_error(participant, job.options) if participant else None
-    _, rendered = render_job(job, view, facilitator)
-    stem = job.packet.id + ("-facilitator" if facilitator else "")
-    name = file_name(stem, participant.slug if participant else "")
-    return name, rendered.data, rendered.pages, rendered.warnings
-
-
-def _view_or_error(participant: Participant, options: Options) -> dict:
-    view, problems = participant_view(participant, options)
-    if problems:
-        raise HandoutError(
-            "\n".join(f"--client {p}" if p.startswith("name") else p for p in problems)
-        )
-    return view
-
+from .stamp import Slot, blank_view, find_slots, layers, participant_view
 
 # --- rosters ---------------------------------------------------------------------------
 
 COMBINED = "all-participants.pdf"
-REPORT = "report.txt"
 FACILITATOR_FILE = "facilitator-edition.pdf"
-LOCK = ".handouts-roster.lock"
 # Tasks a pool worker does before a fresh process takes its place: WeasyPrint's caches grow a
 # little with every new name, and a fresh worker costs about as much as two participants.
 RECYCLE = 200
@@ -246,13 +94,13 @@ def build_roster(
     roster: Roster,
     out: Path | str | None = None,
     workers: int | None = None,
-    facilitator: bool = False,
     progress: Callable[[int], None] | None = None,
     planned: Callable[[int], None] | None = None,
 ) -> BatchResult:
     """One packet per good roster row, all-participants.pdf and report.txt; bad rows are
     reported, never built, and never stop the good ones. `planned` is told how many packets
-    will be built (the rows that can be), `progress` each time one is done.
+    will be built (the rows that can be), `progress` each time one is done. A job for the
+    facilitator edition also writes that edition beside the packets.
 
     One run at a time per folder. Whatever stops a run (Ctrl-C, a termination, a closed
     terminal, a full disk), the report says what is on disk, and no temporary file or folder
@@ -274,8 +122,8 @@ def build_roster(
         report = Report(folder / REPORT, job, roster, result)
         try:
             if plan:
-                _run(plan, tasks, result, workers, progress, report, stopper)
-            if facilitator:
+                _run(plan, tasks, report, workers, progress, stopper)
+            if job.facilitator:
                 result.extra.append(_facilitator_copy(job, folder))
         except BaseException:
             result.stopped = True
@@ -290,8 +138,8 @@ def _tasks(job: PacketJob, roster: Roster, result: BatchResult) -> list[tuple[Ro
     tasks = []
     for row in roster.rows:
         view, problems = participant_view(row.participant, job.options)
-        if problems:
-            result.bad.append(BadRow(row.line, "; ".join(problems)))
+        if view is None:
+            result.bad.append(BadRow(row.line, "; ".join(str(p) for p in problems)))
         else:
             tasks.append((row, view))
     result.bad.sort(key=lambda bad: bad.line)
@@ -325,7 +173,8 @@ def _facilitator_copy(job: PacketJob, folder: Path) -> Path:
     return folder / FACILITATOR_FILE
 
 
-def _run(plan: StampPlan, tasks, result, workers, progress, report, stopper) -> None:
+def _run(plan: StampPlan, tasks, report: Report, workers, progress, stopper) -> None:
+    result = report.result
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
     printing = _PrintJob(plan)
     try:
@@ -380,7 +229,7 @@ class _Stopper:
     def __init__(self):
         self.held = False
         self.pending = False
-        self.previous: dict[int, object] = {}
+        self.previous: dict[int, Any] = {}
 
     def __enter__(self) -> _Stopper:
         if threading.current_thread() is threading.main_thread():
@@ -491,16 +340,8 @@ class Stamper:
 
     def _stamps(self, view: dict) -> Document:
         """The HTML of one participant's details: one page per stamp page."""
-        plan, job = self.plan, self.plan.job
-        html = render_stamps(
-            plan.layers,
-            plan.page_height,
-            view,
-            slot_layout(job.options),
-            plan.document,
-            job.personal,
-            job.options,
-        )
+        plan = self.plan
+        html = render_stamps(plan, view)
         return Document(html, plan.document.title, plan.document.language)
 
 
@@ -527,7 +368,7 @@ class _PrintJob:
                 self._fail(error)
 
     def finish(self, result: BatchResult) -> None:
-        if not self.problem and result.written:
+        if not self.problem and result.written and self.file:
             try:
                 pages = self.pdf.finish()
                 self.file.commit()
@@ -546,158 +387,3 @@ class _PrintJob:
     def _fail(self, error: OSError) -> None:
         self.problem = error.strerror or str(error)
         self.discard()
-
-
-# --- the lock on an output folder -----------------------------------------------------------
-
-
-@contextmanager
-def folder_lock(folder: Path) -> Iterator[str | None]:
-    """One roster run at a time in a folder: a second one stops at once, naming the folder,
-    rather than overwrite the same participants' files or remove the first one's. The lock
-    goes with the process that holds it, however it ends; the file it leaves behind when a run
-    is killed outright is taken over by the next, which yields a notice saying so (else None)."""
-    path = folder / LOCK
-    handle = _lock(path)
-    try:
-        yield _take_over(path, handle)
-    finally:
-        if fcntl:
-            path.unlink(missing_ok=True)  # while still holding it, see _lock
-            os.close(handle)
-        else:
-            os.close(handle)  # Windows removes no file that is open
-            with suppress(OSError):
-                path.unlink()
-
-
-def _lock(path: Path) -> int:
-    while True:
-        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-        if not _try_lock(handle):
-            os.close(handle)
-            raise HandoutError(
-                f"output folder '{display_path(path.parent)}' is in use by another roster run; "
-                "wait for it to finish, or choose another --out"
-            )
-        try:
-            if os.stat(path).st_ino == os.fstat(handle).st_ino:
-                return handle
-        except FileNotFoundError:
-            pass
-        os.close(handle)  # the run before removed this lock file as it ended: take a new one
-
-
-def _take_over(path: Path, handle: int) -> str | None:
-    """Write this process's id in the lock; a lock that already held one was left by a run
-    that was killed (a run that ends removes its lock)."""
-    left = b""
-    with suppress(OSError):
-        os.lseek(handle, 0, os.SEEK_SET)
-        left = os.read(handle, 32)
-        os.ftruncate(handle, 0)
-        os.lseek(handle, 0, os.SEEK_SET)
-        os.write(handle, str(os.getpid()).encode())
-    if not left:
-        return None
-    process = f" (process {int(left)})" if left.strip().isdigit() else ""
-    return (
-        f"notice: took over '{display_path(path)}', left by a roster run that was stopped "
-        f"without finishing{process}"
-    )
-
-
-def _try_lock(handle: int) -> bool:
-    try:
-        if fcntl:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        else:
-            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
-    except OSError:
-        return False
-    return True
-
-
-# --- the report -------------------------------------------------------------------------------
-
-
-class Report:
-    """report.txt, true to what is on disk at every moment: written when the run starts (an
-    earlier run's goes), a line added as each row is done, and written whole at the end."""
-
-    def __init__(self, path: Path, job: PacketJob, roster: Roster, result: BatchResult):
-        self.path, self.job, self.roster, self.result = path, job, roster, result
-        lines = [*_head(job, roster), RUNNING, "", "Row  File"]
-        lines += [f"{bad.line:<4} not built: {bad.reason}" for bad in result.bad]
-        write_file(path, "\n".join(lines).encode("utf-8") + b"\n")
-        try:
-            self.stream = open(path, "a", encoding="utf-8")  # noqa: SIM115 (open until finish)
-        except OSError as error:
-            reason = error.strerror or error
-            raise HandoutError(f"cannot write '{display_path(path)}': {reason}") from None
-
-    def written(self, line: int, path: Path) -> None:
-        self._add(f"{line:<4} {path.name}")
-
-    def failed(self, line: int, reason: str) -> None:
-        self._add(f"{line:<4} not built: {reason}")
-
-    def _add(self, text: str) -> None:
-        try:
-            self.stream.write(text + "\n")
-            self.stream.flush()  # a killed run's report lists what it wrote
-        except OSError:
-            pass  # a full disk: the report written at the end says it all, if it can
-
-    def finish(self) -> None:
-        with suppress(OSError):
-            self.stream.close()
-        text = report_text(self.job, self.roster, self.result)
-        try:
-            write_file(self.path, text.encode("utf-8"))
-        except HandoutError as error:
-            self.result.problems.append(error.message)
-
-
-RUNNING = (
-    "Status: running, or stopped before its end. Each row below was done when listed; "
-    "a complete report replaces this one when the run ends."
-)
-
-
-def _head(job: PacketJob, roster: Roster) -> list[str]:
-    return [f"Packet: {job.packet.title} ({job.packet.id})", f"Roster: {display_path(roster.path)}"]
-
-
-def report_text(job: PacketJob, roster: Roster, result: BatchResult) -> str:
-    """The summary written beside the PDFs: what was built, and each row that was not."""
-    done = {row.line for row, _ in result.written} | {bad.line for bad in result.bad}
-    missing = [row.line for row in roster.rows if row.line not in done]
-    total = len(roster.rows) + len(roster.bad)
-    lines = [
-        *_head(job, roster),
-        f"Built: {len(result.written)} of {total} participants, {result.pages} pages each",
-    ]
-    if result.combined:
-        lines.append(f"Print job: {result.combined.name} ({result.combined_pages} pages)")
-    if result.stopped:
-        lines.append("Stopped before the end: rows not listed below were not built.")
-    lines += result.problems
-    lines += ["", "Row  File"]
-    lines += [f"{row.line:<4} {path.name}" for row, path in result.written]
-    if result.bad:
-        lines += ["", "Not built:"] + [f"  {bad}" for bad in result.bad]
-    if missing:
-        lines += ["", f"Not reached: {_ranges(missing)}"]
-    return "\n".join(lines) + "\n"
-
-
-def _ranges(lines: list[int]) -> str:
-    """'rows 3-7, 9': the row numbers given, in runs."""
-    runs: list[list[int]] = []
-    for line in lines:
-        if runs and line == runs[-1][-1] + 1:
-            runs[-1][1:] = [line]
-        else:
-            runs.append([line])
-    return "rows " + ", ".join("-".join(map(str, run)) for run in runs)

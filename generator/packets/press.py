@@ -1,0 +1,75 @@
+"""The stamp press: a participant's details rendered alone, quickly, to lay over a packet's
+shared pages (see stamp.py and overlay.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+from ..core.pdf import LocalFetcher, RenderWarnings, captured_warnings, font_configuration
+from ..core.render import Document
+from ..core.resources import TEMPLATES_DIR
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
+
+# The style sheets in a document's head: linked, or written out in a <style> element.
+STYLE_SHEETS = re.compile(r'<link rel="stylesheet" href="([^"]+)">|<style>(.*?)</style>', re.S)
+
+
+class StampPress:
+    """Renders many small documents whose heads are all alike (one participant's details each):
+    their style sheets are read once, and only each body is laid out.
+
+    The sheets are given to WeasyPrint as user style sheets, in the order of the head. That the
+    origin changes makes no difference: with no author sheet left, user rules win over the
+    browser's defaults exactly as author rules did, and style attributes still win over both."""
+
+    def __init__(self, sample: Document, roots: Iterable[Path] = (), strict: bool = True):
+        self.head = sample.html.partition("</head>")[0]
+        self.bare_head = STYLE_SHEETS.sub("", self.head)
+        # All the sheets or none, so that their order and origin stay as the head has them: a
+        # sheet written some other way leaves every one to be read with each document.
+        if re.search(r"<(link|style)\b", self.bare_head, re.IGNORECASE):
+            self.bare_head = self.head
+        self.fetcher = LocalFetcher([TEMPLATES_DIR, *roots])
+        self.strict = strict
+        found = STYLE_SHEETS.finditer(self.head) if self.bare_head != self.head else ()
+        with captured_warnings() as warnings:
+            self.sheets = [self._sheet(match) for match in found]
+        self._check(sample.title, warnings)
+
+    def _sheet(self, match: re.Match) -> CSS:
+        from weasyprint import CSS  # loaded by core.pdf, which remembers the libraries it found
+
+        base = TEMPLATES_DIR.as_uri() + "/"
+        fonts = font_configuration()
+        if match[1]:
+            url = urljoin(base, match[1])
+            return CSS(url=url, url_fetcher=self.fetcher, font_config=fonts)
+        return CSS(string=match[2], base_url=base, url_fetcher=self.fetcher, font_config=fonts)
+
+    def render(self, document: Document) -> bytes:
+        """The document as an untagged PDF, without forms: a layer for shared, tagged pages."""
+        head, end, body = document.html.partition("</head>")
+        if head != self.head:
+            raise ValueError("StampPress renders only documents with the sample's head")
+        from weasyprint import HTML  # loaded by core.pdf, which remembers the libraries it found
+
+        html = HTML(
+            string=self.bare_head + end + body,
+            base_url=TEMPLATES_DIR.as_uri() + "/",
+            url_fetcher=self.fetcher,
+        )
+        with captured_warnings() as warnings:
+            laid_out = html.render(font_config=font_configuration(), stylesheets=self.sheets)
+            data = laid_out.write_pdf(attachments=[])
+        self._check(document.title, warnings)
+        return data
+
+    def _check(self, title: str, warnings: list[str]) -> None:
+        if self.strict and warnings:
+            raise RenderWarnings(title, warnings)
