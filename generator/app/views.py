@@ -3,7 +3,6 @@ public API (generator.api)."""
 
 from __future__ import annotations
 
-import base64
 import io
 import threading
 from pathlib import Path
@@ -22,10 +21,10 @@ from flask import (
 from .. import api
 from ..api import FONTS, N_, PAPERS, HandoutError
 from . import forms, jobs, library_view, practice_view
-from .language import current
+from . import preview as live_preview
+from .language import current, line_warnings
 from .language import translate as _
 
-PREVIEW_SCALE = 1.0  # 72 dpi: a page is 612 x 792 pixels, sharp enough to read on screen
 BUILDS = threading.BoundedSemaphore(2)  # builds at once; more wait their turn, none are refused
 
 
@@ -103,23 +102,36 @@ def module_page(module_id: str):
     entry = library_view.entry(settings(), module_id, current())
     if entry is None:
         abort(404, N_("No such module in the library."))
+    practice = practice_view.current(settings())
+    form = forms.defaults(practice, current())
+    return _module(entry, module_id, form, {}, [], 200)
+
+
+def _module(entry, module_id: str, form, errors: dict, also: list, code: int):
     others = [e for e in library_view.entries(settings(), current()) if e["id"] != module_id]
-    defaults = forms.defaults(practice_view.current(settings()))
-    return render_template(
-        "module.html", entry=entry, others=others, form=defaults, errors={}, also=[]
-    )
+    practice = practice_view.current(settings())
+    warnings = line_warnings(practice, form.get("language") or current())
+    choices = forms.handout_languages(_)
+    page = render_template(
+        "module.html", entry=entry, others=others, form=form, errors=errors, also=also,
+        warnings=warnings, handout_languages=choices,
+    )  # fmt: skip
+    return page, code
 
 
 def preview(module_id: str):
+    """Page 1 of the PDF the form describes (or, with part=rest, its other pages)."""
+    form = request.form
     try:
-        pdf = _build(module_id)
+        ids, who, options = _wanted(module_id)
+        content = library_view.library(settings(), current())
+        with BUILDS:
+            shown = live_preview.pages(ids, who, options, content, form.get("part", "first"))
     except HandoutError as error:
-        return jsonify(error=error.message, fields=forms.field_errors(error.message)), 400
-    from ..api import page_images, png_bytes
-
-    images = page_images(pdf.data, None, PREVIEW_SCALE)
-    pages = [base64.b64encode(png_bytes(image, fast=True)).decode() for image in images]
-    return jsonify(pages=[f"data:image/png;base64,{page}" for page in pages], name=pdf.name)
+        fields = forms.field_errors(error.message, current())
+        return jsonify(error=forms.user_words(error.message, current()), fields=fields), 400
+    warnings = line_warnings(who.practice, options.language or current())
+    return jsonify(**shown, warnings=warnings)
 
 
 def download(module_id: str):
@@ -129,27 +141,26 @@ def download(module_id: str):
         entry = library_view.entry(settings(), module_id, current())
         if entry is None:
             abort(404, N_("No such module in the library."))
-        others = [e for e in library_view.entries(settings(), current()) if e["id"] != module_id]
-        errors = forms.field_errors(error.message)
-        also = request.form.getlist("also")
-        return render_template(
-            "module.html", entry=entry, others=others, form=request.form, errors=errors, also=also
-        ), 400
+        errors = forms.field_errors(error.message, current())
+        return _module(entry, module_id, request.form, errors, request.form.getlist("also"), 400)
+    live_preview.forget()
     return _attachment(pdf.data, pdf.name, "application/pdf")
+
+
+def _wanted(module_id: str):
+    """The modules, person and layout the form asks for."""
+    form = request.form
+    extra = [m for m in form.getlist("also") if m != module_id]
+    who = forms.person(form, practice_view.current(settings()))
+    return [module_id, *extra], who, forms.options(form, current())
 
 
 def _build(module_id: str) -> api.PDF:
     """The PDF the form asks for: this module, and any others ticked, for the person given."""
-    form = request.form
-    extra = [m for m in form.getlist("also") if m != module_id]
-    who = forms.person(form, practice_view.current(settings()))
+    ids, who, options = _wanted(module_id)
     with BUILDS:
         (pdf,) = api.build(
-            [module_id, *extra],
-            who,
-            forms.options(form, current()),
-            combine=True,
-            content=library_view.library(settings(), current()),
+            ids, who, options, combine=True, content=library_view.library(settings(), current())
         )
     return pdf
 
@@ -188,7 +199,7 @@ def packet_download():
             "packets.html",
             packets=library_view.packets(settings(), current()),
             form=form,
-            errors={"packet": error.message},
+            errors={"packet": forms.user_words(error.message, current())},
             job=None,
         ), 400
     return _attachment(pdf.data, pdf.name, "application/pdf")
@@ -202,7 +213,7 @@ def roster_start():
         practice = practice_view.current(settings())
         job = jobs.start(settings(), name, data, form, practice, current())
     except HandoutError as error:
-        return jsonify(error=error.message), 400
+        return jsonify(error=forms.user_words(error.message, current())), 400
     return jsonify(job=job.id, status=url_for("roster_status", job_id=job.id))
 
 

@@ -42,33 +42,76 @@ function livePreview() {
   if (!form) return;
   const status = document.querySelector("[data-preview-status]");
   const pages = document.querySelector("[data-preview-pages]");
+  const warnings = document.querySelector("[data-preview-warnings]");
   let timer = null, latest = 0;
+  const picture = (src, page, count) => {
+    const img = new Image();
+    img.src = src;
+    img.alt = say("page_of", { page, pages: count });
+    return img;
+  };
+  const ask = async (part) => {
+    const body = new FormData(form);
+    body.set("part", part);
+    return (await post(form.dataset.preview, body)).json();
+  };
   const render = async () => {
     const ticket = ++latest;
+    const incomplete = dateProblem(form);
+    showFieldErrors(form, incomplete ? { date: incomplete } : {});
+    if (incomplete) { status.textContent = incomplete; return; }
     status.textContent = say("updating");
-    const response = await post(form.dataset.preview, new FormData(form));
-    const data = await response.json();
+    const data = await ask("first");
     if (ticket !== latest) return;  // a newer change is on its way
     showFieldErrors(form, data.fields || {});
     if (data.error) { status.textContent = data.error; return; }
-    pages.replaceChildren(...data.pages.map((src, i) => {
-      const img = new Image();
-      img.src = src;
-      img.alt = say("page_of", { page: i + 1, pages: data.pages.length });
-      return img;
-    }));
-    status.textContent = say("pages", { count: data.pages.length, name: data.name });
+    warnings.replaceChildren(...(data.warnings || []).map((text) => Object.assign(
+      document.createElement("p"), { className: "warning", textContent: text })));
+    pages.replaceChildren(picture(data.pages[0], 1, data.count));
+    status.textContent = say("pages", { count: data.count, name: data.name });
+    if (data.count < 2) return;
+    const rest = await ask("rest");  // page 1 is on screen; the others follow
+    if (ticket !== latest || rest.error) return;
+    pages.append(...rest.pages.map((src, i) => picture(src, i + 2, data.count)));
   };
-  const later = () => { clearTimeout(timer); timer = setTimeout(render, 350); };
+  const later = () => { clearTimeout(timer); timer = setTimeout(render, 250); };
   form.addEventListener("input", later);
   form.addEventListener("change", later);
+  form.addEventListener("submit", (event) => {
+    const incomplete = dateProblem(form);
+    if (!incomplete) return;
+    event.preventDefault();
+    showFieldErrors(form, { date: incomplete });
+    status.textContent = incomplete;
+    form.elements.date.focus();
+  });
+  todayButton(form);
   render();
+}
+
+// A date input half filled in (a day without its year) has no value: say so, rather than
+// print no date or refuse the download without a word.
+function dateProblem(form) {
+  const date = form.elements.date;
+  return date && date.validity && date.validity.badInput ? say("date_incomplete") : "";
+}
+
+function todayButton(form) {
+  const button = form.querySelector("[data-today]");
+  if (!button) return;
+  button.addEventListener("click", () => {
+    const now = new Date();
+    const pad = (n) => String(n).padStart(2, "0");
+    form.elements.date.value = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+    form.elements.date.dispatchEvent(new Event("change", { bubbles: true }));
+  });
 }
 
 function showFieldErrors(form, errors) {
   for (const old of form.querySelectorAll(".field-error[data-live]")) old.remove();
   for (const input of form.querySelectorAll("[aria-invalid][data-live-invalid]")) {
     input.removeAttribute("aria-invalid");
+    if (input.getAttribute("aria-describedby") === `${input.name}-live-error`) input.removeAttribute("aria-describedby");
   }
   for (const [name, message] of Object.entries(errors)) {
     const input = form.elements[name];
@@ -80,6 +123,7 @@ function showFieldErrors(form, errors) {
     note.textContent = message;
     input.closest(".field").append(note);
     input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", note.id);
     input.dataset.liveInvalid = "";
   }
 }
@@ -159,16 +203,7 @@ function fileRow(job, name) {
   return row;
 }
 
-// The language switch takes effect as soon as a language is chosen (the button is there for
-// keyboards and for browsers without scripts).
-function languageSwitch() {
-  const select = document.querySelector("[data-language-switch]");
-  if (!select) return;
-  select.addEventListener("change", () => select.form.submit());
-}
-
 document.addEventListener("DOMContentLoaded", () => {
-  languageSwitch();
   galleryFilter();
   livePreview();
   packetDates();
