@@ -38,6 +38,7 @@ FIELD_OF = {
     "--no-strict": ("form", api.N_("the check")),
 }
 OPTION = re.compile(r"--[a-z][a-z-]*")
+WITH_ENGLISH = api.N_("%(language)s with the English alongside")
 
 
 def defaults(practice: Practice, language: str = "en") -> dict:
@@ -59,7 +60,7 @@ def handout_languages(words) -> list[tuple[str, str]]:
     choices = [(code, names.get(code, code)) for code in api.known_languages()]
     for code in api.known_languages():
         if code != "en":
-            both = words("%(language)s with the English alongside") % {"language": names[code]}
+            both = words(WITH_ENGLISH) % {"language": names[code]}
             choices.append((f"{code}+en", both))
     return choices
 

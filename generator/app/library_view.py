@@ -61,9 +61,12 @@ def _entry(module) -> dict:
     }
 
 
-def filters(items: list[dict]) -> dict:
-    """The topics and kinds there are, for the gallery's filters."""
-    topics = sorted({topic for item in items for topic in item["topics"]})
+def filters(items: list[dict], language: str = "en") -> dict:
+    """The topics (key and name, by name) and kinds there are, for the gallery's filters."""
+    from .search import topic_name
+
+    keys = {topic for item in items for topic in item["topics"]}
+    topics = sorted(((key, topic_name(key, language)) for key in keys), key=lambda t: t[1])
     return {"topics": topics, "kinds": sorted({item["kind"] for item in items})}
 
 
@@ -95,16 +98,22 @@ def _render_thumbnail(found: Library, module_id: str) -> bytes:
 
 
 def warm_up(app) -> None:
-    """Make every thumbnail in the background, so the gallery fills in quickly."""
+    """Read the library in every language, then make every thumbnail, in the background: the
+    gallery fills in quickly, and the first switch to another language finds its modules read
+    and its catalogue compiled (these are most of the switch)."""
     settings = app.extensions["handouts"]
-
-    language = settings.language or "en"  # the language the app opens in, most likely
+    first = settings.language or "en"  # the language the app opens in, most likely
+    languages = [first, *(code for code in api.known_languages() if code != first)]
 
     def run():
-        for item in entries(settings, language):
-            if settings.stopping.is_set():
-                return
-            thumbnail(settings, item["id"], language)
+        for language in languages:
+            api.gettext(language)  # the catalogue, compiled on first use
+            entries(settings, language)
+        for language in languages:
+            for item in entries(settings, language):
+                if settings.stopping.is_set():
+                    return
+                thumbnail(settings, item["id"], language)
 
     thread = threading.Thread(target=run, daemon=True, name="thumbnails")
     settings.background.append(thread)

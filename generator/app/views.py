@@ -20,7 +20,7 @@ from flask import (
 
 from .. import api
 from ..api import FONTS, N_, PAPERS, HandoutError
-from . import forms, jobs, library_view, practice_view
+from . import forms, jobs, library_view, practice_view, search
 from . import preview as live_preview
 from .language import current, line_warnings
 from .language import translate as _
@@ -31,6 +31,7 @@ BUILDS = threading.BoundedSemaphore(2)  # builds at once; more wait their turn, 
 def register(app: Flask) -> None:
     """Every route of the app."""
     app.add_url_rule("/", view_func=library_page)
+    app.add_url_rule("/search", view_func=search_library, methods=["POST"])
     app.add_url_rule("/thumb/<module_id>.png", view_func=thumbnail)
     app.add_url_rule("/fonts/<name>", view_func=font_file)
     app.add_url_rule("/module/<module_id>", view_func=module_page)
@@ -51,6 +52,9 @@ def register(app: Flask) -> None:
     app.register_error_handler(404, _error_page)
     app.register_error_handler(413, _too_large)
     app.context_processor(lambda: {"papers": PAPERS, "fonts": FONTS, "nav": NAV})
+    app.jinja_env.filters["topics"] = lambda keys: ", ".join(
+        search.topic_name(key, current()) for key in keys
+    )
     if app.extensions["handouts"].warm_up:
         library_view.warm_up(app)
 
@@ -72,7 +76,19 @@ def settings():
 
 def library_page():
     entries = library_view.entries(settings(), current())
-    return render_template("library.html", entries=entries, **library_view.filters(entries))
+    filters = library_view.filters(entries, current())
+    return render_template("library.html", entries=entries, **filters)
+
+
+def search_library():
+    """The modules that match the gallery's search and filters (sent in a post: what is typed
+    stays out of addresses and logs)."""
+    form = request.form
+    entries = library_view.entries(settings(), current())
+    found = search.search(
+        entries, form.get("q", "")[:200], form.get("topic", ""), form.get("kind", ""), current()
+    )
+    return jsonify(found)
 
 
 def thumbnail(module_id: str):

@@ -14,25 +14,32 @@ function post(url, body) {
   return fetch(url, { method: "POST", body, headers: { "X-CSRF-Token": csrf() }, credentials: "same-origin" });
 }
 
+// The search itself is the app's (search.py): this sends what is typed and shows what it found,
+// or the nearest topics when nothing matches.
 function galleryFilter() {
   const form = document.querySelector("[data-gallery-filter]");
   if (!form) return;
   const cards = [...document.querySelectorAll(".gallery .card")];
   const count = document.querySelector("[data-gallery-count]");
-  const apply = () => {
-    const words = form.q.value.toLowerCase().split(/\s+/).filter(Boolean);
-    const topic = form.topic.value, kind = form.kind.value;
-    let shown = 0;
-    for (const card of cards) {
-      const ok = words.every((w) => card.dataset.text.includes(w))
-        && (!topic || card.dataset.topics.split(" ").includes(topic))
-        && (!kind || card.dataset.kind === kind);
-      card.hidden = !ok;
-      shown += ok;
-    }
-    count.textContent = say("showing", { shown, total: cards.length });
+  const suggest = document.querySelector("[data-gallery-suggest]");
+  let timer = null, latest = 0;
+  const apply = async () => {
+    const ticket = ++latest;
+    const found = await (await post(form.dataset.galleryFilter, new FormData(form))).json();
+    if (ticket !== latest) return;
+    const ids = new Set(found.ids);
+    for (const card of cards) card.hidden = !ids.has(card.dataset.id);
+    count.textContent = ids.size ? say("showing", { shown: ids.size, total: cards.length }) : say("no_match");
+    suggest.hidden = !found.suggestions.length;
+    suggest.replaceChildren(...(found.suggestions.length ? [document.createTextNode(say("nearest") + " ")] : []),
+      ...found.suggestions.map(([key, name]) => {
+        const button = Object.assign(document.createElement("button"), { type: "button", className: "secondary", textContent: name });
+        button.addEventListener("click", () => { form.q.value = ""; form.topic.value = key; apply(); });
+        return button;
+      }));
   };
-  form.addEventListener("input", apply);
+  form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(apply, 150); });
+  form.addEventListener("change", apply);
   form.addEventListener("submit", (event) => { event.preventDefault(); apply(); });
   apply();
 }
