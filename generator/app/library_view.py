@@ -86,18 +86,23 @@ def thumbnail(settings, module_id: str, language: str = "en") -> bytes | None:
 
 
 def _render_thumbnail(found: Library, module_id: str) -> bytes:
-    from ..api import check_modules, page_images, png_bytes, render_sample
+    """Page 1 for the sample client, laid out as the live preview is (only page 1 drawn)."""
+    from ..api import Options, check_modules
+    from ..core.build import sample_person
+    from ..core.options import settle
+    from ..core.render import render_document
+    from .preview import first_page
 
+    personal = sample_person(found.language)
+    options = settle(Options(language=found.language), personal.practice)
     try:
         checked = check_modules(found.select([module_id]), found.roots)
-        pdf = render_sample(checked, found).data
+        return first_page(render_document(checked, personal, options), found.roots, THUMB_SCALE)
     except HandoutError:
         return b""
-    (image,) = page_images(pdf, [0], THUMB_SCALE)
-    return png_bytes(image, fast=True)
 
 
-def warm_up(app) -> None:
+def warm_up(app, thumbnails: bool = True) -> None:
     """Read the library in every language, then make every thumbnail, in the background: the
     gallery fills in quickly, and the first switch to another language finds its modules read
     and its catalogue compiled (these are most of the switch)."""
@@ -109,7 +114,7 @@ def warm_up(app) -> None:
         for language in languages:
             api.gettext(language)  # the catalogue, compiled on first use
             entries(settings, language)
-        for language in languages:
+        for language in languages if thumbnails else ():
             for item in entries(settings, language):
                 if settings.stopping.is_set():
                     return

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import threading
 
+from ..authoring.previews import page_images, png_bytes
 from ..core.build import _named_groups, prepare_handouts
 from ..core.pdf import (
     _ONE_AT_A_TIME,
@@ -32,18 +33,36 @@ def pages(ids, who, options, library, wanted: str = "first") -> dict:
     ((name, group),) = _named_groups(prepared.checked, who, True)
     document = render_document(group, who, prepared.options, safety=prepared.safety)
     logo = (who.practice.logo,) if who.practice.logo else ()
-    laid_out = _layout(document, (*library.roots, *logo))
+    laid_out = _remembered(document, (*library.roots, *logo))
     chosen = laid_out.pages[:1] if wanted == "first" else laid_out.pages[1:]
-    images = _pictures(laid_out.copy(chosen).write_pdf()) if chosen else []
+    found = page_images(laid_out.copy(chosen).write_pdf(), None, SCALE) if chosen else []
+    images = [_address(png_bytes(image, fast=True)) for image in found]
     return {"pages": images, "count": len(laid_out.pages), "name": name}
 
 
-def _layout(document, roots):
+def first_page(document, roots, scale: float) -> bytes:
+    """Page 1 of a document (a sample, as the library's thumbnails show) as a PNG."""
+    laid_out = layout(document, roots)
+    (image,) = page_images(laid_out.copy(laid_out.pages[:1]).write_pdf(), [0], scale)
+    return png_bytes(image, fast=True)
+
+
+def _remembered(document, roots):
     """The laid-out document, made again only when its HTML changed since the last call."""
     key = hashlib.sha256(document.html.encode()).hexdigest()
     with _LOCK:
         if key in _LAST:
             return _LAST[key]
+    laid_out = layout(document, roots)
+    with _LOCK:
+        _LAST.clear()  # one client's layout at a time, never kept beyond the next
+        _LAST[key] = laid_out
+    return laid_out
+
+
+def layout(document, roots):
+    """The document laid out (untagged, without form fields) with its style sheets read once;
+    a renderer's warning is an error, as in every build."""
     from weasyprint import HTML
 
     press = _press(document, roots)
@@ -57,9 +76,6 @@ def _layout(document, roots):
         laid_out = html.render(font_config=font_configuration(), stylesheets=press.sheets)
     if warnings:
         raise RenderWarnings(document.title, warnings)
-    with _LOCK:
-        _LAST.clear()  # one client's layout at a time, never kept beyond the next
-        _LAST[key] = laid_out
     return laid_out
 
 
@@ -77,13 +93,8 @@ def _press(document, roots) -> StampPress:
     return press
 
 
-def _pictures(pdf: bytes) -> list[str]:
-    from ..api import page_images, png_bytes
-
-    return [
-        "data:image/png;base64," + base64.b64encode(png_bytes(image, fast=True)).decode()
-        for image in page_images(pdf, None, SCALE)
-    ]
+def _address(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def forget() -> None:

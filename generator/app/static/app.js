@@ -84,6 +84,7 @@ function livePreview() {
   const later = () => { clearTimeout(timer); timer = setTimeout(render, 250); };
   form.addEventListener("input", later);
   form.addEventListener("change", later);
+  form.elements.date?.addEventListener("keyup", later);  // a part of a date changes no value
   form.addEventListener("submit", (event) => {
     const incomplete = dateProblem(form);
     if (!incomplete) return;
