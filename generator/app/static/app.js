@@ -62,11 +62,20 @@ function livePreview() {
     body.set("part", part);
     return (await post(form.dataset.preview, body)).json();
   };
+  let shown = null;
   const render = async () => {
-    const ticket = ++latest;
     const incomplete = dateProblem(form);
-    showFieldErrors(form, incomplete ? { date: incomplete } : {});
-    if (incomplete) { status.textContent = incomplete; return; }
+    if (incomplete) {
+      ++latest;
+      shown = null;
+      showFieldErrors(form, { date: incomplete });
+      status.textContent = incomplete;
+      return;
+    }
+    const asked = new URLSearchParams(new FormData(form)).toString();
+    if (asked === shown) return;  // a "change" after the same "input": nothing new to show
+    const ticket = ++latest;
+    showFieldErrors(form, {});
     status.textContent = say("updating");
     const data = await ask("first");
     if (ticket !== latest) return;  // a newer change is on its way
@@ -74,6 +83,7 @@ function livePreview() {
     if (data.error) { status.textContent = data.error; return; }
     warnings.replaceChildren(...(data.warnings || []).map((text) => Object.assign(
       document.createElement("p"), { className: "warning", textContent: text })));
+    shown = asked;
     pages.replaceChildren(picture(data.pages[0], 1, data.count));
     status.textContent = say("pages", { count: data.count, name: data.name });
     if (data.count < 2) return;
