@@ -172,3 +172,12 @@ def test_topics_are_in_the_apps_language(client):  # noqa: F811
     assert "asking for help" not in library
     found = post(client, "/search", {"csrf": csrf(client), "q": "codependiente"}).get_json()
     assert set(found["ids"]) >= CODEPENDENCY
+
+
+def test_no_option_name_reaches_the_packets_page(client):  # noqa: F811
+    data = {"csrf": csrf(client), "packet": "couples", "client": "Ana", "dates": ["2026-02-30"]}
+    answer = post(client, "/packets/download", data)
+    assert answer.status_code == 400
+    messages = re.findall(r'class="(?:field-)?error"[^>]*>([^<]*)<', answer.get_data(as_text=True))
+    assert any("2026-02-30" in m for m in messages), messages
+    assert not any(re.search(r"--[a-z]", m) for m in messages), messages

@@ -87,7 +87,11 @@ function livePreview() {
     pages.replaceChildren(picture(data.pages[0], 1, data.count));
     status.textContent = say("pages", { count: data.count, name: data.name });
     if (data.count < 2) return;
-    const rest = await ask("rest");  // page 1 is on screen; the others follow
+    // Page 1 is on screen; the others follow once typing pauses, so that they never hold up
+    // the next keystroke's page 1.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    if (ticket !== latest) return;
+    const rest = await ask("rest");
     if (ticket !== latest || rest.error) return;
     pages.append(...rest.pages.map((src, i) => picture(src, i + 2, data.count)));
   };
