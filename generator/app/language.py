@@ -36,57 +36,17 @@ SCRIPT_STRINGS = {
 # A line "looks English" when it holds at least two of these common English words and more of
 # them than of the Spanish ones (words both languages share, such as 'crisis', count for
 # neither): enough to catch "Call or text 988" pasted into a profile used for Spanish pages.
-ENGLISH_WORDS = frozenset(
-    [
-        "a",
-        "and",
-        "call",
-        "can",
-        "for",
-        "help",
-        "hotline",
-        "if",
-        "in",
-        "is",
-        "line",
-        "now",
-        "or",
-        "talk",
-        "text",
-        "the",
-        "to",
-        "you",
-        "your",
-    ]
-)
+ENGLISH_WORDS = frozenset((
+    "a", "and", "call", "can", "for", "help", "hotline", "if", "in", "is", "line", "now", "or",
+    "talk", "text", "the", "to", "you", "your",
+))  # fmt: skip
+SPANISH_WORDS = frozenset((
+    "al", "ayuda", "de", "del", "el", "en", "es", "la", "las", "llama", "llame", "los", "o",
+    "para", "por", "puedes", "si", "tu", "un", "una", "y",
+))  # fmt: skip
 LINE_WARNING = api.N_(
     "Your practice profile's %(line)s looks like English, but this handout is in %(language)s: "
     "write it in %(language)s on the Practice page, or clear it to print the region's line."
-)
-SPANISH_WORDS = frozenset(
-    [
-        "al",
-        "ayuda",
-        "de",
-        "del",
-        "el",
-        "en",
-        "es",
-        "la",
-        "las",
-        "llama",
-        "llame",
-        "los",
-        "o",
-        "para",
-        "por",
-        "puedes",
-        "si",
-        "tu",
-        "un",
-        "una",
-        "y",
-    ]
 )
 
 

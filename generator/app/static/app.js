@@ -143,7 +143,7 @@ function showFieldErrors(form, errors) {
     note.dataset.live = "";
     note.id = `${name}-live-error`;
     note.textContent = message;
-    input.closest(".field").append(note);
+    (input.closest(".field") || input.closest("fieldset") || form).append(note);
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-describedby", note.id);
     input.dataset.liveInvalid = "";
