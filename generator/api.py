@@ -66,6 +66,8 @@ from .packets.participants import Participant, make_participant
 from .packets.roster import Roster, read_roster
 
 if TYPE_CHECKING:  # named only: the modules behind them load the engine or a PDF library
+    from PIL.Image import Image
+
     from .core.build import ModuleReport
     from .core.pdf import Rendered
     from .core.validate import CheckedModule
@@ -118,6 +120,7 @@ __all__ = [
     "checked_text",
     "display_path",
     "find_practice",
+    "forget_preview",
     "gettext",
     "known_languages",
     "library",
@@ -129,13 +132,16 @@ __all__ = [
     "make_participant",
     "make_personal",
     "packet_files",
+    "page_images",
     "parse_dates",
     "parse_language",
     "participant",
     "person",
+    "png_bytes",
     "practice",
     "prepare_folder",
     "prepare_packet",
+    "preview_pages",
     "profile_text",
     "profile_values",
     "read_answers",
@@ -148,6 +154,7 @@ __all__ = [
     "render_sample",
     "run_roster",
     "running",
+    "sample_page",
     "save_practice",
     "slugify",
     "survey",
@@ -407,6 +414,48 @@ def render_sample(
     from .core.build import render_sample as render
 
     return render(group, library, practice, options)
+
+
+def preview_pages(
+    ids: Sequence[str],
+    who: Personal,
+    options: Options,
+    library: Library,
+    wanted: str = "first",
+) -> dict:
+    """The live preview of a build: page 1 ('first') or the other pages ('rest') as PNG data
+    addresses, with the page count and the file name; held in memory only."""
+    from .core.preview import preview_pages as pages
+
+    return pages(ids, who, options, library, wanted)
+
+
+def forget_preview() -> None:
+    """Drop the last preview's layout (it holds a client's details)."""
+    from .core.preview import forget
+
+    forget()
+
+
+def sample_page(library: Library, module_id: str, scale: float = 0.45) -> bytes:
+    """A module's page 1 for the sample client as a PNG (a thumbnail), laid out quickly."""
+    from .core.preview import sample_page as page
+
+    return page(library, module_id, scale)
+
+
+def page_images(pdf: bytes, pages: Iterable[int] | None = None, scale: float = 1.0) -> list[Image]:
+    """The given pages (0-based; all when None) of a PDF as RGB images."""
+    from .core.raster import page_images as images
+
+    return images(pdf, pages, scale)
+
+
+def png_bytes(image: Image, fast: bool = False) -> bytes:
+    """An image as PNG data: small by default, quick to make when 'fast'."""
+    from .core.raster import png_bytes as png
+
+    return png(image, fast)
 
 
 def render_page(template: str, language: str = "en", **context: Any) -> str:

@@ -187,7 +187,7 @@ def test_a_new_user_finds_a_module_fills_it_in_and_downloads_it(page, tmp_path):
     )
     shot(page, "library")
     page.get_by_label("Search").fill("pit stop")
-    assert page.locator(".card:visible").count() == 1
+    until(page, "document.querySelectorAll('.card:not([hidden])').length === 1")
     page.get_by_role("link", name="Independence is a pit stop, not the finish line").click()
     page.get_by_label("Client").fill("Zoë Ñúñez")
     page.get_by_label("Date").fill("2026-11-23")
@@ -343,7 +343,7 @@ def test_answers_come_back_as_a_table(page, tmp_path):
 
 
 def test_the_language_switch_turns_the_app_and_its_downloads_to_spanish(page, tmp_path):
-    page.get_by_label("Language").select_option("es")  # the page's script sends the choice
+    page.get_by_role("button", name="Español").click()
     page.get_by_role("heading", name="Biblioteca").wait_for()
     assert page.evaluate("document.documentElement.lang") == "es"
     page.get_by_label("Buscar").fill("parada")
@@ -353,7 +353,7 @@ def test_the_language_switch_turns_the_app_and_its_downloads_to_spanish(page, tm
     page.get_by_role("link", name="La independencia es una parada, no la meta").click()
     page.get_by_label("Cliente").fill("Zoë Ñúñez")
     page.get_by_label("Fecha").fill("2026-11-23")
-    page.get_by_label("Con el inglés al lado").check()
+    page.get_by_label("Idioma de la hoja").select_option("es+en")
     page.locator("[data-preview-status]", has_text="journey-zoe-nunez.pdf").wait_for()
     shot(page, "module-es")
     with page.expect_download() as download:
@@ -363,7 +363,7 @@ def test_the_language_switch_turns_the_app_and_its_downloads_to_spanish(page, tm
     first = flat(pdf_pages_text(path)[0])
     assert "Nombre / Name: Zoë Ñúñez" in first and "23 de noviembre de 2026" in first
     assert "Independence is a pit stop, not the finish line" in first
-    page.get_by_label("Idioma").select_option("en")
+    page.get_by_role("button", name="English").click()
     page.get_by_role("heading", name="Independence is a pit stop, not the finish line").wait_for()
 
 

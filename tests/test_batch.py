@@ -19,8 +19,7 @@ from PIL import ImageChops
 
 import generator.core.output as output_module
 import generator.packets.pool as batch_module
-from generator.api import PacketOrder, prepare_packet
-from generator.authoring.previews import page_images
+from generator.api import PacketOrder, page_images, prepare_packet
 from generator.core.options import Options
 from generator.core.output import LOCK, remove_partial
 from generator.core.pdf import forget_fonts, render_pdf

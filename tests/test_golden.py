@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from generator.api import Person
-from generator.authoring.previews import page_images
+from generator.api import Person, page_images
 from generator.core.options import Options
 from generator.core.profiles import load_practice, make_personal
 from generator.core.resources import CONTENT_DIR

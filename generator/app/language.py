@@ -6,6 +6,7 @@ English."""
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, redirect, request
@@ -31,7 +32,25 @@ SCRIPT_STRINGS = {
     "rows_not_built": api.N_("Rows not built"),
     "download": api.N_("Download"),
     "download_name": api.N_("Download %(name)s"),
+    "date_incomplete": api.N_("Finish the date (month, day and year), or clear it."),
+    "no_match": api.N_("Nothing matches."),
+    "nearest": api.N_("Did you mean:"),
 }
+# A line "looks English" when it holds at least two of these common English words and more of
+# them than of the Spanish ones (words both languages share, such as 'crisis', count for
+# neither): enough to catch "Call or text 988" pasted into a profile used for Spanish pages.
+ENGLISH_WORDS = frozenset((
+    "a", "and", "call", "can", "for", "help", "hotline", "if", "in", "is", "line", "now", "or",
+    "talk", "text", "the", "to", "you", "your",
+))  # fmt: skip
+SPANISH_WORDS = frozenset((
+    "al", "ayuda", "de", "del", "el", "en", "es", "la", "las", "llama", "llame", "los", "o",
+    "para", "por", "puedes", "si", "tu", "un", "una", "y",
+))  # fmt: skip
+LINE_WARNING = api.N_(
+    "Your practice profile's %(line)s looks like English, but this handout is in %(language)s: "
+    "write it in %(language)s on the Practice page, or clear it to print the region's line."
+)
 
 
 def install(app: Flask) -> None:
@@ -107,3 +126,34 @@ def _context() -> dict:
         "language_choices": [(c, api.LANGUAGE_NAMES.get(c, c)) for c in api.known_languages()],
         "script_strings": Markup.escape(json.dumps(words, ensure_ascii=False)),
     }
+
+
+def looks_english(text: str) -> bool:
+    """Whether a line reads as English rather than Spanish (see ENGLISH_WORDS)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    english = sum(word in ENGLISH_WORDS for word in words)
+    return english >= 2 and english > sum(word in SPANISH_WORDS for word in words)
+
+
+def line_warnings(practice, handout_language: str) -> list[str]:
+    """A warning for each of the practice's own lines that looks English on a page in another
+    language (its readers may not read it)."""
+    try:
+        main = api.parse_language(handout_language).main
+    except HandoutError:
+        return []
+    if main == "en":
+        return []
+    lines = (
+        (api.N_("crisis line"), practice.crisis_line),
+        (api.N_("safety line"), practice.safety_line),
+    )
+    return [
+        translate(
+            LINE_WARNING,
+            line=translate(label),
+            language=api.LANGUAGE_NAMES.get(main, main),
+        )
+        for label, text in lines
+        if text and looks_english(text)
+    ]

@@ -61,9 +61,12 @@ def _entry(module) -> dict:
     }
 
 
-def filters(items: list[dict]) -> dict:
-    """The topics and kinds there are, for the gallery's filters."""
-    topics = sorted({topic for item in items for topic in item["topics"]})
+def filters(items: list[dict], language: str = "en") -> dict:
+    """The topics (key and name, by name) and kinds there are, for the gallery's filters."""
+    from .search import topic_name
+
+    keys = {topic for item in items for topic in item["topics"]}
+    topics = sorted(((key, topic_name(key, language)) for key in keys), key=lambda t: t[1])
     return {"topics": topics, "kinds": sorted({item["kind"] for item in items})}
 
 
@@ -83,29 +86,30 @@ def thumbnail(settings, module_id: str, language: str = "en") -> bytes | None:
 
 
 def _render_thumbnail(found: Library, module_id: str) -> bytes:
-    from ..api import check_modules, render_sample
-    from ..authoring.previews import page_images, png_bytes
-
+    """Page 1 for the sample client, laid out as the live preview is (only page 1 drawn)."""
     try:
-        checked = check_modules(found.select([module_id]), found.roots)
-        pdf = render_sample(checked, found).data
+        return api.sample_page(found, module_id, THUMB_SCALE)
     except HandoutError:
         return b""
-    (image,) = page_images(pdf, [0], THUMB_SCALE)
-    return png_bytes(image, fast=True)
 
 
-def warm_up(app) -> None:
-    """Make every thumbnail in the background, so the gallery fills in quickly."""
+def warm_up(app, thumbnails: bool = True) -> None:
+    """Read the library in every language, then make every thumbnail, in the background: the
+    gallery fills in quickly, and the first switch to another language finds its modules read
+    and its catalogue compiled (these are most of the switch)."""
     settings = app.extensions["handouts"]
-
-    language = settings.language or "en"  # the language the app opens in, most likely
+    first = settings.language or "en"  # the language the app opens in, most likely
+    languages = [first, *(code for code in api.known_languages() if code != first)]
 
     def run():
-        for item in entries(settings, language):
-            if settings.stopping.is_set():
-                return
-            thumbnail(settings, item["id"], language)
+        for language in languages:
+            api.gettext(language)  # the catalogue, compiled on first use
+            entries(settings, language)
+        for language in languages if thumbnails else ():
+            for item in entries(settings, language):
+                if settings.stopping.is_set():
+                    return
+                thumbnail(settings, item["id"], language)
 
     thread = threading.Thread(target=run, daemon=True, name="thumbnails")
     settings.background.append(thread)

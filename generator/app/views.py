@@ -3,7 +3,6 @@ public API (generator.api)."""
 
 from __future__ import annotations
 
-import base64
 import io
 import threading
 from pathlib import Path
@@ -21,17 +20,17 @@ from flask import (
 
 from .. import api
 from ..api import FONTS, N_, PAPERS, HandoutError
-from . import forms, jobs, library_view, packets_view, practice_view
-from .language import current
+from . import forms, jobs, library_view, packets_view, practice_view, search
+from .language import current, line_warnings
 from .language import translate as _
 
-PREVIEW_SCALE = 1.0  # 72 dpi: a page is 612 x 792 pixels, sharp enough to read on screen
 BUILDS = threading.BoundedSemaphore(2)  # builds at once; more wait their turn, none are refused
 
 
 def register(app: Flask) -> None:
     """Every route of the app."""
     app.add_url_rule("/", view_func=library_page)
+    app.add_url_rule("/search", view_func=search_library, methods=["POST"])
     app.add_url_rule("/thumb/<module_id>.png", view_func=thumbnail)
     app.add_url_rule("/fonts/<name>", view_func=font_file)
     app.add_url_rule("/module/<module_id>", view_func=module_page)
@@ -58,6 +57,9 @@ def register(app: Flask) -> None:
     app.register_error_handler(413, _too_large)
     app.context_processor(lambda: {"papers": PAPERS, "fonts": FONTS, "nav": NAV})
     app.context_processor(practice_view.context)  # the profile's problems, on every page
+    app.jinja_env.filters["topics"] = lambda keys: ", ".join(
+        search.topic_name(key, current()) for key in keys
+    )
     if app.extensions["handouts"].warm_up:
         library_view.warm_up(app)
 
@@ -88,8 +90,19 @@ def library_page(make_error: str = "", made=None):
         made=made or {},
         ticked=made.getlist("modules") if made else [],
         errors={},
-        **library_view.filters(entries),
+        **library_view.filters(entries, current()),
     )
+
+
+def search_library():
+    """The modules that match the gallery's search and filters (sent in a post: what is typed
+    stays out of addresses and logs)."""
+    form = request.form
+    entries = library_view.entries(settings(), current())
+    found = search.search(
+        entries, form.get("q", "")[:200], form.get("topic", ""), form.get("kind", ""), current()
+    )
+    return jsonify(found)
 
 
 def thumbnail(module_id: str):
@@ -119,23 +132,36 @@ def module_page(module_id: str):
     entry = library_view.entry(settings(), module_id, current())
     if entry is None:
         abort(404, N_("No such module in the library."))
+    practice = practice_view.usable(settings())
+    form = forms.defaults(practice, current())
+    return _module(entry, module_id, form, {}, [], 200)
+
+
+def _module(entry, module_id: str, form, errors: dict, also: list, code: int):
     others = [e for e in library_view.entries(settings(), current()) if e["id"] != module_id]
-    defaults = forms.defaults(practice_view.usable(settings()))
-    return render_template(
-        "module.html", entry=entry, others=others, form=defaults, errors={}, also=[]
-    )
+    practice = practice_view.usable(settings())
+    warnings = line_warnings(practice, form.get("language") or current())
+    choices = forms.handout_languages(_)
+    page = render_template(
+        "module.html", entry=entry, others=others, form=form, errors=errors, also=also,
+        warnings=warnings, handout_languages=choices,
+    )  # fmt: skip
+    return page, code
 
 
 def preview(module_id: str):
+    """Page 1 of the PDF the form describes (or, with part=rest, its other pages)."""
+    form = request.form
     try:
-        pdf = _build(module_id)
+        ids, who, options = _wanted(module_id)
+        content = library_view.library(settings(), current())
+        with BUILDS:
+            shown = api.preview_pages(ids, who, options, content, form.get("part", "first"))
     except HandoutError as error:
-        return jsonify(error=error.message, fields=forms.field_errors(error)), 400
-    from ..authoring.previews import page_images, png_bytes
-
-    images = page_images(pdf.data, None, PREVIEW_SCALE)
-    pages = [base64.b64encode(png_bytes(image, fast=True)).decode() for image in images]
-    return jsonify(pages=[f"data:image/png;base64,{page}" for page in pages], name=pdf.name)
+        fields = forms.field_errors(error, current())
+        return jsonify(error=forms.user_words(error, current()), fields=fields), 400
+    warnings = line_warnings(who.practice, options.language or current())
+    return jsonify(**shown, warnings=warnings)
 
 
 def download(module_id: str):
@@ -145,27 +171,26 @@ def download(module_id: str):
         entry = library_view.entry(settings(), module_id, current())
         if entry is None:
             abort(404, N_("No such module in the library."))
-        others = [e for e in library_view.entries(settings(), current()) if e["id"] != module_id]
-        errors = forms.field_errors(error)
-        also = request.form.getlist("also")
-        return render_template(
-            "module.html", entry=entry, others=others, form=request.form, errors=errors, also=also
-        ), 400
+        errors = forms.field_errors(error, current())
+        return _module(entry, module_id, request.form, errors, request.form.getlist("also"), 400)
+    api.forget_preview()
     return _attachment(pdf.data, pdf.name, "application/pdf")
+
+
+def _wanted(module_id: str):
+    """The modules, person and layout the form asks for."""
+    form = request.form
+    extra = [m for m in form.getlist("also") if m != module_id]
+    who = forms.person(form, practice_view.current(settings()))
+    return [module_id, *extra], who, forms.options(form, current())
 
 
 def _build(module_id: str) -> api.PDF:
     """The PDF the form asks for: this module, and any others ticked, for the person given."""
-    form = request.form
-    extra = [m for m in form.getlist("also") if m != module_id]
-    who = forms.person(form, practice_view.current(settings()))
+    ids, who, options = _wanted(module_id)
     with BUILDS:
         (pdf,) = api.build(
-            [module_id, *extra],
-            who,
-            forms.options(form, current()),
-            combine=True,
-            content=library_view.library(settings(), current()),
+            ids, who, options, combine=True, content=library_view.library(settings(), current())
         )
     return pdf
 
@@ -201,7 +226,7 @@ def packet_download():
             "packets.html",
             packets=packets_view.contents(settings(), current()),
             form=form,
-            errors={"packet": error.message},
+            errors={"packet": forms.user_words(error, current())},
             job=None,
         ), 400
     return _attachment(pdf.data, pdf.name, "application/pdf")
@@ -215,7 +240,7 @@ def roster_start():
         practice = practice_view.current(settings())
         job = jobs.start(settings(), name, data, form, practice, current())
     except HandoutError as error:
-        return jsonify(error=error.message), 400
+        return jsonify(error=forms.user_words(error, current())), 400
     return jsonify(job=job.id, status=url_for("roster_status", job_id=job.id))
 
 

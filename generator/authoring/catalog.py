@@ -14,6 +14,8 @@ from ..api import (
     display_path,
     gettext,
     load_library,
+    page_images,
+    png_bytes,
     prepare_folder,
     reading_ease,
     reading_grade,
@@ -22,7 +24,6 @@ from ..api import (
     render_sample,
     write_file,
 )
-from .previews import page_images, png_bytes
 
 
 def N_(text: str) -> str:

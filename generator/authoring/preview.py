@@ -21,10 +21,11 @@ from ..api import (
     find_practice,
     load_library,
     load_practice,
+    page_images,
     parse_language,
+    png_bytes,
     render_sample,
 )
-from .previews import page_images, png_bytes
 
 PREVIEW_SCALE = 1.4  # about 100 dpi: sharp on screen, quick to make
 POLL_SECONDS = 0.05

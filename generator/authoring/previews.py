@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import pypdfium2
 from PIL import Image, ImageDraw
 
-from ..api import check_modules, load_library, prepare_folder, render_sample, write_atomic
+from ..api import (
+    check_modules,
+    load_library,
+    page_images,
+    png_bytes,
+    prepare_folder,
+    render_sample,
+    write_atomic,
+)
 
-PREVIEW_SCALE = 1.0  # 72 dpi: a US Letter page is 612 x 792 pixels
 SHEET_COLUMNS = 6
 SHEET_WIDTH = 200
-
-
-def page_images(pdf: bytes, pages: Iterable[int] | None = None, scale: float = PREVIEW_SCALE):
-    """The given pages (0-based; all when None) of a PDF as RGB images."""
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        numbers = range(len(document)) if pages is None else pages
-        return [document[n].render(scale=scale).to_pil().convert("RGB") for n in numbers]
-    finally:
-        document.close()
-
-
-def png_bytes(image: Image.Image, fast: bool = False) -> bytes:
-    """PNG data: small files by default; quick to make when 'fast' (a live preview)."""
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", **({"compress_level": 1} if fast else {"optimize": True}))
-    return buffer.getvalue()
 
 
 def library_previews(

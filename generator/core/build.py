@@ -103,7 +103,7 @@ def render_prepared(
 ) -> list[tuple[str, Rendered]]:
     """Render what prepare_handouts made ready: one PDF per module, or one holding them all."""
     rendered = []
-    for name, group in _named_groups(prepared.checked, personal, combine):
+    for name, group in named_groups(prepared.checked, personal, combine):
         result = render_group(
             group, personal, prepared.options, prepared.library, strict, prepared.safety
         )
@@ -150,7 +150,7 @@ def render_group(
     return render_pdf(document, (*library.roots, *logo), strict, options)
 
 
-def _named_groups(
+def named_groups(
     checked: Sequence[CheckedModule], personal: Personal, combine: bool
 ) -> list[tuple[str, tuple[CheckedModule, ...]]]:
     """Each PDF's file name and modules: one per module, or one holding them all."""

@@ -139,7 +139,7 @@ class Rendered:
 
 # One layout at a time in a process: threads (the web app's requests) share one font
 # configuration and one log to read warnings from, and WeasyPrint holds the GIL anyway.
-_ONE_AT_A_TIME = threading.RLock()
+ONE_AT_A_TIME = threading.RLock()
 
 
 def render_pdf(
@@ -156,7 +156,7 @@ def render_pdf(
     laid-out pages, for whoever needs to know where things went."""
     fetcher = LocalFetcher([TEMPLATES_DIR, *roots], grey=options.ink_saver)
     pdf_options = {"pdf_variant": PDF_VARIANT if tagged else None, "pdf_forms": options.fillable}
-    with _ONE_AT_A_TIME, captured_warnings() as warnings:
+    with ONE_AT_A_TIME, captured_warnings() as warnings:
         warnings += accessibility_problems(document.html) if tagged else []
         fonts = font_configuration()
         html = HTML(

@@ -33,12 +33,12 @@ from ..core.output import (
     remove_partial,
     write_file,
 )
+from ..core.press import Press
 from ..core.render import Document
 from .documents import render_stamps
 from .job import PacketJob, notes_page_pdf, render_job
 from .overlay import ParticipantCopy, PrintFile
 from .participants import Participant
-from .press import StampPress
 from .report import REPORT, Report
 from .roster import BadRow, Roster, Row
 from .stamp import Slot, blank_view, find_slots, layers, participant_view
@@ -316,7 +316,7 @@ class Stamper:
 
     def __init__(self, plan: StampPlan):
         self.plan = plan
-        self.press = StampPress(self._stamps(blank_view()), plan.job.roots, plan.job.strict)
+        self.press = Press(self._stamps(blank_view()), plan.job.roots, plan.job.strict)
         self.copy = ParticipantCopy(plan.base, plan.layer_of)
 
     def stamp(self, participant: Participant, view: dict) -> tuple[Path, Path | None, bytes | str]:

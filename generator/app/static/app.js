@@ -14,25 +14,32 @@ function post(url, body) {
   return fetch(url, { method: "POST", body, headers: { "X-CSRF-Token": csrf() }, credentials: "same-origin" });
 }
 
+// The search itself is the app's (search.py): this sends what is typed and shows what it found,
+// or the nearest topics when nothing matches.
 function galleryFilter() {
   const form = document.querySelector("[data-gallery-filter]");
   if (!form) return;
   const cards = [...document.querySelectorAll(".gallery .card")];
   const count = document.querySelector("[data-gallery-count]");
-  const apply = () => {
-    const words = form.q.value.toLowerCase().split(/\s+/).filter(Boolean);
-    const topic = form.topic.value, kind = form.kind.value;
-    let shown = 0;
-    for (const card of cards) {
-      const ok = words.every((w) => card.dataset.text.includes(w))
-        && (!topic || card.dataset.topics.split(" ").includes(topic))
-        && (!kind || card.dataset.kind === kind);
-      card.hidden = !ok;
-      shown += ok;
-    }
-    count.textContent = say("showing", { shown, total: cards.length });
+  const suggest = document.querySelector("[data-gallery-suggest]");
+  let timer = null, latest = 0;
+  const apply = async () => {
+    const ticket = ++latest;
+    const found = await (await post(form.dataset.galleryFilter, new FormData(form))).json();
+    if (ticket !== latest) return;
+    const ids = new Set(found.ids);
+    for (const card of cards) card.hidden = !ids.has(card.dataset.id);
+    count.textContent = ids.size ? say("showing", { shown: ids.size, total: cards.length }) : say("no_match");
+    suggest.hidden = !found.suggestions.length;
+    suggest.replaceChildren(...(found.suggestions.length ? [document.createTextNode(say("nearest") + " ")] : []),
+      ...found.suggestions.map(([key, name]) => {
+        const button = Object.assign(document.createElement("button"), { type: "button", className: "secondary", textContent: name });
+        button.addEventListener("click", () => { form.q.value = ""; form.topic.value = key; apply(); });
+        return button;
+      }));
   };
-  form.addEventListener("input", apply);
+  form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(apply, 150); });
+  form.addEventListener("change", apply);
   form.addEventListener("submit", (event) => { event.preventDefault(); apply(); });
   apply();
 }
@@ -42,33 +49,91 @@ function livePreview() {
   if (!form) return;
   const status = document.querySelector("[data-preview-status]");
   const pages = document.querySelector("[data-preview-pages]");
+  const warnings = document.querySelector("[data-preview-warnings]");
   let timer = null, latest = 0;
+  const picture = (src, page, count) => {
+    const img = new Image();
+    img.src = src;
+    img.alt = say("page_of", { page, pages: count });
+    return img;
+  };
+  const ask = async (part) => {
+    const body = new FormData(form);
+    body.set("part", part);
+    return (await post(form.dataset.preview, body)).json();
+  };
+  let shown = null;
   const render = async () => {
+    const incomplete = dateProblem(form);
+    if (incomplete) {
+      ++latest;
+      shown = null;
+      showFieldErrors(form, { date: incomplete });
+      status.textContent = incomplete;
+      return;
+    }
+    const asked = new URLSearchParams(new FormData(form)).toString();
+    if (asked === shown) return;  // a "change" after the same "input": nothing new to show
     const ticket = ++latest;
+    showFieldErrors(form, {});
     status.textContent = say("updating");
-    const response = await post(form.dataset.preview, new FormData(form));
-    const data = await response.json();
+    const data = await ask("first");
     if (ticket !== latest) return;  // a newer change is on its way
     showFieldErrors(form, data.fields || {});
     if (data.error) { status.textContent = data.error; return; }
-    pages.replaceChildren(...data.pages.map((src, i) => {
-      const img = new Image();
-      img.src = src;
-      img.alt = say("page_of", { page: i + 1, pages: data.pages.length });
-      return img;
-    }));
-    status.textContent = say("pages", { count: data.pages.length, name: data.name });
+    warnings.replaceChildren(...(data.warnings || []).map((text) => Object.assign(
+      document.createElement("p"), { className: "warning", textContent: text })));
+    shown = asked;
+    pages.replaceChildren(picture(data.pages[0], 1, data.count));
+    status.textContent = say("pages", { count: data.count, name: data.name });
+    if (data.count < 2) return;
+    // Page 1 is on screen; the others follow once typing pauses, so that they never hold up
+    // the next keystroke's page 1.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    if (ticket !== latest) return;
+    const rest = await ask("rest");
+    if (ticket !== latest || rest.error) return;
+    pages.append(...rest.pages.map((src, i) => picture(src, i + 2, data.count)));
   };
-  const later = () => { clearTimeout(timer); timer = setTimeout(render, 350); };
+  const later = () => { clearTimeout(timer); timer = setTimeout(render, 250); };
   form.addEventListener("input", later);
   form.addEventListener("change", later);
+  form.elements.date?.addEventListener("keyup", later);  // a part of a date changes no value
+  form.addEventListener("submit", (event) => {
+    const incomplete = dateProblem(form);
+    if (!incomplete) return;
+    event.preventDefault();
+    showFieldErrors(form, { date: incomplete });
+    status.textContent = incomplete;
+    form.elements.date.focus();
+  });
+  todayButton(form);
   render();
+}
+
+// A date input half filled in (a day without its year) has no value: say so, rather than
+// print no date or refuse the download without a word.
+function dateProblem(form) {
+  const date = form.elements.date;
+  return date && date.validity && date.validity.badInput ? say("date_incomplete") : "";
+}
+
+function todayButton(form) {
+  const button = form.querySelector("[data-today]");
+  if (!button) return;
+  button.addEventListener("click", () => {
+    const now = new Date();
+    const pad = (n) => String(n).padStart(2, "0");
+    form.elements.date.value = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+    form.elements.date.dispatchEvent(new Event("change", { bubbles: true }));
+  });
 }
 
 function showFieldErrors(form, errors) {
   for (const old of form.querySelectorAll(".field-error[data-live]")) old.remove();
   for (const input of form.querySelectorAll("[aria-invalid][data-live-invalid]")) {
     input.removeAttribute("aria-invalid");
+    if (input.getAttribute("aria-describedby") === `${input.name}-live-error`) input.removeAttribute("aria-describedby");
   }
   for (const [name, message] of Object.entries(errors)) {
     const input = form.elements[name];
@@ -78,8 +143,9 @@ function showFieldErrors(form, errors) {
     note.dataset.live = "";
     note.id = `${name}-live-error`;
     note.textContent = message;
-    input.closest(".field").append(note);
+    (input.closest(".field") || input.closest("fieldset") || form).append(note);
     input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", note.id);
     input.dataset.liveInvalid = "";
   }
 }
@@ -259,16 +325,7 @@ function fileName(response, fallback) {
   return plain ? plain[1] : fallback;
 }
 
-// The language switch takes effect as soon as a language is chosen (the button is there for
-// keyboards and for browsers without scripts).
-function languageSwitch() {
-  const select = document.querySelector("[data-language-switch]");
-  if (!select) return;
-  select.addEventListener("change", () => select.form.submit());
-}
-
 document.addEventListener("DOMContentLoaded", () => {
-  languageSwitch();
   galleryFilter();
   livePreview();
   packetDates();

@@ -1,5 +1,5 @@
-"""The stamp press: a participant's details rendered alone, quickly, to lay over a packet's
-shared pages (see stamp.py and overlay.py)."""
+"""The press: many documents whose heads are alike (a participant's details to stamp on a
+packet, a live preview as it is typed) laid out with their style sheets read once."""
 
 from __future__ import annotations
 
@@ -9,20 +9,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from ..core.pdf import LocalFetcher, RenderWarnings, captured_warnings, font_configuration
-from ..core.render import Document
-from ..core.resources import TEMPLATES_DIR
+from .pdf import LocalFetcher, RenderWarnings, captured_warnings, font_configuration
+from .render import Document
+from .resources import TEMPLATES_DIR
 
 if TYPE_CHECKING:
     from weasyprint import CSS
+    from weasyprint.document import Document as Laid
 
 # The style sheets in a document's head: linked, or written out in a <style> element.
 STYLE_SHEETS = re.compile(r'<link rel="stylesheet" href="([^"]+)">|<style>(.*?)</style>', re.S)
 
 
-class StampPress:
-    """Renders many small documents whose heads are all alike (one participant's details each):
-    their style sheets are read once, and only each body is laid out.
+class Press:
+    """Renders many documents whose heads are all alike (one participant's details each, or a
+    preview as it is typed): their style sheets are read once, and only each body is laid out.
 
     The sheets are given to WeasyPrint as user style sheets, in the order of the head. That the
     origin changes makes no difference: with no author sheet left, user rules win over the
@@ -54,9 +55,22 @@ class StampPress:
 
     def render(self, document: Document) -> bytes:
         """The document as an untagged PDF, without forms: a layer for shared, tagged pages."""
+        with captured_warnings() as warnings:
+            data = self._laid_out(document).write_pdf(attachments=[])
+        self._check(document.title, warnings)
+        return data
+
+    def layout(self, document: Document) -> Laid:
+        """The document laid out (untagged, without form fields), not yet written."""
+        with captured_warnings() as warnings:
+            laid_out = self._laid_out(document)
+        self._check(document.title, warnings)
+        return laid_out
+
+    def _laid_out(self, document: Document) -> Laid:
         head, end, body = document.html.partition("</head>")
         if head != self.head:
-            raise ValueError("StampPress renders only documents with the sample's head")
+            raise ValueError("a press renders only documents with the sample's head")
         from weasyprint import HTML  # loaded by core.pdf, which remembers the libraries it found
 
         html = HTML(
@@ -64,11 +78,7 @@ class StampPress:
             base_url=TEMPLATES_DIR.as_uri() + "/",
             url_fetcher=self.fetcher,
         )
-        with captured_warnings() as warnings:
-            laid_out = html.render(font_config=font_configuration(), stylesheets=self.sheets)
-            data = laid_out.write_pdf(attachments=[])
-        self._check(document.title, warnings)
-        return data
+        return html.render(font_config=font_configuration(), stylesheets=self.sheets)
 
     def _check(self, title: str, warnings: list[str]) -> None:
         if self.strict and warnings:
