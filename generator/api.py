@@ -59,7 +59,7 @@ from .core.profiles import (
     write_profile_template,
 )
 from .core.resources import CONTENT_DIR, TEMPLATES_DIR
-from .core.safety import load_regions
+from .core.safety import find_region, load_regions, missing_crisis_line
 from .packets.order import PacketOrder
 from .packets.packet import Packet, load_packet, packet_files
 from .packets.participants import Participant, make_participant
@@ -120,6 +120,7 @@ __all__ = [
     "checked_text",
     "display_path",
     "find_practice",
+    "find_region",
     "forget_preview",
     "gettext",
     "known_languages",
@@ -131,6 +132,7 @@ __all__ = [
     "logo_problem",
     "make_participant",
     "make_personal",
+    "missing_crisis_line",
     "packet_files",
     "page_images",
     "parse_dates",
@@ -244,7 +246,7 @@ def build(
     notices = (*found.notices, *prepared.notices)
     return [
         PDF(name, r.data, r.pages, r.warnings, notices)
-        for name, r in render_prepared(prepared, who, combine, strict)
+        for name, r in render_prepared(prepared, combine, strict)
     ]
 
 

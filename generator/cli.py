@@ -346,6 +346,13 @@ def _practice(practice_file):
 @click.option("--combine", is_flag=True, help="One PDF holding every module, in order.")
 @layout_options
 @click.option(
+    "--discreet",
+    is_flag=True,
+    help="For a client whose pages someone else may read: no name, a neutral title, running "
+    "head and file name (notes.pdf), and 'Numbers to keep' (or the profile's discreet_line) "
+    "in place of the domestic-violence line.",
+)
+@click.option(
     "--strict/--no-strict",
     default=True,
     show_default=True,
@@ -363,16 +370,18 @@ def build(
     slug,
     out,
     combine,
+    discreet,
     strict,
     **layout,
 ) -> None:
     """Build PDFs for one or more modules, personalized for a client."""
     given = Person(client, date, session, note, therapist, slug)
     personal = api.person(given, _practice(practice_file))
-    options = _layout(layout)
+    options = replace(_layout(layout), discreet=discreet)
     pdfs = api.build(
         module_ids, personal, options, combine=combine, content=content_dirs, strict=strict
     )
+    _warn_without_crisis_line(personal.practice, layout["region"])
     _written(pdfs, api.write(pdfs, out or api.DEFAULT_OUT))
 
 
@@ -450,6 +459,7 @@ def packet(
         raise HandoutError("--roster gives each participant's name and note; drop --client/--note")
     personal = api.person(Person(therapist=leader), _practice(practice_file))
     order = api.PacketOrder(name, dates, facilitator, duplex, content_dirs, strict)
+    _warn_without_crisis_line(personal.practice, layout["region"])
     if roster:
         _roster(order, api.RosterRun(roster, out, workers, max_rows), personal, _layout(layout))
         return
@@ -688,15 +698,26 @@ def app(content_dirs, practice_file, port, browser, language) -> None:
 @cli.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--user", is_flag=True, help="Put it in your user settings folder instead.")
-def init(path, user) -> None:
+@click.option(
+    "--region",
+    metavar="CODE",
+    help="Whose crisis and safety lines your pages print: US, ES or MX. Asked for when "
+    "not given (leave it empty to write your own lines in the file).",
+)
+def init(path, user, region) -> None:
     """Write a commented practice profile to fill in (default: ./practice.yaml).
 
     'handouts build' then uses it by itself: ./practice.yaml first, else the one in your user
     settings folder (--user)."""
     if path and user:
         raise HandoutError("give a PATH or --user, not both")
-    target = write_profile_template(user_profile() if user else path or Path(PROFILE_NAME))
+    chosen = _init_region(region)
+    target = write_profile_template(
+        user_profile() if user else path or Path(PROFILE_NAME), {"region": chosen}
+    )
     click.echo(f"Wrote {display_path(target)}. Open it in a text editor and fill in your details.")
+    if chosen:
+        click.echo(f"Your pages will print the crisis and safety lines of region {chosen}.")
     click.echo(
         "Set crisis_line and safety_line for your region: page 1 of every module says where to "
         "turn in a crisis, and pages on codependency, couples, boundaries and attachment say "
@@ -707,6 +728,35 @@ def init(path, user) -> None:
         "own language, and 'language' (en, es, or es+en for Spanish with the English "
         "alongside) for the handouts you build most; --lang and --region choose per build."
     )
+
+
+def _warn_without_crisis_line(practice, region: str | None) -> None:
+    """Say on stderr, every time, when the pages could only say 'call your local emergency
+    number'."""
+    from .api import missing_crisis_line
+
+    problem = missing_crisis_line(practice, region or "")
+    if problem:
+        click.echo(f"warning: {problem} (--region)", err=True)
+
+
+def _init_region(region: str | None) -> str:
+    """The region 'init' writes: as given, else asked for at a terminal; checked against the
+    regions there are. Empty: the practice writes its own lines."""
+    from .api import CONTENT_DIR, find_region, load_regions
+
+    if region is None and sys.stdin.isatty():
+        known = ", ".join(
+            f"{code} ({r.name})" for code, r in sorted(load_regions([CONTENT_DIR]).items())
+        )
+        region = click.prompt(
+            f"Your region, for the crisis and safety lines on page 1 of every handout: {known}. "
+            "Leave it empty to write your practice's own lines in the file",
+            default="",
+            show_default=False,
+        )
+    code = (region or "").strip().upper()
+    return find_region(code, [CONTENT_DIR], "--region").code if code else ""
 
 
 def main() -> None:

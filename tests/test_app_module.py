@@ -12,8 +12,8 @@ import pytest
 
 from generator.api import Problem
 from generator.app import language as app_language
+from tests.helpers import flat, pdf_pages_text
 
-from .conftest import flat, pdf_pages_text
 from .test_app import BASE, app, client, csrf, post, settings  # noqa: F401 (fixtures)
 
 PROFILE = """name: Riverside Counseling

@@ -10,8 +10,7 @@ import sys
 import pytest
 
 from generator.app import Settings, create_app
-
-from .conftest import flat, pdf_pages_text
+from tests.helpers import flat, pdf_pages_text
 
 BASE = "http://127.0.0.1:5123"
 ORIGIN = {"Origin": BASE, "Sec-Fetch-Site": "same-origin"}

@@ -33,7 +33,7 @@ def test_list_shows_a_table_and_filters(run, library_reports):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].split() == ["ID", "KIND", "TITLE", "MIN", "PAGES", "GRADE", "TOPICS"]
-    assert any(re.match(r"journey\s.*\s3\s+\d\.\d\s", line) for line in lines)
+    assert any(re.match(r"journey\s.*\s2\s+\d\.\d\s", line) for line in lines)
     columns = [re.split(r"\s{2,}", line) for line in lines[1:]]
     pages = {row[0]: int(row[4]) for row in columns}
     assert pages == {module_id: report.pages for module_id, report in library_reports.items()}
@@ -81,7 +81,7 @@ def test_build_writes_named_pdfs_and_prints_paths(run, tmp_path):
         "Ask one person for help",
     )
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0].startswith("output/journey-jd.pdf  (")
+    assert result.output.splitlines()[1].startswith("output/journey-jd.pdf  (")
     assert files_under(tmp_path / "output") == ["journey-jd.pdf", "where-am-i-jd.pdf"]
     first = flat(pdf_pages_text(tmp_path / "output" / "where-am-i-jd.pdf")[0])
     assert "A note for you from Sam Lee" in first and "Session: 4" in first
@@ -194,8 +194,8 @@ def test_bad_practice_profile_names_the_key(run, tree, tmp_path):
         result,
         tmp_path,
         "mine/practice.yaml: line 2: 'colour': unknown key; expected one of "
-        "name, therapist, credentials, contact, crisis_line, safety_line, logo, brand_color, "
-        "paper, font, language, region",
+        "name, therapist, credentials, contact, crisis_line, safety_line, discreet_line, logo, "
+        "brand_color, paper, font, language, region",
     )
 
 
@@ -203,7 +203,7 @@ def test_check_checks_the_modules_named(run):
     result = run("check", "journey", "where-am-i")
     assert result.exit_code == 0
     assert re.match(
-        r"ok +content/modules/journey\.md +3 pages, grade \d\.\d\n"
+        r"ok +content/modules/journey\.md +2 pages, grade \d\.\d\n"
         r"ok +content/modules/where-am-i\.md +\d pages, grade \d\.\d\n"
         r"All 2 modules passed\.\n$",
         result.output,
@@ -260,3 +260,28 @@ def test_python_dash_m_works(tmp_path):
 def test_missing_content_folder_is_an_error(run, tmp_path):
     result = run("build", "journey", "--content", "nowhere")
     assert_refused(result, tmp_path, "Error: --content: 'nowhere': expected a folder of modules")
+
+
+def test_a_build_without_a_region_or_crisis_line_says_so_on_stderr_each_time(run):
+    for _ in range(2):
+        result = run("build", "journey", "--out", "o")
+        assert result.exit_code == 0
+        assert "warning: no crisis line: page 1 says only 'call your local emergency number'" in (
+            result.stderr
+        )
+    assert "no crisis line" not in run("build", "journey", "--out", "o", "--region", "US").output
+
+
+def test_init_writes_the_region_it_is_given(run, tmp_path):
+    result = run("init", "--region", "mx")
+    assert result.exit_code == 0, result.output
+    assert 'region: "MX"' in (tmp_path / "practice.yaml").read_text(encoding="utf-8")
+    assert "no crisis line" not in run("build", "journey", "--out", "o").output
+    assert "unknown region 'ZZ'" in run("init", "other.yaml", "--region", "ZZ").output
+
+
+def test_build_discreet_gives_a_neutral_file_name(run, tmp_path):
+    result = run("build", "relationship-safety", "--client", "Jo Quill", "--discreet", "--out", "o")
+    assert result.exit_code == 0, result.output
+    assert files_under(tmp_path / "o") == ["notes.pdf"]
+    assert "Quill" not in flat(" ".join(pdf_pages_text(tmp_path / "o" / "notes.pdf")))

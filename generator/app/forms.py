@@ -81,6 +81,7 @@ def options(form: Mapping, language: str = "en") -> Options:
         fillable=bool(form.get("fillable")),
         large_print=bool(form.get("large_print")),
         ink_saver=bool(form.get("ink_saver")),
+        discreet=bool(form.get("discreet")),
     )
 
 

@@ -29,6 +29,7 @@ FIELDS = (
     ("credentials", N_("Credentials")),
     ("crisis_line", N_("Crisis line")),
     ("safety_line", N_("Safety line")),
+    ("discreet_line", N_("Discreet line")),
 )
 # Each field's label, in the order of the form: the list of problems at the top follows it.
 LABELS = {
@@ -79,6 +80,16 @@ def context() -> dict:
     if "profile_problems" not in g:
         g.profile_problems = problems(current_app.extensions["handouts"])
     return {"profile_problems": g.profile_problems}
+
+
+def no_crisis_line(settings) -> bool:
+    """Whether pages would print only 'call your local emergency number': the profile gives
+    neither a region nor a crisis line of its own (the app says so on every page until set)."""
+    try:
+        practice = current(settings)
+    except HandoutError:
+        return False  # a profile with a mistake: its page says what is wrong
+    return not (practice.region or practice.crisis_line)
 
 
 def page():

@@ -60,6 +60,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["topics"] = lambda keys: ", ".join(
         search.topic_name(key, current()) for key in keys
     )
+    app.context_processor(lambda: {"no_crisis_line": practice_view.no_crisis_line(settings())})
     if app.extensions["handouts"].warm_up:
         library_view.warm_up(app)
 

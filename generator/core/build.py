@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import cache
 from .content import Library, Module, load_library, read_module_cached, translation_path
+from .discreet import discreet_modules, discreet_names, discreet_personal
 from .errors import HandoutError, Problem, ProblemsFound, display_path, field_problem, raise_if
 from .fonts import unprintable_problem
 from .languages import LOCALE_DIR, N_, SOURCE, Languages, english_name, gettext
@@ -20,7 +21,12 @@ from .profiles import Person, Personal, Practice, make_personal
 from .readability import ease_problem, grade_problem, reading_ease, reading_grade
 from .render import render_document
 from .resources import TEMPLATES_DIR
-from .safety import SafetyLines, find_region, safety_lines, stale_warnings
+from .safety import (
+    SafetyLines,
+    find_region,
+    safety_lines,
+    stale_warnings,
+)
 from .validate import CheckedModule, check_module, check_modules
 
 if TYPE_CHECKING:
@@ -29,10 +35,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Prepared:
-    """Modules read and checked in the language asked for, the choices settled, and the crisis
-    and safety lines the pages print: everything a render needs."""
+    """Modules read and checked in the language asked for, the choices settled, who the pages
+    are for as this edition prints them, and the crisis and safety lines: everything a render
+    needs."""
 
     checked: tuple[CheckedModule, ...]
+    personal: Personal
     options: Options
     library: Library
     safety: SafetyLines
@@ -48,23 +56,32 @@ def prepare_handouts(
     options: Options = Options(),
 ) -> Prepared:
     """Settle the choices, then read and check the modules in their language (every problem
-    at once), and find the crisis and safety lines."""
+    at once), and find the crisis and safety lines. The discreet edition names no one and
+    gives each page a neutral title."""
     if not ids:
         raise HandoutError("no module given; 'handouts list' shows what there is")
     given_by = "" if options.region else "the practice profile's 'region'"
     options = settle(options, personal.practice, combined=combine and len(set(ids)) > 1)
     library = library.in_language(options.languages.main, options.fallback)
     checked = checked_in(library, ids, options.languages)
+    if options.discreet:
+        checked = discreet_modules(checked, options.languages)
     check_printable(personal, options.font)
     region = find_region(options.region, library.roots, given_by) if options.region else None
     return Prepared(
         checked,
+        edition(personal, options),
         options,
         library,
-        safety_lines(personal.practice, region, options.languages),
+        safety_lines(personal.practice, region, options.languages, options.discreet),
         tuple(stale_warnings(region)),
         library.stand_in_notices(ids),
     )
+
+
+def edition(personal: Personal, options: Options) -> Personal:
+    """Who the pages are for, as this edition prints them: the discreet edition names no one."""
+    return discreet_personal(personal) if options.discreet else personal
 
 
 def checked_in(
@@ -84,28 +101,12 @@ def checked_in(
     )
 
 
-def render_handouts(
-    ids: Sequence[str],
-    personal: Personal,
-    library: Library,
-    combine: bool = False,
-    strict: bool = True,
-    options: Options = Options(),
-) -> list[tuple[str, Rendered]]:
-    """Read, check and render modules in memory: each PDF with the file name it is given, and
-    any warning about the build (a region's line not checked for a year) among its warnings."""
-    prepared = prepare_handouts(ids, personal, library, combine, options)
-    return render_prepared(prepared, personal, combine, strict)
-
-
-def render_prepared(
-    prepared: Prepared, personal: Personal, combine: bool, strict: bool
-) -> list[tuple[str, Rendered]]:
+def render_prepared(prepared: Prepared, combine: bool, strict: bool) -> list[tuple[str, Rendered]]:
     """Render what prepare_handouts made ready: one PDF per module, or one holding them all."""
     rendered = []
-    for name, group in named_groups(prepared.checked, personal, combine):
+    for name, group in named_groups(prepared, combine):
         result = render_group(
-            group, personal, prepared.options, prepared.library, strict, prepared.safety
+            group, prepared.personal, prepared.options, prepared.library, strict, prepared.safety
         )
         rendered.append((name, replace(result, warnings=(*prepared.warnings, *result.warnings))))
     return rendered
@@ -150,13 +151,18 @@ def render_group(
     return render_pdf(document, (*library.roots, *logo), strict, options)
 
 
-def named_groups(
-    checked: Sequence[CheckedModule], personal: Personal, combine: bool
-) -> list[tuple[str, tuple[CheckedModule, ...]]]:
-    """Each PDF's file name and modules: one per module, or one holding them all."""
+def named_groups(prepared: Prepared, combine: bool) -> list[tuple[str, tuple[CheckedModule, ...]]]:
+    """Each PDF's file name and modules: one per module, or one holding them all; neutral
+    names in the discreet edition."""
+    checked, slug = prepared.checked, prepared.personal.slug
     if combine and len(checked) > 1:
-        return [(file_name("handouts", personal.slug), tuple(checked))]
-    return [(file_name(entry.module.id, personal.slug), (entry,)) for entry in checked]
+        named = [(file_name("handouts", slug), tuple(checked))]
+    else:
+        named = [(file_name(entry.module.id, slug), (entry,)) for entry in checked]
+    if prepared.options.discreet:
+        names = discreet_names(len(named), combine and len(checked) > 1)
+        named = [(name, group) for name, (_, group) in zip(names, named, strict=True)]
+    return named
 
 
 # --- checking the whole library ----------------------------------------------------------

@@ -41,8 +41,8 @@ def preview_pages(
     """Page 1 of the PDF the form asks for ('first'), or its other pages ('rest'), as PNG data
     addresses, with the number of pages and the file name. Held in memory only."""
     prepared = prepare_handouts(ids, who, library, True, options)
-    ((name, group),) = named_groups(prepared.checked, who, True)
-    document = render_document(group, who, prepared.options, safety=prepared.safety)
+    ((name, group),) = named_groups(prepared, True)
+    document = render_document(group, prepared.personal, prepared.options, safety=prepared.safety)
     logo = (who.practice.logo,) if who.practice.logo else ()
     laid_out = _remembered(document, (*library.roots, *logo))
     chosen = laid_out.pages[:1] if wanted == "first" else laid_out.pages[1:]
