@@ -302,6 +302,12 @@ def _practice(practice_file):
 @click.option("--slug", help="File-name part for this client (default: made from --client).")
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder, or a .pdf file name.")
 @click.option("--combine", is_flag=True, help="One PDF holding every module, in order.")
+@click.option(
+    "--phone",
+    is_flag=True,
+    help="A phone copy (ID.html) instead of a PDF: it saves the client's answers on their "
+    "phone and sends them back locked to your practice key.",
+)
 @layout_options
 @click.option(
     "--strict/--no-strict",
@@ -321,10 +327,12 @@ def build(
     slug,
     out,
     combine,
+    phone,
     strict,
     **layout,
 ) -> None:
-    """Build PDFs for one or more modules, personalized for a client."""
+    """Build PDFs for one or more modules, personalized for a client; or, with --phone, a phone
+    copy of each."""
     from .api import build_handout
 
     personal = make_personal(
@@ -336,6 +344,9 @@ def build(
         practice=_practice(practice_file),
         slug=slug,
     )
+    if phone:
+        _phone(module_ids, personal, out, content_dirs, practice_file, combine, _layout(**layout))
+        return
     built = build_handout(
         module_ids,
         personal,
@@ -351,6 +362,30 @@ def build(
         click.echo(f"warning: {warning}", err=True)
     for path, pages in zip(built.paths, built.pages, strict=True):
         click.echo(f"{display_path(path)}  ({pages} page{'s' if pages != 1 else ''})")
+
+
+def _phone(module_ids, personal, out, content_dirs, practice_file, combine, options) -> None:
+    from .api import build_phone, practice_public_key
+
+    if combine:
+        raise HandoutError("--phone makes one phone copy per module; drop --combine")
+    if options.fillable or options.large_print or options.ink_saver or options.paper:
+        raise HandoutError(
+            "--phone: a phone copy has its own layout; drop --fillable, --large-print, "
+            "--ink-saver and --paper"
+        )
+    key = practice_public_key(find_practice(practice_file))
+    if not key.is_file():
+        raise HandoutError(
+            "--phone: there is no practice key yet; run 'handouts key new' (or 'handouts init') "
+            "to make one, then build again"
+        )
+    out = out or Path("output")
+    if out.suffix.lower() == ".html" and len(set(module_ids)) > 1:
+        raise HandoutError(f"--out '{display_path(out)}': a file name needs a single module")
+    copies = build_phone(module_ids, personal, options, content=content_dirs, public_key=key)
+    for copy in copies:
+        click.echo(f"{display_path(copy.write(out))}  (phone copy, {len(copy.data) // 1024} kB)")
 
 
 @cli.command()
@@ -548,21 +583,51 @@ def previews(content_dirs, out, all_pages, language) -> None:
 
 
 @cli.command()
-@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, metavar="FILE...", type=click.Path(path_type=Path)
+)
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["json", "csv"]),
+    type=click.Choice(["json", "csv", "table"]),
     default="json",
     show_default=True,
-    help="JSON for programs, CSV for a spreadsheet.",
+    help="JSON for programs, CSV for a spreadsheet, a table to read.",
 )
-def answers(pdf, output_format) -> None:
-    """Print what a client typed into a PDF made with --fillable."""
-    from .api import as_csv, as_json, read_answers
+def answers(files, output_format) -> None:
+    """Print what clients sent back: answers files from phone copies and PDFs made with
+    --fillable, many at once, each with its module, the date it was sent and its copy.
 
-    found = read_answers(pdf)
-    echo_all(as_json(pdf, found) + "\n" if output_format == "json" else as_csv(found))
+    A file that cannot be read is named with its problem; the others are still read (exit
+    code 1). A key with a passphrase asks for it (or reads HANDOUTS_KEY_PASSPHRASE)."""
+    from .api import answers_text, read_many_answers
+
+    batch = read_many_answers(files, _passphrase_if_needed())
+    if batch.read:
+        echo_all(answers_text(batch, output_format))
+    for repeat in batch.repeats:
+        click.echo(f"note: {repeat}; read once", err=True)
+    if batch.problems:
+        for problem in batch.problems:
+            click.echo(f"Error: {problem}", err=True)
+        raise click.exceptions.Exit(1)
+
+
+def _passphrase_if_needed() -> str | None:
+    """The key's passphrase, when a practice key has one: from the environment, else asked."""
+    from .api import practice_keys
+
+    if not any(key.protected for key in practice_keys()):
+        return None
+    given = os.environ.get("HANDOUTS_KEY_PASSPHRASE")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise HandoutError(
+            "the practice key has a passphrase: set HANDOUTS_KEY_PASSPHRASE, or run this in a "
+            "terminal to be asked for it"
+        )
+    return click.prompt("Passphrase of the practice key", hide_input=True, err=True)
 
 
 def echo_all(text: str) -> None:
@@ -687,8 +752,14 @@ def app(content_dirs, practice_file, port, browser, language) -> None:
 @cli.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--user", is_flag=True, help="Put it in your user settings folder instead.")
-def init(path, user) -> None:
-    """Write a commented practice profile to fill in (default: ./practice.yaml).
+@click.option(
+    "--key-passphrase",
+    is_flag=True,
+    help="Protect the new practice key with a passphrase (asked for; needed to read answers).",
+)
+def init(path, user, key_passphrase) -> None:
+    """Write a commented practice profile to fill in (default: ./practice.yaml), and make the
+    practice key for phone copies if there is none.
 
     'handouts build' then uses it by itself: ./practice.yaml first, else the one in your user
     settings folder (--user)."""
@@ -696,6 +767,7 @@ def init(path, user) -> None:
         raise HandoutError("give a PATH or --user, not both")
     target = write_profile_template(user_profile() if user else path or Path(PROFILE_NAME))
     click.echo(f"Wrote {display_path(target)}. Open it in a text editor and fill in your details.")
+    _init_key(target.parent, key_passphrase)
     click.echo(
         "Set crisis_line and safety_line for your region: page 1 of every module says where to "
         "turn in a crisis, and pages on codependency, couples, boundaries and attachment say "
@@ -706,6 +778,91 @@ def init(path, user) -> None:
         "own language, and 'language' (en, es, or es+en for Spanish with the English "
         "alongside) for the handouts you build most; --lang and --region choose per build."
     )
+
+
+def _init_key(folder: Path, ask: bool) -> None:
+    from .api import ensure_practice_key, key_fingerprint, practice_keys
+
+    passphrase = _new_passphrase() if ask and not practice_keys() else None
+    key, made = ensure_practice_key(folder, passphrase)
+    what = "Made your practice key" if made else "Your practice key is"
+    click.echo(f"{what}: {key_fingerprint(key.fingerprint)}. Back it up: 'handouts key export'.")
+
+
+def _new_passphrase() -> str:
+    return click.prompt(
+        "Passphrase for the key", hide_input=True, confirmation_prompt=True, err=True
+    )
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def key(ctx) -> None:
+    """The practice key: phone copies lock the answers they send to it, and only it opens
+    them. Without a subcommand: show its fingerprint and where it is kept.
+
+    Losing the key means losing every answers file not yet read: keep a backup
+    ('handouts key export')."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .api import key_fingerprint, practice_keys
+
+    keys = practice_keys()
+    if not keys:
+        raise HandoutError("there is no practice key yet; 'handouts key new' makes one")
+    for index, found in enumerate(keys):
+        role = "current" if index == 0 else "older, kept to read older answers"
+        guard = ", passphrase" if found.protected else ""
+        click.echo(
+            f"{key_fingerprint(found.fingerprint)}  ({role}{guard})  {display_path(found.path)}"
+        )
+
+
+@key.command("new")
+@practice_option
+@click.option("--passphrase", is_flag=True, help="Protect the key with a passphrase (asked for).")
+def key_new(practice_file, passphrase) -> None:
+    """Make a new key for new phone copies; older keys are kept, so older answers still open."""
+    from .api import key_fingerprint, new_practice_key
+
+    profile = find_practice(practice_file)
+    made = new_practice_key(
+        profile.parent if profile else None, _new_passphrase() if passphrase else None
+    )
+    click.echo(f"New practice key: {key_fingerprint(made.fingerprint)}")
+    click.echo("Phone copies you build from now on use it. Back it up: 'handouts key export FILE'.")
+
+
+@key.command("export")
+@click.argument("target", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+def key_export(target) -> None:
+    """Save every practice key in one backup FILE, locked with a passphrase you choose."""
+    from .api import export_practice_keys
+
+    if target.exists():
+        raise HandoutError(f"'{display_path(target)}' already exists; choose a new file name")
+    current = _passphrase_if_needed()
+    backup = click.prompt(
+        "Passphrase for the backup (8 characters or more)",
+        hide_input=True,
+        confirmation_prompt=True,
+        err=True,
+    )
+    count = export_practice_keys(target, backup, current)
+    click.echo(f"Wrote {display_path(target)} ({count} key{'s' if count != 1 else ''}).")
+    click.echo("Keep it somewhere safe away from this computer, and keep the passphrase apart.")
+
+
+@key.command("import")
+@click.argument("source", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+def key_import(source) -> None:
+    """Put back the keys of a backup made by 'handouts key export' (kept locked with the
+    backup's passphrase, which reading answers then asks for)."""
+    from .api import import_practice_keys, key_fingerprint
+
+    backup = click.prompt("Passphrase of the backup", hide_input=True, err=True)
+    for found in import_practice_keys(source, backup):
+        click.echo(f"Restored {key_fingerprint(found.fingerprint)}")
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ class Options:
     language: str = ""
     region: str = ""  # whose crisis and safety lines print (a key of regions.yaml), if any
     fallback: bool = False  # a module missing in the language is printed in English instead
+    phone: bool = False  # components drawn as a phone copy's form controls (templates/phone/)
 
     @property
     def languages(self) -> Languages:

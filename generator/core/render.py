@@ -185,6 +185,7 @@ def _body_parts(env: SandboxedEnvironment, checked: CheckedModule, options: Opti
     is made once."""
     key = (id(env), checked.module, options.fillable, options.ink_saver, options.large_print)
     key += (options.brand, checked.beside.module if checked.beside else None)
+    key += (options.phone,)
     if key not in _BODY_PARTS:
         if len(_BODY_PARTS) >= 256:
             _BODY_PARTS.clear()
@@ -257,7 +258,9 @@ def _component_html(
 ) -> str:
     """One component, drawn once; in a bilingual copy with the other language's words under
     its own ('o': the same component of the module beside it)."""
-    template = load_template(env, f"components/{component.name}.html")
+    # A component draws itself on paper, or as a phone copy's form controls.
+    folder = "phone/components" if options.phone else "components"
+    template = load_template(env, f"{folder}/{component.name}.html")
     field = f"{checked.module.id}.{component.name}.{index}"
     words = env.globals["words"]
     marked = _marked(checked, component, words.one)
