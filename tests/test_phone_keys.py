@@ -5,16 +5,24 @@ from __future__ import annotations
 import json
 import stat
 
+import pytest
+
 from generator.phone.keys import PUBLIC_NAME, key_folder, practice_keys, read_public
 
-from .phone_support import answers_file, config, current_public  # noqa: F401 (fixture)
+from .phone_support import (
+    answers_file,
+    config,  # noqa: F401 (the fixture, used by every test here)
+    current_public,
+)
+
+pytestmark = pytest.mark.usefixtures("config")
 
 
 def _mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_init_makes_a_key_only_the_user_can_read(run, config, tmp_path):
+def test_init_makes_a_key_only_the_user_can_read(run, tmp_path):
     result = run("init")
     assert result.exit_code == 0, result.output
     (key,) = practice_keys()
@@ -29,7 +37,7 @@ def test_init_makes_a_key_only_the_user_can_read(run, config, tmp_path):
     assert len(practice_keys()) == 1 and f"Your practice key is: {short}" in again.output
 
 
-def test_a_passphrase_guards_the_key(run, config, tmp_path, monkeypatch):
+def test_a_passphrase_guards_the_key(run, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from generator.cli import cli
@@ -47,7 +55,7 @@ def test_a_passphrase_guards_the_key(run, config, tmp_path, monkeypatch):
     assert json.loads(run("answers", sent).output)["answers"][0]["value"] == "Because"
 
 
-def test_a_new_key_keeps_the_old_one_for_older_answers(run, config, tmp_path):
+def test_a_new_key_keeps_the_old_one_for_older_answers(run, tmp_path):
     run("init")
     old = answers_file(tmp_path / "old.txt", current_public())
     first = practice_keys()[0].fingerprint
@@ -62,7 +70,7 @@ def test_a_new_key_keeps_the_old_one_for_older_answers(run, config, tmp_path):
     assert "(current)" in listing[0] and "older, kept to read older answers" in listing[1]
 
 
-def test_a_backup_restores_the_keys_on_another_computer(run, config, tmp_path, monkeypatch):
+def test_a_backup_restores_the_keys_on_another_computer(run, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from generator.cli import cli
@@ -85,7 +93,7 @@ def test_a_backup_restores_the_keys_on_another_computer(run, config, tmp_path, m
     assert json.loads(run("answers", sent).output)["answers"][0]["value"] == "Because"
 
 
-def test_no_key_yet_is_said_plainly(run, config):
+def test_no_key_yet_is_said_plainly(run):
     result = run("key")
     assert result.exit_code == 1
     assert "there is no practice key yet; 'handouts key new' makes one" in result.output
