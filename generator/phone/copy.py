@@ -7,9 +7,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -108,7 +111,7 @@ def render_copy(checked: CheckedModule, personal: Personal, options, safety, pub
         version=__version__,
     )
     slug = f"-{personal.slug}" if personal.slug else ""
-    return PhoneCopy(f"{module.id}{slug}.html", html, module.id, copy)
+    return PhoneCopy(f"{module.id}{slug}.html", _inline_images(html), module.id, copy)
 
 
 def _answers(segment) -> bool:
@@ -138,9 +141,23 @@ def _style(brand: str) -> str:
 
 
 def _logo(path: Path | None) -> str:
-    if path is None:
-        return ""
-    kind = "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png"
+    return _data_uri(path.as_uri()) if path is not None else ""
+
+
+IMAGE_SOURCE = re.compile(r'src="(file://[^"]+)"')
+IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
+IMAGE_TYPES |= {".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
+
+
+def _inline_images(html: str) -> str:
+    """The module's pictures written into the page: a phone copy fetches nothing, and carries
+    no path of this computer. The body's checks allowed only pictures under the content roots."""
+    return IMAGE_SOURCE.sub(lambda match: f'src="{_data_uri(match.group(1))}"', html)
+
+
+def _data_uri(address: str) -> str:
+    path = Path(url2pathname(unquote(urlparse(address).path)))
+    kind = IMAGE_TYPES.get(path.suffix.lower(), "application/octet-stream")
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
