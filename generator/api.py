@@ -189,6 +189,33 @@ def practice_public_key(profile: PathLike | None = None) -> Path:
     return public_key_path(Path(profile) if profile else find_practice(None))
 
 
+def build_site(
+    out: PathLike,
+    ids: Sequence[str] = (),
+    practice: Practice | None = None,
+    options: Options | None = None,
+    *,
+    content: Library | Iterable[PathLike] = (),
+    public_key: PathLike | None = None,
+):
+    """The phone copies of the whole library (or of these modules) as a static homework site
+    in `out`: index.html by topic, a web-app manifest and a service worker. No client details."""
+    from .phone.keys import public_key_path, read_public
+    from .phone.site import build_site as build
+
+    found = content if isinstance(content, Library) else library(content)
+    path = Path(public_key) if public_key else public_key_path(find_practice(None))
+    return build(Path(out), found, read_public(path), practice, options or Options(), ids)
+
+
+def shelves(entries: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Modules (entries with a 'module') on shelves by topic, as the catalog and the homework
+    site show them."""
+    from .core.content import shelves as on_shelves
+
+    return on_shelves(entries)
+
+
 def practice_keys():
     """The practice's private keys (fingerprint, file, whether a passphrase guards it), the
     one new phone copies use first."""

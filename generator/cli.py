@@ -515,6 +515,44 @@ class _Quiet:
 
 @cli.command()
 @content_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output/site"),
+    show_default=True,
+    help="Folder for the site's files, to copy to any web host.",
+)
+@click.option(
+    "--modules", "module_ids", multiple=True, metavar="ID", help="Only these modules (repeatable)."
+)
+@practice_option
+@lang_option(pairs=False)
+@region_option
+def site(content_dirs, out, module_ids, practice_file, language, region) -> None:
+    """Phone copies of the library as a homework site for any static web host: an index by
+    topic, and pages that work offline once opened. No client's details are in it; answers
+    come back locked to your practice key, as from any phone copy."""
+    from .api import build_site, practice_public_key
+
+    profile = find_practice(practice_file)
+    key = practice_public_key(profile)
+    if not key.is_file():
+        raise HandoutError("there is no practice key yet; run 'handouts key new', then again")
+    options = _layout(None, False, False, False, None, language, region)
+    made = build_site(
+        out,
+        module_ids,
+        load_practice(profile) if profile else None,
+        options,
+        content=content_dirs,
+        public_key=key,
+    )
+    click.echo(f"{len(made.pages) - 1} phone copies and an index in {display_path(out)}/")
+    click.echo(f"Copy the folder to your web host; clients start at {display_path(made.pages[0])}.")
+
+
+@cli.command()
+@content_option
 @lang_option(pairs=False)
 def packets(content_dirs, language) -> None:
     """List the packets: built-in ones and your own (in a packets/ folder of --content)."""

@@ -79,17 +79,21 @@ def phone_copies(
     library: Library,
     public: ec.EllipticCurvePublicKey,
     options: Options = Options(),
+    site: bool = False,
 ) -> list[PhoneCopy]:
-    """One phone copy per module, each locked to the practice's public key."""
+    """One phone copy per module, each locked to the practice's public key; for a homework
+    site, each page also names the site's manifest and may start its service worker."""
     chosen = replace(options, phone=True, fillable=False, large_print=False, ink_saver=False)
     prepared = prepare_handouts(ids, personal, library, False, chosen)
     return [
-        render_copy(entry, personal, prepared.options, prepared.safety, public)
+        render_copy(entry, personal, prepared.options, prepared.safety, public, site)
         for entry in prepared.checked
     ]
 
 
-def render_copy(checked: CheckedModule, personal: Personal, options, safety, public) -> PhoneCopy:
+def render_copy(
+    checked: CheckedModule, personal: Personal, options, safety, public, site: bool = False
+) -> PhoneCopy:
     env = environment((TEMPLATES_DIR,), options.languages)
     item = item_context(env, checked, personal, options, first=True)
     module = checked.module
@@ -104,10 +108,11 @@ def render_copy(checked: CheckedModule, personal: Personal, options, safety, pub
         safety=safety,
         answerable=any(_answers(s) for s in checked.segments),
         logo=_logo(personal.practice.logo),
-        csp=content_policy(script, style),
+        csp=content_policy(script, style, site),
+        site=site,
         style=Markup(style),
         script=Markup(script),
-        data=_data(env, module, options, copy, public),
+        data=_data(env, module, options, copy, public, site),
         version=__version__,
     )
     slug = f"-{personal.slug}" if personal.slug else ""
@@ -120,13 +125,15 @@ def _answers(segment) -> bool:
     )
 
 
-def content_policy(script: str, style: str) -> str:
+def content_policy(script: str, style: str, site: bool = False) -> str:
     """Nothing from the network, ever: only this page's own script and style, and pictures
-    written into the page itself."""
+    written into the page itself; on a homework site, also its own manifest and service
+    worker (which keeps each page opened once for use offline)."""
+    own = "; manifest-src 'self'; worker-src 'self'" if site else ""
     return (
         "default-src 'none'; "
         f"script-src '{_hash(script)}'; style-src '{_hash(style)}'; img-src data:; "
-        "base-uri 'none'; form-action 'none'"
+        f"base-uri 'none'; form-action 'none'{own}"
     )
 
 
@@ -167,7 +174,7 @@ def _copy_id(body: str, personal: Personal, module_id: str, language: str, key: 
     return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:16]
 
 
-def _data(env, module, options: Options, copy: str, public) -> Markup:
+def _data(env, module, options: Options, copy: str, public, site: bool = False) -> Markup:
     """What the script needs, as JSON that cannot end its script element."""
     words = env.globals["words"]
     spki = public.public_bytes(
@@ -181,6 +188,7 @@ def _data(env, module, options: Options, copy: str, public) -> Markup:
         "key": base64.urlsafe_b64encode(spki).rstrip(b"=").decode("ascii"),
         "fingerprint": fingerprint(public),
         "strings": {name: words.one(text) for name, text in SCRIPT_STRINGS.items()},
+        "site": site,
     }
     text = json.dumps(found, ensure_ascii=False)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

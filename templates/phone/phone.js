@@ -195,6 +195,10 @@
     });
   }
 
+  // On a homework site: keep each page opened once, for use offline (sw.js).
+  if (data.site && "serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
+    navigator.serviceWorker.register("sw.js").catch(function () { /* works online all the same */ });
+  }
   if (!("speechSynthesis" in window)) { root.classList.add("no-speech"); } else { addReadButtons(); }
   var store = storage();
   var size = store ? parseInt(store.getItem(sizeKey) || "0", 10) : 0;
