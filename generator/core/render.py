@@ -30,7 +30,7 @@ from .body import PLACEHOLDERS, BodyHtml, fill
 from .cache import cache_folder
 from .components import Component
 from .content import Module
-from .drawings import journey_map
+from .drawings import journey_map, phone_link
 from .errors import HandoutError, display_path
 from .fonts import DEFAULT_FONT, FALLBACKS, FONTS, needs_fallbacks
 from .languages import N_, Languages, format_day, gettext, translations
@@ -418,7 +418,16 @@ def item_context(
         "date_text": format_day(personal.date, words.languages.main) if personal.date else "",
         "session": personal.session,
         "band": None,
+        "phone_link": _phone_link(personal, module, words),
     }
+
+
+def _phone_link(personal: Personal, module: Module, words):
+    """On a printed worksheet, the way to its phone copy, when the practice has a phone_url."""
+    if module.kind != "worksheet":
+        return None
+    label = words.plain("A QR code: open this worksheet on your phone")
+    return phone_link(personal.practice.phone_url, module.id, words.languages.main, label)
 
 
 def metadata(modules: Sequence[Module], personal: Personal, options: Options = Options()) -> dict:
