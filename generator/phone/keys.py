@@ -171,7 +171,7 @@ def read_public(path: Path) -> ec.EllipticCurvePublicKey:
         public = serialization.load_pem_public_key(path.read_bytes()[:KEY_LIMIT])
     except FileNotFoundError:
         raise HandoutError(
-            f"{where}: no such file; 'handouts key' makes the practice key"
+            f"{where}: no such file; 'handouts key new' makes the practice key"
         ) from None
     except OSError as error:
         raise HandoutError(f"{where}: cannot read it: {error.strerror}") from None
