@@ -213,3 +213,22 @@ def test_a_handout_reads_aloud_and_prints(browser, tmp_path):
     assert not page.get_by_role("button", name="Read aloud").is_visible()
     assert phone.outside() == [] and phone.errors == []
     phone.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_phone_copy_passes_axe(browser, tmp_path, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    api.new_practice_key()
+    library = api.library()
+    copies = api.build_phone(sorted(library.modules), content=library)
+    context = browser.new_context(**PHONE, color_scheme=scheme)
+    page = context.new_page()
+    axe = Axe()
+    found = {}
+    for copy in copies:
+        page.goto(copy.write(tmp_path).as_uri())
+        violations = axe.run(page).response["violations"]
+        found |= {copy.name: [v["id"] for v in violations]} if violations else {}
+    context.close()
+    assert found == {}

@@ -116,7 +116,7 @@ def render_copy(
         version=__version__,
     )
     slug = f"-{personal.slug}" if personal.slug else ""
-    return PhoneCopy(f"{module.id}{slug}.html", _inline_images(html), module.id, copy)
+    return PhoneCopy(f"{module.id}{slug}.html", _for_phone(html), module.id, copy)
 
 
 def _answers(segment) -> bool:
@@ -133,6 +133,8 @@ def content_policy(script: str, style: str, site: bool = False) -> str:
     return (
         "default-src 'none'; "
         f"script-src '{_hash(script)}'; style-src '{_hash(style)}'; img-src data:; "
+        # a table's column alignment (Markdown writes it as a style attribute); nothing more
+        "style-src-attr 'unsafe-inline'; "
         f"base-uri 'none'; form-action 'none'{own}"
     )
 
@@ -156,10 +158,15 @@ IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg
 IMAGE_TYPES |= {".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
 
 
-def _inline_images(html: str) -> str:
+EMPTY_HEADER = re.compile(r"<th>\s*</th>")
+
+
+def _for_phone(html: str) -> str:
     """The module's pictures written into the page: a phone copy fetches nothing, and carries
-    no path of this computer. The body's checks allowed only pictures under the content roots."""
-    return IMAGE_SOURCE.sub(lambda match: f'src="{_data_uri(match.group(1))}"', html)
+    no path of this computer (the body's checks allowed only pictures under the content
+    roots). A table's empty corner is a plain cell: a screen reader has no header to read."""
+    html = IMAGE_SOURCE.sub(lambda match: f'src="{_data_uri(match.group(1))}"', html)
+    return EMPTY_HEADER.sub("<td></td>", html)
 
 
 def _data_uri(address: str) -> str:
