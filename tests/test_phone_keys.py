@@ -51,6 +51,8 @@ def test_a_passphrase_guards_the_key(run, tmp_path, monkeypatch):
     monkeypatch.setenv("HANDOUTS_KEY_PASSPHRASE", "wrong one")
     wrong = run("answers", sent)
     assert wrong.exit_code == 1
+    assert "a.txt: cannot be opened: " in wrong.stderr
+    assert "the passphrase is not the one this key was saved with" in wrong.stderr
     monkeypatch.setenv("HANDOUTS_KEY_PASSPHRASE", "long secret")
     assert json.loads(run("answers", sent).output)["answers"][0]["value"] == "Because"
 

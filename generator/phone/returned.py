@@ -112,6 +112,8 @@ def _from_phone(path: Path, where: str, data: bytes, keyring: Keyring) -> Return
         raise NeedsPassphrase(
             f"{where}: the practice key has a passphrase; give it to read this file"
         ) from None
+    except HandoutError as error:  # the key itself: a wrong passphrase, a file gone
+        raise HandoutError(f"{where}: cannot be opened: {error.message}") from None
 
 
 def _foreign(key: str, keyring: Keyring) -> str:
