@@ -640,7 +640,8 @@ def answers(files, output_format) -> None:
     code 1). A key with a passphrase asks for it (or reads HANDOUTS_KEY_PASSPHRASE)."""
     from .api import answers_text, read_many_answers
 
-    batch = read_many_answers(files, _passphrase_if_needed())
+    phone_files = any(_starts_with_brace(path) for path in files)
+    batch = read_many_answers(files, _passphrase_if_needed() if phone_files else None)
     if batch.read:
         echo_all(answers_text(batch, output_format))
     for repeat in batch.repeats:
@@ -649,6 +650,15 @@ def answers(files, output_format) -> None:
         for problem in batch.problems:
             click.echo(f"Error: {problem}", err=True)
         raise click.exceptions.Exit(1)
+
+
+def _starts_with_brace(path: Path) -> bool:
+    """Whether a file looks like a phone answers file (JSON), which needs the practice key."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(64).lstrip()[:1] == b"{"
+    except OSError:
+        return False  # reported by name when it is read
 
 
 def _passphrase_if_needed() -> str | None:

@@ -101,3 +101,16 @@ def test_no_key_yet_is_said_plainly(run):
     assert "there is no practice key yet; 'handouts key new' makes one" in result.output
     built = run("build", "where-am-i", "--phone")
     assert built.exit_code == 1 and "there is no practice key yet" in built.output
+
+
+def test_a_fillable_pdf_needs_no_passphrase(run, tmp_path, monkeypatch, fillable):
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    made = CliRunner().invoke(cli, ["init", "--key-passphrase"], input="long secret\nlong secret\n")
+    assert made.exit_code == 0 and practice_keys()[0].protected
+    result = run("answers", fillable["where-am-i"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["kind"] == "pdf"
