@@ -35,6 +35,7 @@ test: $(STAMP) browser types
 ## Speed figures: per module, in-process and as a fresh command, against bare WeasyPrint.
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py
+	$(BIN)/python tests/bench_phone.py
 
 ## Page 1 of every module as PNG in output/previews/, plus library.png showing them all.
 previews: $(STAMP)

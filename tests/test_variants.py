@@ -275,7 +275,7 @@ def test_bad_profile_reports_every_key_at_once(run, tree, tmp_path):
         "got 'comic'",
         "  mine/practice.yaml: line 6: 'website': unknown key; expected one of name, therapist, "
         "credentials, contact, crisis_line, safety_line, discreet_line, logo, brand_color, paper, "
-        "font, language, region",
+        "font, language, region, phone_url",
     ]
     (folder / "practice.yaml").write_text("logo: big.svg\n")
     result = run("build", "journey", "--practice", folder / "practice.yaml")

@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
     app.add_url_rule("/module/<module_id>", view_func=module_page)
     app.add_url_rule("/module/<module_id>/preview", view_func=preview, methods=["POST"])
     app.add_url_rule("/module/<module_id>/download", view_func=download, methods=["POST"])
+    app.add_url_rule("/module/<module_id>/phone", view_func=phone_copy, methods=["POST"])
     app.add_url_rule("/packets", view_func=packets_page)
     app.add_url_rule("/packets/download", view_func=packet_download, methods=["POST"])
     app.add_url_rule("/packets/roster", view_func=roster_start, methods=["POST"])
@@ -194,6 +195,25 @@ def _build(module_id: str) -> api.PDF:
             ids, who, options, combine=True, content=library_view.library(settings(), current())
         )
     return pdf
+
+
+def phone_copy(module_id: str):
+    """The module as a phone copy for the person the form gives, locked to the practice key."""
+    form = request.form
+    try:
+        who = forms.person(form, practice_view.current(settings()))
+        chosen = forms.options(form, current())
+        with BUILDS:
+            (copy,) = api.build_phone(
+                [module_id],
+                who,
+                api.Options(language=chosen.language, region=chosen.region),
+                content=library_view.library(settings(), current()),
+                public_key=api.practice_public_key(settings().practice_file),
+            )
+    except HandoutError as error:
+        abort(400, error.message)
+    return _attachment(copy.data, copy.name, "text/html")
 
 
 # --- packets ------------------------------------------------------------------------------

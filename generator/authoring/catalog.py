@@ -3,7 +3,6 @@ page, as an HTML page and a PDF, grouped by topic."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..api import (
     render_html,
     render_page,
     render_sample,
+    shelves,
     write_file,
 )
 
@@ -57,7 +57,7 @@ def build_catalog(out: Path, content_dirs: Iterable[Path | str] = (), language: 
             entries.append(entry)
     if not entries:
         raise HandoutError("no module could be shown; run 'handouts check' to see why")
-    groups = _groups(entries)
+    groups = shelves(entries)
     html = _page(groups, len(entries), language, for_print=False)
     write_file(out / "catalog.html", html.encode("utf-8"))
     title = gettext(language)(CATALOG_TITLE)
@@ -88,20 +88,6 @@ def _entry(module, library, out: Path) -> dict | str:
         "thumb_uri": thumb.resolve().as_uri(),
         "mine": not module.builtin,
     }
-
-
-def _groups(entries: list[dict]) -> list[tuple[str, list[dict]]]:
-    """Modules on shelves by topic, as worksheet sites do: each under the topic it shares with
-    the most other modules, leaving out topics so common (in over half) they would say nothing."""
-    counts = Counter(topic for entry in entries for topic in entry["module"].topics)
-    common = {topic for topic, n in counts.items() if n > len(entries) / 2}
-    groups: dict[str, list[dict]] = {}
-    for entry in entries:
-        topics = entry["module"].topics
-        choices = [t for t in topics if t not in common] or list(topics)
-        shelf = max(choices, key=lambda t: (counts[t], -topics.index(t)))
-        groups.setdefault(shelf, []).append(entry)
-    return [(topic.replace("-", " ").capitalize(), groups[topic]) for topic in sorted(groups)]
 
 
 def _page(groups, count: int, language: str, for_print: bool) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -411,3 +412,17 @@ def _layered(roots: list[Path], language: str) -> tuple[dict[str, tuple[Path, bo
 def _shadow_notice(path: Path, shadowed: Path, builtin: bool) -> str:
     what = "the built-in module" if builtin else display_path(shadowed)
     return f"notice: {display_path(path)} replaces {what} '{path.stem}'"
+
+
+def shelves(entries: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Modules on shelves by topic, as worksheet sites do: each under the topic it shares with
+    the most other modules, leaving out topics so common (in over half) they would say nothing."""
+    counts = Counter(topic for entry in entries for topic in entry["module"].topics)
+    common = {topic for topic, n in counts.items() if n > len(entries) / 2}
+    groups: dict[str, list[dict]] = {}
+    for entry in entries:
+        topics = entry["module"].topics
+        choices = [t for t in topics if t not in common] or list(topics)
+        shelf = max(choices, key=lambda t: (counts[t], -topics.index(t)))
+        groups.setdefault(shelf, []).append(entry)
+    return [(topic.replace("-", " ").capitalize(), groups[topic]) for topic in sorted(groups)]

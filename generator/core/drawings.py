@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from markupsafe import Markup
+
 from .languages import SOURCE, gettext
 
 # The drawing is as wide as the text column: 640 units over 176 mm (Letter) or 170 mm (A4),
@@ -203,3 +205,31 @@ def _labels(
         ),
     ]
     return tuple(labels)
+
+
+# --- the way from a printed worksheet to its phone copy -------------------------------------
+
+
+@dataclass(frozen=True)
+class PhoneLink:
+    """A printed worksheet's phone copy: its address, shown short, and a QR code for it."""
+
+    address: str
+    short: str
+    svg: Markup  # the QR code as inline SVG (paths: vector, sharp at any size)
+
+
+def phone_link(base: str, module_id: str, language: str, label: str) -> PhoneLink | None:
+    """The worksheet's phone copy at the practice's phone_url ('es/' for a Spanish one): the
+    module's address only, never a client's detail."""
+    if not base:
+        return None
+    import segno
+
+    folder = "" if language == SOURCE else f"{language}/"
+    address = f"{base.rstrip('/')}/{folder}{module_id}.html"
+    code = segno.make(address, error="m")
+    svg = code.svg_inline(border=2, omitsize=True, svgclass="phone-qr", lineclass=None, title=label)
+    # segno escapes the title; the address is of the letters PHONE_URL allows.
+    svg = Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+    return PhoneLink(address, address.removeprefix("https://"), svg)

@@ -46,6 +46,7 @@ class Options:
     fallback: bool = False  # a module missing in the language is printed in English instead
     # The discreet edition (core/discreet.py): for a client whose pages someone else may read.
     discreet: bool = False
+    phone: bool = False  # components drawn as a phone copy's form controls (templates/phone/)
 
     @property
     def languages(self) -> Languages:

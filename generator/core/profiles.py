@@ -51,6 +51,8 @@ TEXT_KEYS = {
     "'Numbers to keep: 988, and the one your therapist gave you'",
 }
 REGION = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$")
+# Where the practice's phone copies are: https only, as a phone locks answers only on a secure page.
+PHONE_URL = re.compile(r"^https://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~%/-]*)?$")
 LOGO_TYPES = (".png", ".svg")
 LOGO_BYTES = 2_000_000
 LOGO_PIXELS = 6000
@@ -81,6 +83,7 @@ class Practice:
     font: str = ""
     language: str = ""  # the pages' language when --lang is not given: 'es', or 'es+en'
     region: str = ""  # whose crisis and safety lines print when the practice gives none
+    phone_url: str = ""  # where its phone copies are: each printed worksheet points there
 
     @property
     def signature(self) -> str:
@@ -291,6 +294,9 @@ PRACTICE = Keys(
         "font": Rule(font_problem),
         "language": Rule(language_problem),
         "region": Pattern(REGION, "a region of content/regions.yaml such as US, ES or MX"),
+        "phone_url": Pattern(
+            PHONE_URL, "a web address starting https://, e.g. https://example.org/homework"
+        ),
     },
     expect="keys such as 'name: ...'",
     aliases={"brand_colour": "brand_color"},

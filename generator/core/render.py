@@ -33,7 +33,7 @@ from .body import PLACEHOLDERS, Slot, fill
 from .cache import cache_folder
 from .components import Component
 from .content import Module
-from .drawings import journey_map
+from .drawings import PhoneLink, journey_map, phone_link
 from .errors import HandoutError, display_path
 from .fonts import DEFAULT_FONT, FALLBACKS, FONTS, needs_fallbacks
 from .languages import N_, Languages, format_day, gettext, translations
@@ -200,6 +200,7 @@ def _body_parts(
     beside = checked.beside.module if checked.beside else None
     key: tuple = (id(env), checked.module, options.fillable, options.ink_saver)
     key += (options.large_print, options.brand, beside)
+    key += (options.phone,)
     if key not in _BODY_PARTS:
         if len(_BODY_PARTS) >= 256:
             _BODY_PARTS.clear()
@@ -225,7 +226,9 @@ def _component_html(
 ) -> str:
     """One component, drawn once; in a bilingual copy with the other language's words under
     its own ('o': the same component of the module beside it)."""
-    template = load_template(env, f"components/{component.name}.html")
+    # A component draws itself on paper, or as a phone copy's form controls.
+    folder = "phone/components" if options.phone else "components"
+    template = load_template(env, f"{folder}/{component.name}.html")
     field = f"{checked.module.id}.{component.name}.{index}"
     words = words_of(env)
     marked = _marked(checked, component, words.one)
@@ -392,7 +395,16 @@ def item_context(
         "date_text": format_day(personal.date, words.languages.main) if personal.date else "",
         "session": personal.session,
         "band": None,
+        "phone_link": _phone_link(personal, module, words),
     }
+
+
+def _phone_link(personal: Personal, module: Module, words: Words) -> PhoneLink | None:
+    """On a printed worksheet, the way to its phone copy, when the practice has a phone_url."""
+    if module.kind != "worksheet":
+        return None
+    label = words.plain("A QR code: open this worksheet on your phone")
+    return phone_link(personal.practice.phone_url, module.id, words.languages.main, label)
 
 
 def metadata(modules: Sequence[Module], personal: Personal, options: Options = Options()) -> dict:

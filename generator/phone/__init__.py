@@ -1,0 +1,1 @@
+"""Homework that comes back: phone copies of worksheets, the practice's key, answers files."""

@@ -1,0 +1,42 @@
+"""The app's module page gives a phone copy as well as the PDF, and its Answers page reads a
+phone answers file through the same API call as a fillable PDF."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import api
+
+from .phone_support import (
+    answers_file,
+    config,  # noqa: F401 (the fixture, used by every test here)
+    current_public,
+)
+from .test_app import BASE, ORIGIN, app, client, csrf, post, settings  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.usefixtures("config")
+
+
+def test_the_module_page_downloads_a_phone_copy(client):  # noqa: F811 (the app's fixture)
+    page = client.get("/module/where-am-i", base_url=BASE).get_data(as_text=True)
+    assert 'formaction="/module/where-am-i/phone"' in page and "Phone copy" in page
+    form = {"csrf": csrf(client), "client": "Zoë"}
+    missing = post(client, "/module/where-am-i/phone", form)
+    assert missing.status_code == 400  # no practice key yet
+    assert "&#39;handouts key new&#39; makes the practice key" in missing.get_data(as_text=True)
+    api.new_practice_key()
+    answer = post(client, "/module/where-am-i/phone", {**form, "csrf": csrf(client)})
+    assert answer.status_code == 200
+    assert answer.headers["Content-Disposition"] == 'attachment; filename="where-am-i-zoe.html"'
+    assert answer.headers["Cache-Control"] == "no-store"
+    copy = answer.get_data(as_text=True)
+    assert "Send to my therapist" in copy and "Zoë" in copy
+
+
+def test_a_phone_answers_file_reads_through_the_same_call(tmp_path):
+    api.new_practice_key()
+    sent = answers_file(tmp_path / "answers.txt", current_public())
+    found = api.read_answers(sent)
+    assert found.kind == "phone" and found.module == "where-am-i"
+    assert [(a.field, a.value) for a in found] == [("where-am-i.lines.3", "Because")]
+    assert len(found) == 1 and found[0].question == "Why?"

@@ -1,0 +1,144 @@
+"""Phone copies: one self-contained file per module, with the PDF's own words, safety lines
+first, every answer place a labelled control, and nothing that could reach the network."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+import pytest
+from lxml import html as lxml_html
+
+from generator import api
+from generator.core.build import prepare_handouts
+from generator.core.options import Options
+from generator.core.render import render_document
+
+from .phone_support import config  # noqa: F401 (the fixture, used by every test here)
+
+pytestmark = pytest.mark.usefixtures("config")
+BLOCKS = "//h1|//h2|//h3|//p|//li"
+
+
+@pytest.fixture
+def key():
+    api.new_practice_key()
+    return api.practice_public_key()
+
+
+def _tree(text: str):
+    return lxml_html.fromstring(text)
+
+
+def _words(tree, root_xpath: str) -> list[str]:
+    """The body's headings, paragraphs and list items, outside its components."""
+    (body,) = tree.xpath(root_xpath)
+    blocks = body.xpath("." + BLOCKS.replace("|//", "|.//"))
+    outside = [b for b in blocks if not b.xpath("ancestor::*[contains(@class, 'component')]")]
+    return [" ".join(b.text_content().split()) for b in outside]
+
+
+def test_the_phone_copy_has_the_pdfs_words_for_every_module(key):
+    library = api.library()
+    ids = sorted(library.modules)
+    who = api.person(client="Zoë", date="2026-12-06", session=4, note="One small step.")
+    copies = api.build_phone(ids, who, content=library, public_key=key)
+    prepared = prepare_handouts(ids, who, library)
+    for copy, checked in zip(copies, prepared.checked, strict=True):
+        paper = render_document([checked], who, prepared.options, safety=prepared.safety).html
+        phone_words = _words(_tree(copy.html), "//div[@class='module-body']")
+        assert phone_words == _words(_tree(paper), "//div[@class='module-body']"), copy.name
+        assert len(copy.data) <= 250_000, copy.name
+        assert copy.name == f"{checked.module.id}-zoe.html"
+
+
+def test_safety_lines_come_first_and_personal_details_are_in(tmp_path, key):
+    practice = tmp_path / "practice.yaml"
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    practice.write_text(
+        "name: Riverside Counseling\ntherapist: Alex Rivera\nbrand_color: '#8a2be2'\n"
+        "crisis_line: 'Call or text 988.'\nlogo: logo.svg\n"
+    )
+    who = api.person(
+        client="Zoë", date="2026-12-06", note="Try it twice.", practice=api.practice(practice)
+    )
+    (copy,) = api.build_phone(["needs-and-boundaries"], who, public_key=key)
+    tree = _tree(copy.html)
+    text = " ".join(tree.xpath("//article")[0].text_content().split())
+    assert (
+        text.index("If someone frightens you:")
+        < text.index("Call or text 988.")
+        < text.index(api.library().modules["needs-and-boundaries"].title)
+    )
+    assert "Zoë" in text and "Try it twice." in text and "A note for you from Alex Rivera" in text
+    assert "--brand: #8a2be2;" in copy.html
+    assert tree.xpath("//img[@class='practice-logo']/@src")[0].startswith("data:image/svg+xml")
+    assert "Your answers stay on this phone until you send them." in text
+
+
+def test_every_answer_place_is_a_labelled_control(key):
+    (copy,) = api.build_phone(["where-am-i"], public_key=key)
+    tree = _tree(copy.html)
+    fields = tree.xpath("//form//*[@name]")
+    assert fields and all(f.get("data-q") for f in fields)
+    for field in tree.xpath("//textarea|//input[@type='text']"):
+        labelled = tree.xpath(f"//label[@for='{field.get('id')}']") or field.xpath(
+            "ancestor::label"
+        )
+        assert labelled, field.get("name")
+    scale = tree.xpath("//fieldset[contains(@class, 'c-scale')]")[0]
+    assert [i.get("value") for i in scale.xpath(".//input[@type='radio']")] == [
+        str(n) for n in range(1, 11)
+    ]
+    assert [s.text for s in scale.xpath(".//label/span")] == [str(n) for n in range(1, 11)]
+    assert "1 = Very hard" in scale.text_content()
+    stops = tree.xpath("//fieldset[contains(@class, 'c-journey-choice')]//input/@value")
+    assert "Independence (the pit stop)" in stops and tree.xpath("//svg[@class='journey-svg']")
+    assert tree.xpath("//input[@type='checkbox']")
+    (network,) = api.build_phone(["support-network-map"], public_key=key)
+    rings = _tree(network.html).xpath("//div[contains(@class, 'c-network-map')]//textarea/@name")
+    assert [r.rsplit(".", 1)[1] for r in rings] == ["me", "inner", "outer"]
+
+
+def test_a_handout_is_a_reading_copy(key):
+    (copy,) = api.build_phone(["what-is-interdependence"], public_key=key)
+    tree = _tree(copy.html)
+    assert not tree.xpath("//form//*[@name]") and not tree.xpath("//*[@id='send']")
+    assert "Read aloud" in copy.html and "stay on this phone" not in copy.html
+
+
+def test_nothing_can_reach_the_network(key):
+    (copy,) = api.build_phone(["attachment-styles"], public_key=key)
+    tree = _tree(copy.html)
+    (policy,) = tree.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+    assert policy.startswith("default-src 'none'; ")
+    (script,) = [s.text for s in tree.xpath("//script") if s.get("type") is None]
+    (style,) = [s.text for s in tree.xpath("//style")]
+    for text in (script, style):
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy
+    sources = tree.xpath("//@src|//@href")
+    assert sources and all(s.startswith(("data:", "#")) for s in sources)
+    assert not re.search(r"https?://(?!www\.w3\.org/)", copy.html)
+    assert "file:" not in copy.html and "/work/" not in copy.html
+
+
+def test_in_spanish_the_page_speaks_spanish(key):
+    (copy,) = api.build_phone(["where-am-i"], options=Options(language="es"), public_key=key)
+    tree = _tree(copy.html)
+    assert tree.get("lang") == "es"
+    text = tree.text_content()
+    for words in ("Enviar a mi terapeuta", "Borrar mis respuestas", "Leer en voz alta"):
+        assert words in text
+    assert "Tus respuestas se quedan en este teléfono hasta que las envíes." in text
+    assert '"clear_confirm": "¿Borrar todas tus respuestas' in copy.html
+
+
+def test_the_command_writes_the_copy(run, key):
+    result = run("build", "where-am-i", "--phone", "--client", "Zoë", "--lang", "es")
+    assert result.exit_code == 0, result.output
+    assert "output/where-am-i-zoe.html  (phone copy," in result.output
+    refused = run("build", "where-am-i", "--phone", "--fillable")
+    assert refused.exit_code == 1 and "drop --fillable" in refused.output

@@ -1,0 +1,57 @@
+"""Printed worksheets point to their phone copies: with phone_url in the practice profile, a
+vector QR code and the short address, in the worksheet's language, with no client detail."""
+
+from __future__ import annotations
+
+import pypdfium2
+import pytest
+import zxingcpp
+
+from generator import api
+from generator.core.options import Options
+
+from .conftest import flat, pdf_pages_text
+
+
+def _profile(tmp_path, url="https://example.org/homework/"):
+    path = tmp_path / "practice.yaml"
+    path.write_text(f"name: Riverside Counseling\nphone_url: {url}\n")
+    return api.practice(path)
+
+
+def _codes(data: bytes, page: int) -> list[str]:
+    image = pypdfium2.PdfDocument(data)[page].render(scale=4).to_pil()
+    return [found.text for found in zxingcpp.read_barcodes(image)]
+
+
+@pytest.mark.parametrize(
+    ("language", "address"),
+    [
+        ("en", "https://example.org/homework/where-am-i.html"),
+        ("es", "https://example.org/homework/es/where-am-i.html"),
+    ],
+)
+def test_a_printed_worksheet_carries_a_qr_code_to_its_phone_copy(tmp_path, language, address):
+    who = api.person(client="Zoë Ñúñez", practice=_profile(tmp_path))
+    (pdf,) = api.build(["where-am-i"], who, Options(language=language))
+    last = pdf.pages - 1
+    assert _codes(pdf.data, last) == [address]  # the module's address, no client detail
+    text = flat(pdf_pages_text(pdf.data)[last])
+    assert address.removeprefix("https://") in text
+    assert ("On your phone:" if language == "en" else "En tu teléfono:") in text
+
+
+def test_handouts_and_practices_without_phone_url_print_none(tmp_path):
+    who = api.person(practice=_profile(tmp_path))
+    (handout,) = api.build(["what-is-interdependence"], who)
+    assert all(not _codes(handout.data, page) for page in range(handout.pages))
+    (plain,) = api.build(["where-am-i"])
+    assert not _codes(plain.data, plain.pages - 1)
+
+
+def test_phone_url_must_be_https(tmp_path):
+    path = tmp_path / "practice.yaml"
+    path.write_text("phone_url: http://example.org/homework\n")
+    with pytest.raises(api.HandoutError) as raised:
+        api.practice(path)
+    assert "'phone_url': expected a web address starting https://" in raised.value.message
