@@ -11,6 +11,54 @@ Jinja or a PDF library imports it when called, so a command loads only what it u
 
 from __future__ import annotations
 
+from ..core.answers import Answer, as_csv, as_json
+from ..core.content import KINDS, MODULE_ID, Library, Module, load_library
+from ..core.errors import HandoutError, Problem, ProblemsFound, display_path
+from ..core.fonts import FONT_DIR, FONTS
+from ..core.languages import LOCALE_DIR, N_, Languages, gettext
+from ..core.languages import NAMES as LANGUAGE_NAMES
+from ..core.languages import known as known_languages
+from ..core.languages import parse as parse_language
+from ..core.options import PAPERS, Options
+from ..core.output import (
+    DEFAULT_OUT,
+    NoSpace,
+    prepare_folder,
+    running,
+    write_atomic,
+    write_error,
+    write_file,
+    write_new,
+)
+from ..core.practice_file import (
+    Logo,
+    check_practice,
+    profile_values,
+    read_practice,
+    save_practice,
+)
+from ..core.profiles import (
+    PROFILE_NAME,
+    Person,
+    Personal,
+    Practice,
+    checked_text,
+    find_practice,
+    load_practice,
+    logo_problem,
+    make_personal,
+    parse_dates,
+    profile_text,
+    slugify,
+    user_profile,
+    write_profile_template,
+)
+from ..core.resources import CONTENT_DIR, TEMPLATES_DIR
+from ..core.safety import find_region, load_regions, missing_crisis_line
+from ..packets.order import PacketOrder
+from ..packets.packet import Packet, load_packet, packet_files
+from ..packets.participants import Participant, make_participant
+from ..packets.roster import Roster, read_roster
 from .building import (
     PDF,
     RosterRun,
@@ -33,54 +81,6 @@ from .checking import (
     reading_grade,
     survey,
 )
-from .core.answers import Answer, as_csv, as_json
-from .core.content import KINDS, MODULE_ID, Library, Module, load_library
-from .core.errors import HandoutError, Problem, ProblemsFound, display_path
-from .core.fonts import FONT_DIR, FONTS
-from .core.languages import LOCALE_DIR, N_, Languages, gettext
-from .core.languages import NAMES as LANGUAGE_NAMES
-from .core.languages import known as known_languages
-from .core.languages import parse as parse_language
-from .core.options import PAPERS, Options
-from .core.output import (
-    DEFAULT_OUT,
-    NoSpace,
-    prepare_folder,
-    running,
-    write_atomic,
-    write_error,
-    write_file,
-    write_new,
-)
-from .core.practice_file import (
-    Logo,
-    check_practice,
-    profile_values,
-    read_practice,
-    save_practice,
-)
-from .core.profiles import (
-    PROFILE_NAME,
-    Person,
-    Personal,
-    Practice,
-    checked_text,
-    find_practice,
-    load_practice,
-    logo_problem,
-    make_personal,
-    parse_dates,
-    profile_text,
-    slugify,
-    user_profile,
-    write_profile_template,
-)
-from .core.resources import CONTENT_DIR, TEMPLATES_DIR
-from .core.safety import find_region, load_regions, missing_crisis_line
-from .packets.order import PacketOrder
-from .packets.packet import Packet, load_packet, packet_files
-from .packets.participants import Participant, make_participant
-from .packets.roster import Roster, read_roster
 from .pages import (
     forget_preview,
     page_images,

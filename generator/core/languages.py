@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from gettext import NullTranslations
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from markupsafe import Markup
 
 from .errors import ProblemsFound, field_problem
 
@@ -120,3 +123,54 @@ def format_day(day: dt.date, code: str) -> str:
     from babel.dates import format_date
 
     return format_date(day, format="long", locale="en_US" if code == SOURCE else code)
+
+
+class Words:
+    """Page strings in a document's language, and in the language printed beside it, if any:
+    `both` as HTML (the second language in a span of its own, which the style sheet sets
+    smaller), `plain` as text for attributes and style sheets ('Nombre / Name')."""
+
+    def __init__(self, languages: Languages):
+        self.languages = languages
+        self.main = gettext(languages.main)
+        self.beside = gettext(languages.beside) if languages.beside else None
+
+    # Like Jinja's own '_' (newstyle gettext), every string is a format string: '%%' for '%'.
+    def one(self, text: str, **values: object) -> str:
+        return self.main(text) % values
+
+    def other(self, text: str, **values: object) -> str:
+        """The string in the second language ("" in a document in one language)."""
+        return self.beside(text) % values if self.beside is not None else ""
+
+    def both(self, text: str, **values: object) -> Markup:
+        main = Markup.escape(self.one(text, **values))
+        if self.beside is None:
+            return main
+        return main + Markup('<span class="also" lang="{}">{}</span>').format(
+            self.languages.beside, self.other(text, **values)
+        )
+
+    def plain(self, text: str, **values: object) -> str:
+        return " / ".join(t for t in (self.one(text, **values), self.other(text, **values)) if t)
+
+    def aside(self, text: str) -> Markup:
+        """Words already in the second language (a module's own), in a span of their own."""
+        if self.beside is None or not text:
+            return Markup("")
+        return Markup('<span class="also" lang="{}">{}</span>').format(self.languages.beside, text)
+
+
+def page_counter(text: str) -> Markup:
+    """'Página {page} de {pages}' as the content of a page-margin box in CSS: the words as CSS
+    strings, the numbers as the page counters."""
+    parts = re.split(r"(\{page\}|\{pages\})", str(text))
+    counters = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+    css = [counters.get(part) or _css_string(part) for part in parts if part]
+    return Markup(" ".join(css))
+
+
+def _css_string(text: str) -> str:
+    """Text as a quoted CSS string that cannot end its string or the style element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return f'"{escaped}"'
