@@ -487,7 +487,12 @@ def test_the_practice_page_saves_language_and_region(client, settings):
     page = client.get("/practice", base_url=BASE).get_data(as_text=True)
     assert '<option value="es+en"' in page and '<option value="MX"' in page
     data = {"csrf": csrf(client), "name": "Río", "language": "es", "region": "MX"}
-    assert post(client, "/practice", data).status_code == 200
+    answer = post(client, "/practice", {**data, "brand_color": "#ffcc00"})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "Todavía no se guardó nada." in page
+    assert "<legend><h2>Idioma y región</h2></legend>" in page
+    answer = post(client, "/practice", data)
+    assert "Guardado. Sus próximas hojas usarán estos datos." in answer.get_data(as_text=True)
     saved = api.practice(settings.practice_file)
     assert (saved.language, saved.region) == ("es", "MX")
 
