@@ -141,6 +141,13 @@ def read_answers(pdf: PathLike):
     return read(Path(pdf))
 
 
+def answers_in(data: bytes, name: str):
+    """read_answers for a PDF's bytes (an upload), its problems naming it 'name'."""
+    from .core.answers import answers_in as read
+
+    return read(data, name)
+
+
 def check(
     content_dirs: Iterable[PathLike] = (), language: str = "en", ids: Sequence[str] = ()
 ) -> list[ModuleReport]:

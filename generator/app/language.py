@@ -28,6 +28,8 @@ SCRIPT_STRINGS = {
     "rows_not_built": api.N_("Rows not built"),
     "download": api.N_("Download"),
     "download_name": api.N_("Download %(name)s"),
+    "open": api.N_("Open"),
+    "open_name": api.N_("Open %(name)s in a new tab"),
 }
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from .errors import HandoutError, display_path
 from .languages import SOURCE, format_day, language_problem
-from .output import write_error, write_new
 from .options import font_problem, paper_problem
+from .output import write_error, write_new
 from .resources import TEMPLATES_DIR
 from .schema import (
     BIDI_CONTROLS,
