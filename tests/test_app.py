@@ -349,12 +349,107 @@ def test_answers_are_read_shown_and_sent_as_csv(client, tmp_path):
     assert sheet.headers["Content-Type"].startswith("text/csv")
     assert sheet.headers["Cache-Control"] == "no-store"
     assert sheet.get_data(as_text=True).startswith("field,question,value")
-    assert post(client, "/answers/csv", {"csrf": csrf(client), "key": key}).status_code == 404
+    again = post(client, "/answers/csv", {"csrf": csrf(client), "key": key})
+    assert again.status_code == 200 and again.data == sheet.data  # a failed download can be retried
     not_pdf = {"csrf": csrf(client), "returned": (io.BytesIO(b"hello"), "x.pdf")}
     bad = client.post(
         "/answers", base_url=BASE, data=not_pdf, headers=ORIGIN, content_type="multipart/form-data"
     )
     assert bad.status_code == 400
+
+
+def read_returned(client, files: list[tuple[bytes, str]]):
+    upload = {"csrf": csrf(client), "returned": [(io.BytesIO(d), n) for d, n in files]}
+    return client.post(
+        "/answers", base_url=BASE, data=upload, headers=ORIGIN, content_type="multipart/form-data"
+    )
+
+
+@pytest.mark.parametrize("name", ["Łukasz ñ 日本.pdf", "a; b=c, it's 50% done.pdf", "日本.pdf"])
+def test_the_csv_downloads_whatever_the_upload_was_called(client, name):
+    from urllib.parse import unquote
+
+    pdf = api.build(["where-am-i"], options=api.Options(fillable=True))[0]
+    page = read_returned(client, [(pdf.data, name)]).get_data(as_text=True)
+    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    for _ in range(2):  # and again: the answers stay until the next files are read
+        sheet = post(client, "/answers/csv", {"csrf": csrf(client), "key": key})
+        assert sheet.status_code == 200 and sheet.data.startswith(b"field,question,value")
+        header = sheet.headers["Content-Disposition"]
+        assert header.isascii() and unquote(header.split("filename*=UTF-8''")[1]) == (
+            name[:-4] + "-answers.csv"
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "fallback", "full"),
+    [
+        ('say "hi"; x.csv', "say _hi_ x.csv", 'say "hi"; x.csv'),
+        ("a\r\nSet-Cookie: b=c.csv", "a Set-Cookie_ b_c.csv", "a Set-Cookie: b=c.csv"),
+        ("..\\..\\x.csv", "x.csv", ".. .. x.csv"),
+        ("Łukasz Wójcik.csv", "Lukasz Wojcik.csv", "Łukasz Wójcik.csv"),
+        ("日本", "RiBen", "日本"),
+        ("\u202e\u200b", "download", "download"),
+        ("ab\u202ecsv.exe", "abcsv.exe", "abcsv.exe"),
+    ],
+)
+def test_a_download_header_holds_any_name_safely(name, fallback, full):
+    """Quotes, semicolons and line breaks cannot end the header or add another; the browser
+    gets the name itself (RFC 5987) and a plain ASCII one for the few that cannot read it."""
+    from email.message import Message
+    from urllib.parse import unquote
+
+    from generator.app.views import disposition
+
+    header = disposition(name)
+    assert header.isascii() and "\n" not in header and "\r" not in header
+    parsed = Message()
+    parsed["Content-Disposition"] = header
+    assert parsed.get_content_disposition() == "attachment"
+    assert parsed.get_param("filename", header="content-disposition") == fallback
+    given = re.search(r"; filename\*=UTF-8''(\S+)$", header)  # only when it differs
+    assert (unquote(given.group(1)) if given else fallback) == full
+    assert disposition(name, inline=True).startswith("inline; ")
+
+
+def test_several_returned_pdfs_are_read_at_once_each_named_as_the_user_named_it(client):
+    first = api.build(["where-am-i"], options=api.Options(fillable=True))[0].data
+    second = ticked(first, "where-am-i.checklist.11.2")
+    answer = read_returned(
+        client,
+        [(first, "Ana week 1.pdf"), (b"not a pdf at all", "Łukasz notes.pdf"), (second, "Bo.pdf")],
+    )
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert re.findall(r"<h2 id=\"returned-\d\">([^<]+)</h2>", page) == ["Ana week 1.pdf", "Bo.pdf"]
+    assert "Łukasz notes.pdf: is not a PDF file" in page
+    assert "handouts-app-" not in page and "/tmp" not in page
+    keys = re.findall(r'name="key" value="([^"]+)"', page)
+    sheets = [post(client, "/answers/csv", {"csrf": csrf(client), "key": k}) for k in keys]
+    assert [s.headers["Content-Disposition"].split('"')[1] for s in sheets] == [
+        "Ana week 1-answers.csv",
+        "Bo-answers.csv",
+    ]
+    assert sheets[0].data != sheets[1].data  # each table its own file's answers
+
+
+def test_a_problem_names_the_returned_file_never_a_temporary_path(client, settings):
+    answer = read_returned(client, [(b"%PDF-1.7 broken", "From Ana.pdf")])
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert "From Ana.pdf: the PDF is damaged; its form cannot be read" in page
+    assert str(settings.workdir) not in page and "tmp" not in page.lower()
+
+
+def test_open_shows_the_pdf_in_the_browser_instead_of_saving_it(client):
+    data = {"csrf": csrf(client), "client": "Sam"}
+    saved = post(client, "/module/journey/download", data)
+    shown = post(client, "/module/journey/download", {**data, "open": "1"})
+    assert saved.headers["Content-Disposition"].startswith('attachment; filename="journey-sam.pdf"')
+    assert shown.headers["Content-Disposition"].startswith('inline; filename="journey-sam.pdf"')
+    assert shown.headers["Content-Type"] == "application/pdf" and shown.data == saved.data
+    page = client.get("/module/journey", base_url=BASE).get_data(as_text=True)
+    assert re.search(r'<button type="submit" name="open" value="1" formtarget="_blank"', page)
 
 
 def test_uploads_are_bounded(client):

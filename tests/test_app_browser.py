@@ -328,18 +328,50 @@ def test_a_roster_with_a_bad_row_builds_the_good_ones(page, tmp_path):
 
 
 def test_answers_come_back_as_a_table(page, tmp_path):
+    """Three files chosen at once: two returned forms (one named in Polish and Japanese) and one
+    that is no PDF; a table and a CSV for each form, the bad one named as the user named it."""
     returned = tmp_path / "returned.pdf"
     returned.write_bytes(api.build(["where-am-i"], options=api.Options(fillable=True))[0].data)
+    other = tmp_path / "Łukasz ñ 日本.pdf"
+    other.write_bytes(returned.read_bytes())
+    broken = tmp_path / "notes; week 2.pdf"
+    broken.write_bytes(b"not a pdf")
     page.get_by_role("link", name="Answers", exact=True).click()
-    page.get_by_label("Returned PDF").set_input_files(returned)
+    page.get_by_label("Returned PDFs").set_input_files([returned, broken, other])
     page.get_by_role("button", name="Read answers").click()
     rows = page.locator("table.answers tbody tr")
-    rows.first.wait_for(timeout=60_000)  # the click posts the form; the table is on the next page
-    assert rows.count() > 5
+    rows.first.wait_for(timeout=60_000)  # the click posts the form; the tables are on the next page
+    assert page.locator("table.answers").count() == 2 and rows.count() > 10
+    assert page.get_by_role("heading", name="Łukasz ñ 日本.pdf").is_visible()
+    assert "notes; week 2.pdf: is not a PDF file" in page.get_by_role("alert").inner_text()
     shot(page, "answers")
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download CSV").click()
-    assert download.value.suggested_filename == "returned-answers.csv"
+    buttons = page.get_by_role("button", name="Download CSV")
+    names = []
+    for index in (0, 1, 1):  # the second file twice: still there after its first download
+        with page.expect_download() as download:
+            buttons.nth(index).click()
+        names.append(download.value.suggested_filename)
+    assert names == ["returned-answers.csv", *["Łukasz ñ 日本-answers.csv"] * 2]
+
+
+def test_open_shows_a_pdf_in_a_new_tab(page):
+    page.get_by_role("link", name=re.compile("Where am I")).first.click()
+    page.get_by_label("Client").fill("Ana")
+    answers = []
+    page.context.on("response", lambda answer: answers.append(answer))
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Open the PDF in a new tab").click()
+    until(opened.value, "true")
+    pdf = [a for a in answers if a.request.method == "POST" and "/download" in a.url]
+    for _ in range(120):
+        if pdf:
+            break
+        page.wait_for_timeout(250)
+        pdf = [a for a in answers if a.request.method == "POST" and "/download" in a.url]
+    assert pdf[0].status == 200 and pdf[0].headers["content-type"] == "application/pdf"
+    assert pdf[0].headers["content-disposition"] == 'inline; filename="where-am-i-ana.pdf"'
+    assert page.url.endswith("/module/where-am-i")  # the form stays as it was, beside the PDF
+    opened.value.close()
 
 
 def test_the_language_switch_turns_the_app_and_its_downloads_to_spanish(page, tmp_path):

@@ -55,6 +55,7 @@ from ..core.profiles import (
 )
 from ..core.resources import CONTENT_DIR, TEMPLATES_DIR
 from ..core.safety import find_region, load_regions, missing_crisis_line
+from ..core.schema import BIDI_CONTROLS, trimmed
 from ..packets.order import PacketOrder
 from ..packets.packet import Packet, load_packet, packet_files
 from ..packets.participants import Participant, make_participant
@@ -93,6 +94,7 @@ from .pages import (
     shelves,
 )
 from .returned import (
+    answers_in,
     answers_text,
     build_phone,
     build_site,
@@ -108,6 +110,7 @@ from .returned import (
 )
 
 __all__ = [
+    "BIDI_CONTROLS",
     "CONTENT_DIR",
     "DEFAULT_OUT",
     "FONTS",
@@ -139,6 +142,7 @@ __all__ = [
     "ProblemsFound",
     "Roster",
     "RosterRun",
+    "answers_in",
     "answers_text",
     "as_csv",
     "as_json",
@@ -203,6 +207,7 @@ __all__ = [
     "shelves",
     "slugify",
     "survey",
+    "trimmed",
     "user_profile",
     "write",
     "write_atomic",

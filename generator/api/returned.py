@@ -37,6 +37,13 @@ def read_answers(path: PathLike, passphrase: str | None = None) -> Returned:
     return read(Path(path), Keyring(passphrase))
 
 
+def answers_in(data: bytes, name: str) -> list[Answer]:
+    """The answers in a fillable PDF's bytes (an upload), its problems naming it 'name'."""
+    from ..core.answers import answers_in as read
+
+    return read(data, name)
+
+
 def read_many_answers(paths: Iterable[PathLike], passphrase: str | None = None) -> Batch:
     """Many returned files at once: a Batch of those read, one line for each that could not
     be (naming the file), and the files that repeat one already read."""

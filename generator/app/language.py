@@ -35,6 +35,8 @@ SCRIPT_STRINGS = {
     "date_incomplete": api.N_("Finish the date (month, day and year), or clear it."),
     "no_match": api.N_("Nothing matches."),
     "nearest": api.N_("Did you mean:"),
+    "open": api.N_("Open"),
+    "open_name": api.N_("Open %(name)s in a new tab"),
 }
 # A line "looks English" when it holds at least two of these common English words and more of
 # them than of the Spanish ones (words both languages share, such as 'crisis', count for

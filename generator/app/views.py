@@ -4,8 +4,10 @@ public API (generator.api)."""
 from __future__ import annotations
 
 import io
+import re
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import (
     Flask,
@@ -19,7 +21,7 @@ from flask import (
 )
 
 from .. import api
-from ..api import FONTS, N_, PAPERS, HandoutError
+from ..api import BIDI_CONTROLS, FONTS, N_, PAPERS, HandoutError, trimmed
 from . import forms, jobs, library_view, packets_view, practice_view, search
 from .language import current, line_warnings
 from .language import translate as _
@@ -313,20 +315,25 @@ SAMPLE_ROSTER = (
 
 def answers_page():
     if request.method == "GET":
-        return render_template("answers.html", answers=None, error="")
-    try:
-        found, name = _read_returned(request.files.get("returned"))
-    except HandoutError as error:
-        return render_template("answers.html", answers=None, error=error.message), 400
-    key = forms.new_key()
+        return render_template("answers.html", read=[], errors=[])
+    uploads = [f for f in request.files.getlist("returned") if f.filename] or [None]
+    read, errors = [], []
+    for upload in uploads:
+        try:
+            read.append(_read_returned(upload))
+        except HandoutError as error:
+            errors.append(error.message)
     held = settings().answers
-    held.clear()  # in memory, one returned form at a time (the last read), for its CSV download
-    held[key] = (found, name)
-    return render_template("answers.html", answers=found, name=name, key=key, error="")
+    held.clear()  # in memory only, the last files read, for their CSV downloads
+    for found in read:
+        held[found["key"]] = (found["answers"], found["name"])
+    return render_template("answers.html", read=read, errors=errors), 400 if not read else 200
 
 
 def answers_csv():
-    held = settings().answers.pop(request.form.get("key", ""), None)
+    # Held until the next files are read (or the app stops), not dropped when asked for: a
+    # download that fails can be tried again.
+    held = settings().answers.get(request.form.get("key", ""))
     if held is None:
         abort(404, N_("Read the returned PDF again: its answers are no longer held."))
     from ..api import as_csv
@@ -335,25 +342,46 @@ def answers_csv():
     return _attachment(as_csv(found).encode("utf-8"), f"{Path(name).stem}-answers.csv", "text/csv")
 
 
-def _read_returned(upload):
-    data = forms.upload(upload, "Returned PDF", forms.PDF_LIMIT, (".pdf",))
-    target = settings().workdir / f"returned-{forms.new_key()}.pdf"
-    target.write_bytes(data)
-    try:
-        return api.read_answers(target), Path(upload.filename or "returned.pdf").name
-    finally:
-        target.unlink(missing_ok=True)  # the client's answers are not kept on disk
+def _read_returned(upload) -> dict:
+    """One returned PDF, read in memory (never saved), its problems naming it as the user did."""
+    name = _upload_name(upload)
+    data = forms.upload(upload, name or _("Returned PDF"), forms.PDF_LIMIT, (".pdf",))
+    return {"name": name, "answers": api.answers_in(data, name), "key": forms.new_key()}
+
+
+def _upload_name(upload) -> str:
+    """The file's name as the user's computer gave it, without any folder."""
+    given = (upload.filename or "") if upload is not None else ""
+    return given.replace("\\", "/").rpartition("/")[2]
 
 
 # --- responses ----------------------------------------------------------------------------
 
 
 def _attachment(data: bytes, name: str, kind: str) -> Response:
+    """A download; a PDF asked for with 'open' is shown in the browser instead."""
     response = Response(io.BytesIO(data), mimetype=kind, direct_passthrough=True)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    shown = kind == "application/pdf" and bool(request.form.get("open"))
+    response.headers["Content-Disposition"] = disposition(name, shown)
     response.headers["Content-Length"] = str(len(data))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def disposition(name: str, inline: bool = False) -> str:
+    """Content-Disposition for any file name: an ASCII fallback that cannot break the header
+    (no quotes, semicolons, backslashes or line breaks) and the name itself in RFC 5987 form."""
+    from anyascii import anyascii
+
+    # As a browser would save it: no folders, line breaks or other controls, nor bidi controls
+    # that could show the name backwards.
+    name = trimmed(re.sub(r"[\x00-\x1f\x7f-\x9f/\\]+", " ", BIDI_CONTROLS.sub("", name)))
+    name = name or "download"
+    plain = re.sub(r"[^A-Za-z0-9 ._()-]+", "_", anyascii(name)).strip(" ._")[-120:] or "download"
+    kind = "inline" if inline else "attachment"
+    if plain == name:
+        return f'{kind}; filename="{name}"'
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _error_page(error):

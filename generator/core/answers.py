@@ -38,10 +38,18 @@ class Answer:
 
 def read_answers(path: Path) -> list[Answer]:
     """The answers in a PDF made with --fillable, in the order the fields appear."""
+    where = shown(display_path(path))
+    return answers_in(_pdf_bytes(path, where), where)
+
+
+def answers_in(data: bytes, where: str) -> list[Answer]:
+    """The answers in a fillable PDF's bytes; 'where' names it in messages (the file name as
+    the user knows it: an upload is never saved under a name of the tool's own)."""
     import pikepdf
 
-    where = shown(display_path(path))
-    data = _pdf_bytes(path, where)
+    where = shown(where)
+    if PDF_MAGIC not in data[:1024]:  # where PDF readers look for it
+        raise HandoutError(f"{where}: is not a PDF file")
     with _quiet("pikepdf"):
         try:
             with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -65,8 +73,6 @@ def _pdf_bytes(path: Path, where: str) -> bytes:
         raise HandoutError(f"{where}: no such file") from None
     except OSError as error:
         raise HandoutError(f"{where}: cannot read it: {error.strerror or error}") from None
-    if PDF_MAGIC not in data[:1024]:  # where PDF readers look for it
-        raise HandoutError(f"{where}: is not a PDF file")
     return data
 
 

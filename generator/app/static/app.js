@@ -249,11 +249,15 @@ function fileRow(job, name) {
   const form = document.createElement("form");
   form.method = "post";
   form.action = `/jobs/${job}/file`;
-  form.innerHTML = '<input type="hidden" name="csrf"><input type="hidden" name="file"><button type="submit"></button>';
-  form.querySelector("button").textContent = say("download");
+  form.innerHTML = '<input type="hidden" name="csrf"><input type="hidden" name="file"><button type="submit"></button> '
+    + '<button type="submit" name="open" value="1" formtarget="_blank" class="secondary"></button>';
+  const [download, open] = form.querySelectorAll("button");
+  download.textContent = say("download");
+  open.textContent = say("open");
   form.csrf.value = csrf();
   form.file.value = name;
-  form.querySelector("button").setAttribute("aria-label", say("download_name", { name }));
+  download.setAttribute("aria-label", say("download_name", { name }));
+  open.setAttribute("aria-label", say("open_name", { name }));
   row.append(Object.assign(document.createElement("span"), { textContent: name }), form);
   return row;
 }
