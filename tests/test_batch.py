@@ -24,7 +24,8 @@ from generator.core.output import remove_partial
 from generator.core.pdf import forget_fonts, render_pdf
 from generator.core.profiles import load_practice, make_personal
 from generator.core.resources import CONTENT_DIR
-from generator.packets.batch import LOCK, Stamper, build_packet, build_roster, prepare_packet
+from generator.packets.batch import Stamper, build_packet, build_roster, prepare_packet
+from generator.packets.folderlock import LOCK
 from generator.packets.participants import make_participant
 from generator.packets.roster import read_roster
 from generator.packets.stamp import participant_view

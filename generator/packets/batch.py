@@ -42,6 +42,7 @@ from ..core.render import Document
 from ..core.safety import SafetyLines, find_region, safety_lines, stale_warnings
 from ..core.validate import CheckedModule
 from .documents import render_notes_page, render_packet, render_stamps
+from .folderlock import folder_lock
 from .overlay import ParticipantCopy, PrintFile
 from .packet import Packet, find_packet, load_packet
 from .participants import Participant
@@ -55,12 +56,6 @@ from .stamp import (
     participant_view,
     slot_layout,
 )
-
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None
-    import msvcrt
 
 
 @dataclass(frozen=True)
@@ -197,7 +192,6 @@ def _view_or_error(participant: Participant, options: Options) -> dict:
 COMBINED = "all-participants.pdf"
 REPORT = "report.txt"
 FACILITATOR_FILE = "facilitator-edition.pdf"
-LOCK = ".handouts-roster.lock"
 # Tasks a pool worker does before a fresh process takes its place: WeasyPrint's caches grow a
 # little with every new name, and a fresh worker costs about as much as two participants.
 RECYCLE = 200
@@ -566,76 +560,6 @@ class _PrintJob:
     def _fail(self, error: OSError) -> None:
         self.problem = error.strerror or str(error)
         self.discard()
-
-
-# --- the lock on an output folder -----------------------------------------------------------
-
-
-@contextmanager
-def folder_lock(folder: Path) -> Iterator[str | None]:
-    """One roster run at a time in a folder: a second one stops at once, naming the folder,
-    rather than overwrite the same participants' files or remove the first one's. The lock
-    goes with the process that holds it, however it ends; the file it leaves behind when a run
-    is killed outright is taken over by the next, which yields a notice saying so (else None)."""
-    path = folder / LOCK
-    handle = _lock(path)
-    try:
-        yield _take_over(path, handle)
-    finally:
-        if fcntl:
-            path.unlink(missing_ok=True)  # while still holding it, see _lock
-            os.close(handle)
-        else:
-            os.close(handle)  # Windows removes no file that is open
-            with suppress(OSError):
-                path.unlink()
-
-
-def _lock(path: Path) -> int:
-    while True:
-        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-        if not _try_lock(handle):
-            os.close(handle)
-            raise HandoutError(
-                f"output folder '{display_path(path.parent)}' is in use by another roster run; "
-                "wait for it to finish, or choose another --out"
-            )
-        try:
-            if os.stat(path).st_ino == os.fstat(handle).st_ino:
-                return handle
-        except FileNotFoundError:
-            pass
-        os.close(handle)  # the run before removed this lock file as it ended: take a new one
-
-
-def _take_over(path: Path, handle: int) -> str | None:
-    """Write this process's id in the lock; a lock that already held one was left by a run
-    that was killed (a run that ends removes its lock)."""
-    left = b""
-    with suppress(OSError):
-        os.lseek(handle, 0, os.SEEK_SET)
-        left = os.read(handle, 32)
-        os.ftruncate(handle, 0)
-        os.lseek(handle, 0, os.SEEK_SET)
-        os.write(handle, str(os.getpid()).encode())
-    if not left:
-        return None
-    process = f" (process {int(left)})" if left.strip().isdigit() else ""
-    return (
-        f"notice: took over '{display_path(path)}', left by a roster run that was stopped "
-        f"without finishing{process}"
-    )
-
-
-def _try_lock(handle: int) -> bool:
-    try:
-        if fcntl:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        else:
-            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
-    except OSError:
-        return False
-    return True
 
 
 # --- the report -------------------------------------------------------------------------------
