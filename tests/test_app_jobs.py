@@ -189,8 +189,10 @@ def test_a_start_removes_what_a_killed_launch_left(tmp_path, monkeypatch):
     other = tmp_path / "handouts-app-notmine"
     for folder in (dead, alive, other):
         (folder / "job-1").mkdir(parents=True)
+    planted = tmp_path / f"handouts-app-{dead_pid()}-planted"  # by someone else, to a folder
+    planted.symlink_to(other, target_is_directory=True)
     assert app_module.sweep_left_behind() == 1
-    assert not dead.exists() and alive.exists() and other.exists()
+    assert not dead.exists() and alive.exists() and (other / "job-1").exists()
     made = Settings(warm_up=False)
     assert made.workdir.name.startswith(f"handouts-app-{os.getpid()}-")
     made.clean_up()

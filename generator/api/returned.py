@@ -16,6 +16,7 @@ from ..core.profiles import (
 )
 
 if TYPE_CHECKING:  # named only: the modules behind them load the engine or a PDF library
+    from ..core.answers import Answer
     from ..phone.copy import PhoneCopy
     from ..phone.keys import PracticeKey
     from ..phone.returned import Batch, Returned

@@ -6,6 +6,7 @@ import logging
 import os
 import secrets
 import shutil
+import stat
 import tempfile
 import threading
 from contextlib import suppress
@@ -64,10 +65,20 @@ def sweep_left_behind() -> int:
     removed = 0
     for folder in Path(tempfile.gettempdir()).glob(f"{PRIVATE_PREFIX}*-*"):
         owner = folder.name.removeprefix(PRIVATE_PREFIX).split("-")[0]
-        if owner.isdigit() and not running(int(owner)):
+        if owner.isdigit() and _own_folder(folder) and not running(int(owner)):
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed
+
+
+def _own_folder(folder: Path) -> bool:
+    """A real folder of this user's (the temporary folder may be shared with others)."""
+    try:
+        found = folder.lstat()
+    except OSError:
+        return False
+    mine = not hasattr(os, "getuid") or found.st_uid == os.getuid()
+    return mine and stat.S_ISDIR(found.st_mode)
 
 
 def create_app(settings: Settings) -> Flask:
