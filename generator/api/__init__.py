@@ -14,12 +14,12 @@ from __future__ import annotations
 from ..core.answers import Answer, as_csv, as_json
 from ..core.content import KINDS, MODULE_ID, Library, Module, load_library
 from ..core.errors import HandoutError, Problem, ProblemsFound, display_path
-from ..core.fonts import FONT_DIR, FONTS
+from ..core.fonts import DEFAULT_FONT, FONT_DIR, FONTS
 from ..core.languages import LOCALE_DIR, N_, Languages, gettext
 from ..core.languages import NAMES as LANGUAGE_NAMES
 from ..core.languages import known as known_languages
 from ..core.languages import parse as parse_language
-from ..core.options import PAPERS, Options
+from ..core.options import DEFAULT_PAPER, PAPERS, Options, Settled
 from ..core.output import (
     DEFAULT_OUT,
     NoSpace,
@@ -112,7 +112,9 @@ from .returned import (
 __all__ = [
     "BIDI_CONTROLS",
     "CONTENT_DIR",
+    "DEFAULT_FONT",
     "DEFAULT_OUT",
+    "DEFAULT_PAPER",
     "FONTS",
     "FONT_DIR",
     "KINDS",
@@ -142,6 +144,7 @@ __all__ = [
     "ProblemsFound",
     "Roster",
     "RosterRun",
+    "Settled",
     "answers_in",
     "answers_text",
     "as_csv",

@@ -38,8 +38,8 @@ def defaults(practice: Practice, language: str = "en") -> dict:
     return {
         "date": dt.date.today().isoformat(),
         "therapist": practice.therapist,
-        "paper": practice.paper or "letter",
-        "font": practice.font or "noto",
+        "paper": practice.paper or api.DEFAULT_PAPER,
+        "font": practice.font or api.DEFAULT_FONT,
         "language": language,
     }
 
@@ -75,7 +75,7 @@ def options(form: Mapping, language: str = "en") -> Options:
     chosen = (form.get("language") or "").strip()
     bilingual = language != "en" and bool(form.get("bilingual"))
     return Options(
-        paper=paper if paper in ("letter", "a4") else "",
+        paper=paper if paper in api.PAPERS else "",
         font=form.get("font") or "",
         language=chosen or (f"{language}+en" if bilingual else language),
         fillable=bool(form.get("fillable")),

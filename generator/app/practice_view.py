@@ -183,9 +183,9 @@ def _regions(settings) -> list[tuple[str, str]]:
 
 def _values(practice: Practice) -> dict:
     values = {key: getattr(practice, key) for key, _ in FIELDS}
-    values |= {"brand_color": practice.brand_color, "paper": practice.paper or "letter"}
+    values |= {"brand_color": practice.brand_color, "paper": practice.paper or api.DEFAULT_PAPER}
     values |= {"language": practice.language or "en", "region": practice.region}
-    return values | {"font": practice.font or "noto"}
+    return values | {"font": practice.font or api.DEFAULT_FONT}
 
 
 def _by_key(error: HandoutError) -> dict[str, str]:

@@ -5,7 +5,7 @@ practice profile, then the defaults). Nothing else defines or checks these choic
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from . import fonts
@@ -68,6 +68,22 @@ class Options:
         )
 
 
+@dataclass(frozen=True)
+class Settled(Options):
+    """Options with every choice made: paper, font and language chosen (from the user, else the
+    practice, else the defaults) and the language parsed once. Only settle() makes them, and
+    nothing after it chooses a default again."""
+
+    parsed: Languages = field(default=Languages(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parsed", parse_languages(self.language or SOURCE))
+
+    @property
+    def languages(self) -> Languages:
+        return self.parsed
+
+
 def palette(options: Options) -> dict[str, str]:
     """The colours a page and its drawings are printed in."""
     if options.ink_saver:
@@ -106,18 +122,21 @@ def font(name: str) -> Font:
     return chosen
 
 
-def settle(options: Options, practice: Practice, combined: bool = False) -> Options:
+def settle(options: Options, practice: Practice, combined: bool = False) -> Settled:
     """Fill in what the user left open from the practice profile, then the defaults."""
     chosen = options.font or practice.font or DEFAULT_FONT
     font(chosen)  # a missing font file is an error before anything renders
-    return replace(
-        options,
-        paper=options.paper or practice.paper or DEFAULT_PAPER,
-        font=chosen,
-        combined=combined,
-        brand=options.brand or practice.brand_color,
-        language=settled_language(options, practice),
-        region=options.region or practice.region,
+    given = {f.name: getattr(options, f.name) for f in fields(Options)}
+    return Settled(
+        **given
+        | {
+            "paper": options.paper or practice.paper or DEFAULT_PAPER,
+            "font": chosen,
+            "combined": combined,
+            "brand": options.brand or practice.brand_color,
+            "language": settled_language(options, practice),
+            "region": options.region or practice.region,
+        }
     )
 
 

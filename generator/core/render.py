@@ -34,9 +34,9 @@ from .components import Component
 from .content import Module
 from .drawings import PhoneLink, journey_map, phone_link
 from .errors import HandoutError, display_path
-from .fonts import DEFAULT_FONT, FALLBACKS, FONTS, needs_fallbacks
+from .fonts import FALLBACKS, FONTS, needs_fallbacks
 from .languages import N_, Languages, Words, format_day, page_counter, translations
-from .options import DEFAULT_PAPER, PAGE_SIZES, Options, palette
+from .options import PAGE_SIZES, Options, Settled, palette, settle
 from .profiles import Personal
 from .resources import TEMPLATES_DIR
 from .safety import SafetyLines, safety_lines
@@ -291,7 +291,8 @@ def render_document(
         for index, entry in enumerate(checked)
     ]
     meta = metadata([entry.module for entry in checked], personal, options)
-    context = page_context(meta, personal, options, safety)
+    settled = options if isinstance(options, Settled) else settle(options, personal.practice)
+    context = page_context(meta, personal, settled, safety)
     template = load_template(env, "document.html")
     # Packets keep every fallback font (their pages share one head, whoever the participant);
     # a single document loads them only if it has a letter the chosen font may lack.
@@ -302,18 +303,19 @@ def render_document(
 
 
 def page_context(
-    meta: dict, personal: Personal, options: Options, safety: SafetyLines | None = None
+    meta: dict, personal: Personal, options: Settled, safety: SafetyLines | None = None
 ) -> dict:
-    """What base.html needs: metadata, paper, variant classes, font, branding, safety lines."""
+    """What base.html needs: metadata, paper, variant classes, font, branding, safety lines
+    (every choice already made by settle())."""
     return dict(
         personal=personal,
         document=meta,
-        paper=PAGE_SIZES[options.paper or DEFAULT_PAPER],
+        paper=PAGE_SIZES[options.paper],
         classes=options.classes,
         options=options,
-        font=FONTS[options.font or DEFAULT_FONT],
+        font=FONTS[options.font],
         fallbacks=FALLBACKS,
-        brand_color=options.brand or personal.practice.brand_color,
+        brand_color=options.brand,
         logo=personal.practice.logo.as_uri() if personal.practice.logo else "",
         safety=safety or safety_lines(personal.practice, None, options.languages),
         version=__version__,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..core.languages import N_
-from ..core.options import DEFAULT_PAPER, Options
+from ..core.options import Settled
 from ..core.profiles import Personal, date_text
 from ..core.render import (
     Document,
@@ -77,14 +77,14 @@ NOTES_LINE_MM = {False: 8.5, True: 12}
 NOTES_SPARE_MM = 4
 
 
-def notes_lines(options: Options) -> int:
+def notes_lines(options: Settled) -> int:
     """How many ruled lines fill a Notes page under its heading, so that it is exactly one page."""
     large = options.large_print
-    room = PAGE_AREA_MM[options.paper or DEFAULT_PAPER] - NOTES_HEAD_MM[large] - NOTES_SPARE_MM
+    room = PAGE_AREA_MM[options.paper] - NOTES_HEAD_MM[large] - NOTES_SPARE_MM
     return int(room // NOTES_LINE_MM[large])
 
 
-def render_notes_page(packet: Document, personal: Personal, options: Options) -> Document:
+def render_notes_page(packet: Document, personal: Personal, options: Settled) -> Document:
     """A ruled Notes page (a heading and lines to write on) alone, where it sits in the page
     area and with no header or footer: laid over the pages a packet leaves blank."""
     meta = {"title": packet.title, "language": packet.language, "created": created_date()}

@@ -12,7 +12,7 @@ from ..core.build import checked_in
 from ..core.content import load_library
 from ..core.errors import ProblemsFound
 from ..core.languages import parse as parse_languages
-from ..core.options import Options, settle, settled_language
+from ..core.options import Options, Settled, settle, settled_language
 from ..core.output import file_name
 from ..core.pdf import Rendered, render_pdf
 from ..core.profiles import Personal, parse_dates
@@ -33,7 +33,7 @@ class PacketJob:
     packet: Packet
     checked: dict[str, CheckedModule]
     personal: Personal  # the practice, and the facilitator's name on the cover
-    options: Options
+    options: Settled
     roots: tuple[Path, ...]
     dates: tuple[dt.date, ...] = ()
     strict: bool = True
