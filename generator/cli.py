@@ -59,7 +59,8 @@ region_option = click.option(
     "--region",
     metavar="CODE",
     help="Whose crisis and safety lines to print when the practice profile gives none: "
-    "US, ES, MX (content/regions.yaml). Default: the profile's 'region'.",
+    "US, PR, MX, ES, AR, CO or CL (content/regions.yaml); each also sets the paper when "
+    "nothing else does (A4 in Spain and Argentina). Default: the profile's 'region'.",
 )
 practice_option = click.option(
     "--practice",
@@ -702,9 +703,9 @@ def init(path, user) -> None:
         "where to get help when someone at home is frightening."
     )
     click.echo(
-        "Or set 'region' (US, ES or MX) to print that region's checked lines in the handout's "
-        "own language, and 'language' (en, es, or es+en for Spanish with the English "
-        "alongside) for the handouts you build most; --lang and --region choose per build."
+        "Or set 'region' (US, PR, MX, ES, AR, CO or CL) to print that region's checked lines "
+        "in the handout's own language, and 'language' (en, es, or es+en for Spanish with the "
+        "English alongside) for the handouts you build most; --lang and --region choose per build."
     )
 
 

@@ -20,7 +20,7 @@ from .profiles import Personal, Practice, make_personal
 from .readability import ease_problem, grade_problem, reading_ease, reading_grade
 from .render import render_document
 from .resources import TEMPLATES_DIR
-from .safety import SafetyLines, find_region, safety_lines, stale_warnings
+from .safety import SafetyLines, chosen_region, safety_lines, stale_warnings
 from .validate import CheckedModule, check_module, check_modules
 
 if TYPE_CHECKING:
@@ -94,12 +94,12 @@ def prepare_handouts(
     at once), and find the crisis and safety lines."""
     if not ids:
         raise HandoutError("no module given; 'handouts list' shows what there is")
-    given_by = "--region" if options.region else "the practice profile's 'region'"
-    options = settle(options, personal.practice, combined=combine and len(set(ids)) > 1)
+    region = chosen_region(options, personal.practice, library.roots)
+    paper = region.paper if region else ""
+    options = settle(options, personal.practice, combine and len(set(ids)) > 1, paper)
     library = library.in_language(options.languages.main, options.fallback)
     checked = checked_in(library, ids, options.languages)
     check_printable(personal, options.font)
-    region = find_region(options.region, library.roots, given_by) if options.region else None
     return Prepared(
         checked,
         options,

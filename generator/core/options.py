@@ -99,13 +99,14 @@ def font(name: str) -> Font:
     return chosen
 
 
-def settle(options: Options, practice, combined: bool = False) -> Options:
-    """Fill in what the user left open from the practice profile, then the defaults."""
+def settle(options: Options, practice, combined: bool = False, region_paper: str = "") -> Options:
+    """Fill in what the user left open from the practice profile, then the region's paper (A4
+    in Spain), then the defaults."""
     chosen = options.font or practice.font or DEFAULT_FONT
     font(chosen)  # a missing font file is an error before anything renders
     return replace(
         options,
-        paper=options.paper or practice.paper or DEFAULT_PAPER,
+        paper=options.paper or practice.paper or region_paper or DEFAULT_PAPER,
         font=chosen,
         combined=combined,
         brand=options.brand or practice.brand_color,

@@ -207,7 +207,7 @@ PRACTICE = Keys(
         "paper": Rule(paper_problem, str.lower),
         "font": Rule(font_problem),
         "language": Rule(language_problem),
-        "region": Pattern(REGION, "a region of content/regions.yaml such as US, ES or MX"),
+        "region": Pattern(REGION, "a region of content/regions.yaml such as US, MX or ES"),
     },
     expect="keys such as 'name: ...'",
     aliases={"brand_colour": "brand_color"},

@@ -38,6 +38,7 @@ from .options import DEFAULT_PAPER, PAGE_SIZES, Options, palette
 from .profiles import Personal
 from .resources import TEMPLATES_DIR
 from .safety import SafetyLines, safety_lines
+from .typography import bind_last_words, from_name
 from .validate import CheckedModule
 
 BLANK_TEXT = N_("blank space to fill in")
@@ -111,6 +112,11 @@ class TemplateCache(FileSystemBytecodeCache):
             pass
 
 
+# 'from %(name)s' is whole in Spanish's translation: 'de la Dra. ...', 'del Dr. ...' (typography).
+NOTE_FROM = N_("A note for you from %(name)s")
+LICENCE_WORDS = (N_("idea credited; no text reproduced"), N_("public domain"))
+
+
 class Words:
     """Page strings in a document's language, and in the language printed beside it, if any:
     `both` as HTML (the second language in a span of its own, which the style sheet sets
@@ -139,6 +145,22 @@ class Words:
 
     def plain(self, text: str, **values) -> str:
         return " / ".join(t for t in (self.one(text, **values), self.other(text, **values)) if t)
+
+    def note_from(self, name: str) -> Markup:
+        """'A note for you from' the therapist, with the article Spanish puts before a title."""
+        text = NOTE_FROM
+        main = Markup.escape(self.one(text, name=from_name(self.languages.main, name)))
+        if self.beside is None:
+            return main
+        other = self.other(text, name=from_name(self.languages.beside, name))
+        return main + Markup('<span class="also" lang="{}">{}</span>').format(
+            self.languages.beside, other
+        )
+
+    def licence(self, text: str) -> str:
+        """A source's terms in the page's language where they are words ('idea credited; no
+        text reproduced'); a licence's name ('CC BY 4.0') as it is."""
+        return self.one(text) if text in LICENCE_WORDS else text
 
     def aside(self, text: str) -> Markup:
         """Words already in the second language (a module's own), in a span of their own."""
@@ -375,7 +397,7 @@ def render_document(
     html = render_template(template, modules=items, **(context | {"fallbacks": ()}))
     if needs_fallbacks(html):
         html = render_template(template, modules=items, **context)
-    return Document(html, meta["title"], meta["language"])
+    return Document(bind_last_words(html, meta["language"]), meta["title"], meta["language"])
 
 
 def page_context(

@@ -13,7 +13,8 @@ from markupsafe import Markup
 
 from .errors import HandoutError, Problem, ProblemsFound, display_path, raise_if
 from .languages import N_, Languages, gettext
-from .schema import Check, Date, Keys, Text
+from .options import paper_problem
+from .schema import Check, Date, Keys, Rule, Text
 from .yamlfile import read_yaml
 
 REGIONS_FILE = "regions.yaml"
@@ -40,13 +41,14 @@ class Line:
 
 @dataclass(frozen=True)
 class Region:
-    """A region's crisis line and domestic-violence line."""
+    """A region's crisis line and domestic-violence line, and the paper printed there."""
 
     code: str
     name: str
     crisis: Line
     safety: Line
     where: str  # the file it came from, for messages
+    paper: str = ""  # letter or a4; "" leaves the choice to the defaults
 
 
 @dataclass(frozen=True)
@@ -95,10 +97,11 @@ LINE = Keys(
 REGION = Keys(
     {
         "name": Text(required=True, expect="the region's name as text"),
+        "paper": Rule(paper_problem, str.lower),
         "crisis": LINE,
         "safety": LINE,
     },
-    expect="'name', 'crisis' and 'safety'",
+    expect="'name', 'paper', 'crisis' and 'safety'",
 )
 REGIONS = Keys(each=REGION, expect="regions by code, e.g. 'US:' with 'crisis' and 'safety'")
 
@@ -114,7 +117,14 @@ def _read(path: Path) -> tuple[dict[str, Region], list[Problem]]:
     if run.problems:
         return {}, run.problems
     return {
-        str(code): Region(str(code), entry["name"], entry["crisis"], entry["safety"], where)
+        str(code): Region(
+            str(code),
+            entry["name"],
+            entry["crisis"],
+            entry["safety"],
+            where,
+            entry.get("paper", ""),
+        )
         for code, entry in found.items()
     }, []
 
@@ -126,6 +136,16 @@ def find_region(code: str, roots: Iterable[Path], given_by: str = "--region") ->
         known = ", ".join(f"{c} ({r.name})" for c, r in sorted(regions.items()))
         raise HandoutError(f"{given_by}: unknown region {code!r}; expected one of {known}")
     return regions[code]
+
+
+def chosen_region(options, practice, roots: Iterable[Path]) -> Region | None:
+    """The region asked for on the command line, else the practice profile's, else none."""
+    code = options.region or practice.region
+    if not code:
+        return None
+    return find_region(
+        code, roots, "--region" if options.region else "the practice profile's 'region'"
+    )
 
 
 def stale_warnings(region: Region | None, today: dt.date | None = None) -> list[str]:

@@ -39,7 +39,7 @@ from ..core.output import (
 from ..core.pdf import Rendered, StampPress, render_pdf
 from ..core.profiles import Personal
 from ..core.render import Document
-from ..core.safety import SafetyLines, find_region, safety_lines, stale_warnings
+from ..core.safety import SafetyLines, chosen_region, safety_lines, stale_warnings
 from ..core.validate import CheckedModule
 from .documents import render_notes_page, render_packet, render_stamps
 from .overlay import ParticipantCopy, PrintFile
@@ -96,10 +96,10 @@ def prepare_packet(
     library = library.in_language(languages.main, options.fallback)
     packet = load_packet(find_packet(name, library), library)
     checked = checked_in(library, packet.module_ids, languages)
-    given_by = "--region" if options.region else "the practice profile's 'region'"
-    options = settle(packet.layout(options, duplex), personal.practice)
+    region = chosen_region(options, personal.practice, library.roots)
+    paper = region.paper if region else ""
+    options = settle(packet.layout(options, duplex), personal.practice, region_paper=paper)
     logo = (personal.practice.logo,) if personal.practice.logo else ()
-    region = find_region(options.region, library.roots, given_by) if options.region else None
     return PacketJob(
         packet,
         {entry.module.id: entry for entry in checked},

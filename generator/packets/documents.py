@@ -23,6 +23,7 @@ from ..core.render import (
     render_template,
 )
 from ..core.safety import SafetyLines
+from ..core.typography import bind_last_words
 from ..core.validate import CheckedModule
 
 
@@ -68,7 +69,7 @@ def render_packet(
         facilitator=facilitator,
         **page_context(meta, personal, options, safety),
     )
-    return Document(html, meta["title"], meta["language"])
+    return Document(bind_last_words(html, meta["language"]), meta["title"], meta["language"])
 
 
 # The page area's height (style.css: @page margins of 19 mm and 20 mm), and what a Notes page
