@@ -18,7 +18,7 @@ GRADE_LIMIT = 8.0
 BLOCK = re.compile(r"<(?:p|li|h[1-6]|td|th|blockquote)\b[^>]*>(.*?)</(?:p|li|h[1-6]|td|th)>", re.S)
 TAG = re.compile(r"<[^>]+>")
 WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
-SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+SENTENCE_END = re.compile(r"[.!?]+[\"'»”)]*(?=\s|$)")
 VOWELS = re.compile(r"[aeiouy]+")
 
 
@@ -32,10 +32,16 @@ def reading_grade(checked: CheckedModule) -> float | None:
     return round(0.39 * words / sentences + 11.8 * syllables / words - 15.59, 1)
 
 
-def _counts(checked: CheckedModule, word: re.Pattern, syllables) -> tuple[int, int, int]:
+def _counts(
+    checked: CheckedModule, word: re.Pattern, syllables, prose_only: bool = False
+) -> tuple[int, int, int]:
     """Words, sentences and syllables in what a reader reads, by a language's word pattern and
-    syllable count; a unit with no full stop counts as one sentence."""
+    syllable count; a unit with no full stop counts as one sentence, or, with 'prose_only', is
+    left out: a heading, a table cell or a checklist item of three words is not a sentence, and
+    counting each as one made worksheets read as easier than they are."""
     units = [unit for unit in _units(checked) if word.search(unit)]
+    if prose_only:
+        units = [unit for unit in units if SENTENCE_END.search(unit.strip())]
     words = [found for unit in units for found in word.findall(unit)]
     sentences = sum(max(1, len(SENTENCE_END.findall(unit))) for unit in units)
     return len(words), sentences, sum(syllables(found) for found in words)
@@ -83,7 +89,7 @@ def reading_ease(checked: CheckedModule) -> float | None:
     """Szigriszt-Pazos perspicuity of a Spanish module (higher is easier); None otherwise."""
     if not checked.module.language.startswith("es"):
         return None
-    words, sentences, syllables = _counts(checked, SPANISH_WORD, spanish_syllables)
+    words, sentences, syllables = _counts(checked, SPANISH_WORD, spanish_syllables, True)
     if not words:
         return 100.0
     return round(206.835 - 62.3 * syllables / words - words / sentences, 1)
