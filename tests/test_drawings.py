@@ -178,7 +178,7 @@ def test_stop_names_share_a_baseline_and_so_do_their_lines(where_am_i, variant):
         ("Dependence", "Independence", "Interdependence"),
         ("Others do most", "\u201cI can do it", "We lean on"),
         ("things for me", "myself\u201d", "each other"),
-        ("Pit stop", "Finish line"),
+        ("Pit stop", "Destination"),
     ]
     for row in rows:
         baselines = {round(words[text][1], 2) for text in row}
@@ -199,8 +199,8 @@ def test_the_pit_stop_is_named_not_a_parking_sign(where_am_i):
     # Nothing else is written in the drawing: no "P" on a sign.
     assert sorted(drawn.split()) == sorted(" ".join(labels()).split())
     assert "Pit stop" in labels() and not any(label.text == "P" for label in geometry.labels)
-    pit_x, finish_x = words["Pit stop"][0], words["Finish line"][0]
-    assert words["Independence"][0] < pit_x < words["Interdependence"][0] < finish_x
+    pit_x, flag_x = words["Pit stop"][0], words["Destination"][0]
+    assert words["Independence"][0] < pit_x < words["Interdependence"][0] < flag_x
 
 
 @pytest.mark.parametrize("variant", ["large-print", "large-print-fillable"])

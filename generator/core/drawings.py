@@ -155,7 +155,7 @@ def _spots(road_y: float, down: tuple, up: tuple, _) -> tuple[Spot, ...]:
     stops = [
         Spot(dep, road_y, STOP, _("Dependence")),
         Spot(ind, road_y, STOP, _("Independence (the pit stop)")),
-        Spot(inter, road_y, STOP, _("Interdependence (the finish line)")),
+        Spot(inter, road_y, STOP, _("Interdependence (where we are headed)")),
     ]
     return (stops[0], *road[:3], stops[1], *road[3:], stops[2], *detour)
 
@@ -178,7 +178,7 @@ def _labels(size, stop_base, sub_base, sub_step, road_y, bottom, _) -> tuple[Lab
     sign_base = road_y + ROAD / 2 + 44 + size["sign"]
     labels += [
         Label(PIT_X, sign_base, size["sign"], _("Pit stop"), "sign"),
-        Label(inter, sign_base, size["sign"], _("Finish line"), "sign"),
+        Label(inter, sign_base, size["sign"], _("Destination"), "sign"),
     ]
     detour_x = DETOUR_X
     detour_base = bottom + SPOT + 6 + size["sign"]
