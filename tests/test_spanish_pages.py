@@ -4,6 +4,7 @@ and the therapist's title in Spanish, and reading ease counted over prose senten
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pypdfium2
@@ -13,7 +14,7 @@ from generator.core.build import build_handout
 from generator.core.options import Options
 from generator.core.profiles import Practice, make_personal
 from generator.core.typography import from_name
-from tests.conftest import flat, pdf_pages_text
+from tests.conftest import flat, module_text, pdf_pages_text
 from tests.test_readability import ease_of
 
 HYPHEN_END = re.compile(r"([a-záéíóúñü]+)[-\u2010]$")
@@ -38,7 +39,7 @@ def page_lines(path) -> list[list[str]]:
 def hyphenated(lines: list[str]) -> list[tuple[str, str]]:
     """The (before, after) parts of each word broken at a line's end."""
     pairs = []
-    for line, following in zip(lines, lines[1:]):
+    for line, following in itertools.pairwise(lines):
         end, start = HYPHEN_END.search(line), WORD_START.match(following)
         if end and start:
             pairs.append((end.group(1), start.group(1)))
@@ -61,7 +62,7 @@ def test_hyphenated_line_ends_are_few_and_keep_three_letters_each_side(tmp_path)
 def test_the_safety_box_and_short_labels_are_never_hyphenated(tmp_path):
     built = build(tmp_path, ["codependency-self-check", "attachment-styles"], region="ES")
     first = page_lines(built.paths[0])[0]
-    box = first[: next(i for i, line in enumerate(first) if "llame al 024" in line) + 1]
+    box = first[: next(i for i, line in enumerate(first) if "en peligro" in line) + 1]
     assert hyphenated(box) == []
     assert "Menores de edad: Teléfono ANAR" in flat(" ".join(box))
     labels = [pair for lines in page_lines(built.paths[1]) for pair in hyphenated(lines)]
@@ -77,13 +78,22 @@ def test_no_paragraph_ends_in_a_line_of_one_short_word(tmp_path):
         assert any(line.replace("\xa0", " ").rstrip().endswith("su zona.") for line in lines)
 
 
-def test_the_sources_line_and_the_therapists_title_are_in_spanish(tmp_path):
+def test_the_sources_line_and_the_therapists_title_are_in_spanish(tmp_path, tree):
+    text = module_text("Un texto para leer.", title="Módulo").replace(
+        "language: en", "language: es"
+    )
+    folder = tree({"modules/es/idea.md": text.replace("licence: original", LICENCE)})
     practice = Practice(therapist="Dra. Begoña Ibáñez")
-    built = build(tmp_path, ["attachment-styles"], practice)
-    text = flat(" ".join(pdf_pages_text(built.paths[0])))
-    assert "idea citada; no se reproduce el texto" in text
-    assert "idea credited" not in text and "no text reproduced" not in text
-    assert "Una nota para usted de la Dra. Begoña Ibáñez" in text
+    personal = make_personal(client="Zoë", date="2026-11-23", practice=practice, note="Hola.")
+    options = Options(language="es")
+    built = build_handout(["idea"], personal, tmp_path, content_dirs=[folder], options=options)
+    page = flat(" ".join(pdf_pages_text(built.paths[0])))
+    assert "Fuentes: Test Author (2026; idea citada; no se reproduce el texto)." in page
+    assert "idea credited" not in page and "no text reproduced" not in page
+    assert "Una nota para usted de la Dra. Begoña Ibáñez" in page
+
+
+LICENCE = 'licence: "idea credited; no text reproduced"'
 
 
 @pytest.mark.parametrize(
