@@ -82,13 +82,16 @@ def test_the_sources_line_and_the_therapists_title_are_in_spanish(tmp_path, tree
     text = module_text("Un texto para leer.", title="Módulo").replace(
         "language: en", "language: es"
     )
-    folder = tree({"modules/es/idea.md": text.replace("licence: original", LICENCE)})
+    text = text.replace("licence: original", LICENCE).replace(
+        "Test Author", "Ana Ruiz and Luis Soto"
+    )
+    folder = tree({"modules/es/idea.md": text})
     practice = Practice(therapist="Dra. Begoña Ibáñez")
     personal = make_personal(client="Zoë", date="2026-11-23", practice=practice, note="Hola.")
     options = Options(language="es")
     built = build_handout(["idea"], personal, tmp_path, content_dirs=[folder], options=options)
     page = flat(" ".join(pdf_pages_text(built.paths[0])))
-    assert "Fuentes: Test Author (2026; idea citada; no se reproduce el texto)." in page
+    assert "Fuentes: Ana Ruiz y Luis Soto (2026; idea citada; no se reproduce el texto)." in page
     assert "idea credited" not in page and "no text reproduced" not in page
     assert "Una nota para usted de la Dra. Begoña Ibáñez" in page
 

@@ -115,6 +115,8 @@ class TemplateCache(FileSystemBytecodeCache):
 # 'from %(name)s' is whole in Spanish's translation: 'de la Dra. ...', 'del Dr. ...' (typography).
 NOTE_FROM = N_("A note for you from %(name)s")
 LICENCE_WORDS = (N_("idea credited; no text reproduced"), N_("public domain"))
+AUTHOR_WORDS = (N_("Handouts project contributors"),)
+AND = N_("and")
 
 
 class Words:
@@ -161,6 +163,13 @@ class Words:
         """A source's terms in the page's language where they are words ('idea credited; no
         text reproduced'); a licence's name ('CC BY 4.0') as it is."""
         return self.one(text) if text in LICENCE_WORDS else text
+
+    def author(self, name: str) -> str:
+        """A source's author in the page's language: the project's own name translated, and
+        'A and B' joined as the language joins them ('A y B')."""
+        if name in AUTHOR_WORDS:
+            return self.one(name)
+        return name.replace(" and ", f" {self.one(AND)} ")
 
     def aside(self, text: str) -> Markup:
         """Words already in the second language (a module's own), in a span of their own."""
