@@ -440,7 +440,7 @@ def test_a_bilingual_page_holds_both_languages_and_the_answer_places_once(tmp_pa
         "Nombre / Name",
         "Parte 1: Dónde estoy ahora",
         "Part 1: Where I am now",
-        "¿Qué tan fácil es para mí pedirle ayuda a alguien?",
+        "¿Me resulta fácil o difícil pedirle ayuda a alguien?",
         "How easy is it for me to ask someone for help?",
         "Página 1 de 3 / Page 1 of 3",
     ):
