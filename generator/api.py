@@ -194,6 +194,7 @@ _ALSO = {
     "gettext": "core.languages",
     "N_": "core.languages",
     "load_regions": "core.safety",
+    "find_region": "core.safety",
     "load_library": "core.content",
     "display_path": "core.errors",
     "FONTS": "core.fonts",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -314,6 +315,13 @@ def _practice(practice_file):
 @click.option("--combine", is_flag=True, help="One PDF holding every module, in order.")
 @layout_options
 @click.option(
+    "--discreet",
+    is_flag=True,
+    help="For a client whose pages someone else may read: no name, a neutral title, running "
+    "head and file name (notes.pdf), and 'Numbers to keep' (or the profile's discreet_line) "
+    "in place of the domestic-violence line.",
+)
+@click.option(
     "--strict/--no-strict",
     default=True,
     show_default=True,
@@ -331,6 +339,7 @@ def build(
     slug,
     out,
     combine,
+    discreet,
     strict,
     **layout,
 ) -> None:
@@ -353,7 +362,7 @@ def build(
         combine=combine,
         content_dirs=content_dirs,
         strict=strict,
-        options=_layout(**layout),
+        options=replace(_layout(**layout), discreet=discreet),
     )
     for notice in built.notices:
         click.echo(notice, err=True)
@@ -697,15 +706,26 @@ def app(content_dirs, practice_file, port, browser, language) -> None:
 @cli.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--user", is_flag=True, help="Put it in your user settings folder instead.")
-def init(path, user) -> None:
+@click.option(
+    "--region",
+    metavar="CODE",
+    help="Whose crisis and safety lines your pages print: US, ES or MX. Asked for when "
+    "not given (leave it empty to write your own lines in the file).",
+)
+def init(path, user, region) -> None:
     """Write a commented practice profile to fill in (default: ./practice.yaml).
 
     'handouts build' then uses it by itself: ./practice.yaml first, else the one in your user
     settings folder (--user)."""
     if path and user:
         raise HandoutError("give a PATH or --user, not both")
-    target = write_profile_template(user_profile() if user else path or Path(PROFILE_NAME))
+    chosen = _init_region(region)
+    target = write_profile_template(
+        user_profile() if user else path or Path(PROFILE_NAME), {"region": chosen}
+    )
     click.echo(f"Wrote {display_path(target)}. Open it in a text editor and fill in your details.")
+    if chosen:
+        click.echo(f"Your pages will print the crisis and safety lines of region {chosen}.")
     click.echo(
         "Set crisis_line and safety_line for your region: page 1 of every module says where to "
         "turn in a crisis, and pages on codependency, couples, boundaries and attachment say "
@@ -716,6 +736,25 @@ def init(path, user) -> None:
         "in the handout's own language, and 'language' (en, es, or es+en for Spanish with the "
         "English alongside) for the handouts you build most; --lang and --region choose per build."
     )
+
+
+def _init_region(region: str | None) -> str:
+    """The region 'init' writes: as given, else asked for at a terminal; checked against the
+    regions there are. Empty: the practice writes its own lines."""
+    from .api import CONTENT_DIR, find_region, load_regions
+
+    if region is None and sys.stdin.isatty():
+        known = ", ".join(
+            f"{code} ({r.name})" for code, r in sorted(load_regions([CONTENT_DIR]).items())
+        )
+        region = click.prompt(
+            f"Your region, for the crisis and safety lines on page 1 of every handout: {known}. "
+            "Leave it empty to write your practice's own lines in the file",
+            default="",
+            show_default=False,
+        )
+    code = (region or "").strip().upper()
+    return find_region(code, [CONTENT_DIR], "--region").code if code else ""
 
 
 def main() -> None:

@@ -55,6 +55,7 @@ def options(form: Mapping, language: str = "en") -> Options:
         font=form.get("font") or "",
         language=f"{language}+en" if bilingual else language,
         **{flag: bool(form.get(flag)) for flag in FLAGS},
+        discreet=bool(form.get("discreet")),
     )
 
 

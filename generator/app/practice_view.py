@@ -29,6 +29,7 @@ FIELDS = (
     ("credentials", N_("Credentials")),
     ("crisis_line", N_("Crisis line")),
     ("safety_line", N_("Safety line")),
+    ("discreet_line", N_("Discreet line")),
 )
 CHOSEN = ("brand_color", "paper", "font", "language", "region")  # the other keys of the form
 LOGO_LIMIT = 2_000_000
@@ -42,6 +43,16 @@ def current(settings) -> Practice:
     """The practice profile as saved now (none yet: an empty one)."""
     path = profile_path(settings)
     return load_practice(path) if path.is_file() else Practice()
+
+
+def no_crisis_line(settings) -> bool:
+    """Whether pages would print only 'call your local emergency number': the profile gives
+    neither a region nor a crisis line of its own (the app says so on every page until set)."""
+    try:
+        practice = current(settings)
+    except HandoutError:
+        return False  # a profile with a mistake: its page says what is wrong
+    return not (practice.region or practice.crisis_line)
 
 
 def page():

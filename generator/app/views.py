@@ -52,6 +52,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(404, _error_page)
     app.register_error_handler(413, _too_large)
     app.context_processor(lambda: {"papers": PAPERS, "fonts": FONTS, "nav": NAV})
+    app.context_processor(lambda: {"no_crisis_line": practice_view.no_crisis_line(settings())})
     if app.extensions["handouts"].warm_up:
         library_view.warm_up(app)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import cache
 from .content import Library, Module, load_library, read_module_cached, translation_path
+from .discreet import discreet_modules, discreet_names, discreet_personal
 from .errors import HandoutError, Problem, display_path, raise_if
 from .fonts import unprintable_problem
 from .languages import LOCALE_DIR, N_, SOURCE, Languages, english_name, gettext
@@ -20,7 +21,13 @@ from .profiles import Personal, Practice, make_personal
 from .readability import ease_problem, grade_problem, reading_ease, reading_grade
 from .render import render_document
 from .resources import TEMPLATES_DIR
-from .safety import SafetyLines, chosen_region, safety_lines, stale_warnings
+from .safety import (
+    SafetyLines,
+    chosen_region,
+    missing_crisis_line,
+    safety_lines,
+    stale_warnings,
+)
 from .validate import CheckedModule, check_module, check_modules
 
 if TYPE_CHECKING:
@@ -56,7 +63,7 @@ def build_handout(
             f"--out '{display_path(out)}': a file name needs a single module "
             "or --combine; give a folder to get one PDF per module"
         )
-    personal = personal or Personal()
+    personal = edition(personal or Personal(), options)
     library = load_library([Path(d) for d in content_dirs])
     prepared = prepare_handouts(ids, personal, library, combine, options)
     rendered = render_prepared(prepared, personal, combine, strict)
@@ -99,15 +106,23 @@ def prepare_handouts(
     options = settle(options, personal.practice, combine and len(set(ids)) > 1, paper)
     library = library.in_language(options.languages.main, options.fallback)
     checked = checked_in(library, ids, options.languages)
+    if options.discreet:
+        checked = discreet_modules(checked, options.languages)
     check_printable(personal, options.font)
+    missing = missing_crisis_line(personal.practice, region)
     return Prepared(
         checked,
         options,
         library,
-        safety_lines(personal.practice, region, options.languages),
-        tuple(stale_warnings(region)),
+        safety_lines(personal.practice, region, options.languages, options.discreet),
+        (*([missing] if missing else []), *stale_warnings(region)),
         library.stand_in_notices(ids),
     )
+
+
+def edition(personal: Personal, options: Options) -> Personal:
+    """Who the pages are for, as this edition prints them: the discreet edition names no one."""
+    return discreet_personal(personal) if options.discreet else personal
 
 
 def checked_in(library: Library, ids: Sequence[str], languages: Languages):
@@ -135,6 +150,7 @@ def render_handouts(
 ) -> list[tuple[str, Rendered]]:
     """Read, check and render modules in memory: each PDF with the file name it is given, and
     any warning about the build (a region's line not checked for a year) among its warnings."""
+    personal = edition(personal, options)
     prepared = prepare_handouts(ids, personal, library, combine, options)
     return render_prepared(prepared, personal, combine, strict)
 
@@ -144,7 +160,11 @@ def render_prepared(
 ) -> list[tuple[str, Rendered]]:
     """Render what prepare_handouts made ready: one PDF per module, or one holding them all."""
     rendered = []
-    for name, group in _named_groups(prepared.checked, personal, combine):
+    named = _named_groups(prepared.checked, personal, combine)
+    if prepared.options.discreet:
+        names = discreet_names(len(named), combine and len(prepared.checked) > 1)
+        named = [(name, group) for name, (_, group) in zip(names, named, strict=True)]
+    for name, group in named:
         result = render_group(
             group, personal, prepared.options, prepared.library, strict, prepared.safety
         )

@@ -41,6 +41,8 @@ class Options:
     language: str = ""
     region: str = ""  # whose crisis and safety lines print (a key of regions.yaml), if any
     fallback: bool = False  # a module missing in the language is printed in English instead
+    # The discreet edition (core/discreet.py): for a client whose pages someone else may read.
+    discreet: bool = False
 
     @property
     def languages(self) -> Languages:

@@ -28,6 +28,8 @@ TEXT_KEYS = {
     "crisis_line": "what to do in a crisis in your region, e.g. 'Call or text 988'",
     "safety_line": "a domestic and family violence service for your region, e.g. "
     "'National Domestic Violence Hotline: call 1-800-799-7233 or text START to 88788'",
+    "discreet_line": "what the discreet edition prints in place of the safety line, e.g. "
+    "'Numbers to keep: 988, and the one your therapist gave you'",
 }
 REGION = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$")
 LOGO_TYPES = (".png", ".svg")
@@ -48,6 +50,7 @@ class Practice:
     contact: str = ""
     crisis_line: str = ""
     safety_line: str = ""
+    discreet_line: str = ""  # the discreet edition's words in place of the safety line
     logo: Path | None = None
     brand_color: str = ""
     paper: str = ""
@@ -265,15 +268,16 @@ def profile_text(values: dict[str, str]) -> str:
     return text
 
 
-def write_profile_template(target: Path) -> Path:
-    """Write a commented practice profile to fill in; never over an existing file."""
+def write_profile_template(target: Path, values: dict[str, str] | None = None) -> Path:
+    """Write a commented practice profile to fill in (with these values filled in already);
+    never over an existing file."""
     where = display_path(target)
     if target.exists():
         raise HandoutError(f"{where} already exists; edit it, or remove it first")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("x", encoding="utf-8") as stream:
-            stream.write((TEMPLATES_DIR / PROFILE_NAME).read_text(encoding="utf-8"))
+            stream.write(profile_text(values or {}))
     except OSError as error:
         raise HandoutError(f"cannot write {where}: {error.strerror or error}") from None
     return target

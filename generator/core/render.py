@@ -456,7 +456,7 @@ def metadata(modules: Sequence[Module], personal: Personal, options: Options = O
     return {
         "title": "; ".join(module.title for module in modules),
         "subject": " ".join(module.summary for module in modules),
-        "keywords": ", ".join(topics),
+        "keywords": "" if options.discreet else ", ".join(topics),
         "author": personal.author,
         "language": options.languages.main if options.language else modules[0].language,
         "created": created_date(),

@@ -165,16 +165,31 @@ def stale_warnings(region: Region | None, today: dt.date | None = None) -> list[
 # --- what a document prints ------------------------------------------------------------
 
 
-def safety_lines(practice, region: Region | None, languages: Languages) -> SafetyLines:
+def safety_lines(
+    practice, region: Region | None, languages: Languages, discreet: bool = False
+) -> SafetyLines:
     """The practice's own lines win; else the region's, in each language of the document;
-    else the built-in defaults, translated."""
-    return SafetyLines(
-        crisis=_pick(
-            practice.crisis_line, region.crisis if region else None, DEFAULT_CRISIS, languages
-        ),
-        line=_pick(
-            practice.safety_line, region.safety if region else None, DEFAULT_SAFETY, languages
-        ),
+    else the built-in defaults, translated. The discreet edition prints, in place of the
+    domestic-violence line, the practice's discreet_line or a line to write numbers on."""
+    from .discreet import numbers_line
+
+    crisis = _pick(
+        practice.crisis_line, region.crisis if region else None, DEFAULT_CRISIS, languages
+    )
+    if discreet:
+        return SafetyLines(crisis, numbers_line(practice.discreet_line, languages))
+    safety = region.safety if region else None
+    return SafetyLines(crisis, _pick(practice.safety_line, safety, DEFAULT_SAFETY, languages))
+
+
+def missing_crisis_line(practice, region: Region | None) -> str | None:
+    """Why page 1 will only say 'call your local emergency number', if it will."""
+    if practice.crisis_line or region is not None:
+        return None
+    return (
+        "no crisis line: page 1 says only 'call your local emergency number'. Set 'region' "
+        "(US, ES or MX) or your own 'crisis_line' and 'safety_line' in the practice profile "
+        "('handouts init' writes one), or give --region"
     )
 
 
