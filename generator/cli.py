@@ -709,8 +709,8 @@ def app(content_dirs, practice_file, port, browser, language) -> None:
 @click.option(
     "--region",
     metavar="CODE",
-    help="Whose crisis and safety lines your pages print: US, ES or MX. Asked for when "
-    "not given (leave it empty to write your own lines in the file).",
+    help="Whose crisis and safety lines your pages print: US, PR, MX, ES, AR, CO or CL. Asked "
+    "for when not given (leave it empty to write your own lines in the file).",
 )
 def init(path, user, region) -> None:
     """Write a commented practice profile to fill in (default: ./practice.yaml).

@@ -513,7 +513,7 @@ def test_the_samples_hold_every_component_the_spanish_library_uses():
 def test_spanish_modules_build_strictly_in_every_variant(variant, tmp_path):
     from dataclasses import replace
 
-    options = replace(VARIANTS[variant], language="es")
+    options = replace(VARIANTS[variant], language="es", region="MX")
     personal = make_personal(client="Zoë Ñúñez", note="Pida ayuda una vez al día.")
     out = tmp_path / "all.pdf"
     built = build_handout(SAMPLES, personal, out=out, combine=True, options=options)

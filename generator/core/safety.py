@@ -188,8 +188,8 @@ def missing_crisis_line(practice, region: Region | None) -> str | None:
         return None
     return (
         "no crisis line: page 1 says only 'call your local emergency number'. Set 'region' "
-        "(US, ES or MX) or your own 'crisis_line' and 'safety_line' in the practice profile "
-        "('handouts init' writes one), or give --region"
+        "(US, PR, MX, ES, AR, CO or CL) or your own 'crisis_line' and 'safety_line' in the "
+        "practice profile ('handouts init' writes one), or give --region"
     )
 
 
