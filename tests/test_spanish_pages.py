@@ -142,3 +142,21 @@ def test_reading_ease_counts_prose_sentences_not_table_cells(tree):
     prose_only = ease_of(tree, CHECKLIST.split("\n\n")[0] + "\n")
     # Each two-syllable cell used to count as a sentence of its own, lifting the score.
     assert abs(with_cells - prose_only) < 8
+
+
+def test_every_spanish_module_records_its_revision_and_show_prints_it(run):
+    from generator.core.content import load_library
+
+    spanish = load_library(language="es").modules.values()
+    assert all(m.revised and m.revised.date >= "2026-12-06" and m.revised.notes for m in spanish)
+    shown = run("show", "journey", "--lang", "es")
+    assert "Revised:   2026-12-06: Segunda revisión en español" in shown.output
+
+
+def test_a_revision_needs_a_date_and_what_was_revised(run, tree):
+    text = module_text("Text.").replace("sources:", "revised:\n  date: soon\nsources:")
+    folder = tree({"x.md": text})
+    result = run("check", "--content", folder)
+    assert result.exit_code == 1
+    assert "front matter 'revised.date': expected a date as YYYY-MM-DD" in result.output
+    assert "front matter 'revised.notes': expected text, got nothing" in result.output
