@@ -195,6 +195,7 @@ _ALSO = {
     "N_": "core.languages",
     "load_regions": "core.safety",
     "find_region": "core.safety",
+    "missing_crisis_line": "core.safety",
     "load_library": "core.content",
     "display_path": "core.errors",
     "FONTS": "core.fonts",

@@ -364,6 +364,7 @@ def build(
         strict=strict,
         options=replace(_layout(**layout), discreet=discreet),
     )
+    _warn_without_crisis_line(personal.practice, layout["region"])
     for notice in built.notices:
         click.echo(notice, err=True)
     for warning in built.warnings:
@@ -433,10 +434,12 @@ def packet(
         name, personal, content_dirs, _layout(**layout), duplex, parse_dates(list(dates)), strict
     )
     if roster:
+        _warn_without_crisis_line(personal.practice, layout["region"])
         for line in [*job.notices, *(f"warning: {w}" for w in job.warnings)]:
             click.echo(line, err=True)
         _roster(job, roster, out, workers, facilitator)
         return
+    _warn_without_crisis_line(personal.practice, layout["region"])
     for notice in job.notices:
         click.echo(notice, err=True)
     participant = _participant(client, note) if client or note else None
@@ -736,6 +739,16 @@ def init(path, user, region) -> None:
         "in the handout's own language, and 'language' (en, es, or es+en for Spanish with the "
         "English alongside) for the handouts you build most; --lang and --region choose per build."
     )
+
+
+def _warn_without_crisis_line(practice, region: str | None) -> None:
+    """Say on stderr, every time, when the pages could only say 'call your local emergency
+    number'."""
+    from .api import missing_crisis_line
+
+    problem = missing_crisis_line(practice, region or "")
+    if problem:
+        click.echo(f"warning: {problem}", err=True)
 
 
 def _init_region(region: str | None) -> str:

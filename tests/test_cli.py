@@ -81,7 +81,7 @@ def test_build_writes_named_pdfs_and_prints_paths(run, tmp_path):
         "Ask one person for help",
     )
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0].startswith("output/journey-jd.pdf  (")
+    assert result.output.splitlines()[1].startswith("output/journey-jd.pdf  (")
     assert files_under(tmp_path / "output") == ["journey-jd.pdf", "where-am-i-jd.pdf"]
     first = flat(pdf_pages_text(tmp_path / "output" / "where-am-i-jd.pdf")[0])
     assert "A note for you from Sam Lee" in first and "Session: 4" in first
@@ -194,8 +194,8 @@ def test_bad_practice_profile_names_the_key(run, tree, tmp_path):
         result,
         tmp_path,
         "mine/practice.yaml: line 2: 'colour': unknown key; expected one of "
-        "name, therapist, credentials, contact, crisis_line, safety_line, logo, brand_color, "
-        "paper, font, language, region",
+        "name, therapist, credentials, contact, crisis_line, safety_line, discreet_line, logo, "
+        "brand_color, paper, font, language, region",
     )
 
 

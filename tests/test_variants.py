@@ -274,8 +274,8 @@ def test_bad_profile_reports_every_key_at_once(run, tree, tmp_path):
         f"  mine/practice.yaml: line 5: 'font': expected one of {', '.join(_font_names())}, "
         "got 'comic'",
         "  mine/practice.yaml: line 6: 'website': unknown key; expected one of name, therapist, "
-        "credentials, contact, crisis_line, safety_line, logo, brand_color, paper, font, "
-        "language, region",
+        "credentials, contact, crisis_line, safety_line, discreet_line, logo, brand_color, paper, "
+        "font, language, region",
     ]
     (folder / "practice.yaml").write_text("logo: big.svg\n")
     result = run("build", "journey", "--practice", folder / "practice.yaml")

@@ -24,7 +24,6 @@ from .resources import TEMPLATES_DIR
 from .safety import (
     SafetyLines,
     chosen_region,
-    missing_crisis_line,
     safety_lines,
     stale_warnings,
 )
@@ -109,13 +108,12 @@ def prepare_handouts(
     if options.discreet:
         checked = discreet_modules(checked, options.languages)
     check_printable(personal, options.font)
-    missing = missing_crisis_line(personal.practice, region)
     return Prepared(
         checked,
         options,
         library,
         safety_lines(personal.practice, region, options.languages, options.discreet),
-        (*([missing] if missing else []), *stale_warnings(region)),
+        tuple(stale_warnings(region)),
         library.stand_in_notices(ids),
     )
 

@@ -182,9 +182,10 @@ def safety_lines(
     return SafetyLines(crisis, _pick(practice.safety_line, safety, DEFAULT_SAFETY, languages))
 
 
-def missing_crisis_line(practice, region: Region | None) -> str | None:
-    """Why page 1 will only say 'call your local emergency number', if it will."""
-    if practice.crisis_line or region is not None:
+def missing_crisis_line(practice, region: str) -> str | None:
+    """Why page 1 will only say 'call your local emergency number', if it will: the practice
+    gives no crisis line of its own and no region (a region code, or "" when none is chosen)."""
+    if practice.crisis_line or region or practice.region:
         return None
     return (
         "no crisis line: page 1 says only 'call your local emergency number'. Set 'region' "

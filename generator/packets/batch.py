@@ -39,13 +39,7 @@ from ..core.output import (
 from ..core.pdf import Rendered, StampPress, render_pdf
 from ..core.profiles import Personal
 from ..core.render import Document
-from ..core.safety import (
-    SafetyLines,
-    chosen_region,
-    missing_crisis_line,
-    safety_lines,
-    stale_warnings,
-)
+from ..core.safety import SafetyLines, chosen_region, safety_lines, stale_warnings
 from ..core.validate import CheckedModule
 from .documents import render_notes_page, render_packet, render_stamps
 from .overlay import ParticipantCopy, PrintFile
@@ -115,9 +109,7 @@ def prepare_packet(
         tuple(dates),
         strict,
         safety_lines(personal.practice, region, options.languages),
-        tuple(
-            filter(None, [missing_crisis_line(personal.practice, region), *stale_warnings(region)])
-        ),
+        tuple(stale_warnings(region)),
         library.stand_in_notices(packet.module_ids),
     )
 

@@ -181,6 +181,12 @@ def _part(env, session, checked, personal, options, view, facilitator, dates, pa
         "notes": notes,
         "notes_id": f"notes-session-{number}",
         "entries": items,
+        # The clinician's 'not for' and 'cautions' of each of the session's modules, in its notes.
+        "module_notes": [
+            (checked[m].module.title, checked[m].module.clinician)
+            for m in session.modules
+            if notes and checked[m].module.clinician
+        ],
     }
 
 
