@@ -262,3 +262,28 @@ def test_missing_content_folder_is_an_error(run, tmp_path):
     assert_refused(
         result, tmp_path, "Error: nowhere: --content: expected a folder of modules, found none"
     )
+
+
+def test_a_build_without_a_region_or_crisis_line_says_so_on_stderr_each_time(run):
+    for _ in range(2):
+        result = run("build", "journey", "--out", "o")
+        assert result.exit_code == 0
+        assert "warning: no crisis line: page 1 says only 'call your local emergency number'" in (
+            result.stderr
+        )
+    assert "no crisis line" not in run("build", "journey", "--out", "o", "--region", "US").output
+
+
+def test_init_writes_the_region_it_is_given(run, tmp_path):
+    result = run("init", "--region", "mx")
+    assert result.exit_code == 0, result.output
+    assert 'region: "MX"' in (tmp_path / "practice.yaml").read_text(encoding="utf-8")
+    assert "no crisis line" not in run("build", "journey", "--out", "o").output
+    assert "unknown region 'ZZ'" in run("init", "other.yaml", "--region", "ZZ").output
+
+
+def test_build_discreet_gives_a_neutral_file_name(run, tmp_path):
+    result = run("build", "relationship-safety", "--client", "Jo Quill", "--discreet", "--out", "o")
+    assert result.exit_code == 0, result.output
+    assert files_under(tmp_path / "o") == ["notes.pdf"]
+    assert "Quill" not in flat(" ".join(pdf_pages_text(tmp_path / "o" / "notes.pdf")))

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 from PIL import Image
 
+from generator.core.build import build_handout
 from generator.core.content import load_library
+from generator.core.options import Options
+from generator.core.profiles import make_personal
+from generator.core.readability import client_words
+from generator.core.validate import check_module
 
-PAGES = {"handout": range(1, 4), "worksheet": range(1, 3)}
+# Standard print: every handout on two Letter pages, every worksheet too.
+PAGES = {"handout": range(1, 3), "worksheet": range(1, 3)}
+HANDOUT_WORDS = 800  # the most client text a handout holds; history goes to the clinician notes
 
 # What the content brief asks the library to teach, by module id.
 HANDOUTS = [
@@ -35,12 +45,56 @@ WORKSHEETS = [
     "trust-tracker",
     "support-network-map",
 ]
+# The pages a practice most missed (issue 22), by id and kind.
+NEW_MODULES = {
+    "safety-plan": "worksheet",
+    "relationship-safety": "handout",
+    "repair-after-conflict": "worksheet",
+    "saying-no": "handout",
+    "directing-my-own-care": "handout",
+    "for-family-and-partners": "handout",
+    "using-these-pages": "handout",
+}
 
 
 def test_the_library_holds_every_module_the_brief_asks_for():
     modules = load_library().modules
     assert [m for m in HANDOUTS if modules.get(m) is None or modules[m].kind != "handout"] == []
     assert [m for m in WORKSHEETS if modules.get(m) is None or modules[m].kind != "worksheet"] == []
+    assert {m: modules[m].kind for m in NEW_MODULES if m in modules} == NEW_MODULES
+    assert sorted(NEW_MODULES) == sorted(set(NEW_MODULES) & set(load_library(language="es").files))
+
+
+def test_every_handout_holds_at_most_800_words_of_client_text():
+    library = load_library()
+    words = {
+        m: client_words(check_module(module, library.roots)[0])
+        for m, module in library.modules.items()
+        if module.kind == "handout"
+    }
+    assert min(words.values()) > 100  # the count reads the text
+    assert {m: n for m, n in words.items() if n > HANDOUT_WORDS} == {}
+
+
+VARIANTS = {
+    "plain": Options(),
+    "fillable": Options(fillable=True),
+    "large print": Options(large_print=True),
+    "ink saver": Options(ink_saver=True),
+    "a4": Options(paper="a4"),
+    "discreet": Options(discreet=True),
+    "spanish": Options(language="es"),
+    "spanish with english": Options(language="es+en"),
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_the_new_modules_build_strictly_in_every_variant(variant, tmp_path):
+    personal = make_personal(client="Jordan D.", note="Bring this next time.")
+    options = replace(VARIANTS[variant], region="US")
+    built = build_handout(sorted(NEW_MODULES), personal, tmp_path, True, options=options)
+    assert built.warnings == ()
+    assert built.pages[0] >= 2 * len(NEW_MODULES) - 1
 
 
 def test_every_module_checks_and_renders_strictly(library_reports):

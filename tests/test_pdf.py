@@ -71,7 +71,7 @@ def test_last_page_says_it_supports_therapy_and_credits_sources(personalized):
         "It does not replace it." in last
     )
     assert "call or text 988" in last
-    assert "Stephen R. Covey" in last
+    assert "Covey 1989" in last
 
 
 def test_metadata_has_title_author_subject_language_and_no_paths(personalized):

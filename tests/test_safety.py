@@ -1,9 +1,12 @@
-"""Clinical safety on real PDFs of the whole library: page-1 crisis and safety lines, key points,
-described pictures, clinician notes kept off client pages, words for group members."""
+"""Clinical safety on real PDFs of the whole library: page-1 crisis and safety lines (first, at
+body size), key points, described pictures, clinician notes kept off client pages, words for group
+members, no 'maturity', and the discreet edition."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import replace
 
 import pikepdf
 import pytest
@@ -11,9 +14,11 @@ import pytest
 from generator.core.build import build_handout
 from generator.core.components import Component
 from generator.core.content import SAFETY_TOPICS, load_library
+from generator.core.options import Options
+from generator.core.profiles import make_personal
 from generator.core.validate import check_module
 
-from .conftest import PRACTICE, flat, pdf_pages_text, pdf_reader
+from .conftest import PRACTICE, flat, pdf_pages, pdf_pages_text, pdf_reader
 
 FEAR_NOTE = "If someone frightens you"
 # The pages that describe pleasing, checking moods, giving in, couples work or limits: each must
@@ -140,3 +145,82 @@ def _described_figures(path) -> list[str]:
                 kids = node.get("/K")
                 stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
     return found
+
+
+def test_page_one_says_the_crisis_line_first_then_names_fear_and_control(library, first_pages):
+    noted = [m for m, module in library.modules.items() if module.safety_note]
+    assert noted
+    for module_id in noted:
+        text = first_pages[module_id]
+        assert text.index(PRACTICE.crisis_line) < text.index(FEAR_NOTE), module_id
+        assert "checking your phone, controlling your money or deciding who you see" in text
+
+
+def test_the_safety_text_prints_at_body_size(library_pdf):
+    """Font sizes read from the PDF: the crisis line and the fear note on page 1 are set at the
+    size most of the page's text is set at (today 11 pt), never smaller."""
+    first = pdf_pages(library_pdf())[0]
+    sizes = Counter()
+    for run in first.runs:
+        sizes[_points(run)] += len(run.text.strip())
+    body = sizes.most_common(1)[0][0]
+    assert body == 11.0
+    crisis = {_points(r) for r in first.runs if "Harbour crisis team" in r.text}
+    fear = {_points(r) for r in first.runs if "giving in or watching" in r.text}
+    assert crisis == {body} and fear == {body}
+
+
+def test_no_client_page_speaks_of_maturity(library_pdf):
+    text = flat(" ".join(pdf_pages_text(library_pdf()))).lower()
+    assert "dependence" in text
+    assert "maturity" not in text and "immature" not in text
+    for language, word in (("en", "matur"), ("es", "madur")):
+        for module in load_library(language=language).modules.values():
+            printed = [module.title, module.subtitle, module.body]
+            printed += [s.short_author for s in module.sources]
+            assert word not in " ".join(printed).lower(), (language, module.id)
+
+
+def test_burden_and_not_belonging_point_to_the_crisis_line(library):
+    for module_id in ("going-it-alone-reflection", "cost-of-going-it-alone"):
+        body = flat(library.modules[module_id].body)
+        assert "better off without you" in body and "crisis line" in body, module_id
+
+
+DISCREET_IDS = ["relationship-safety", "journey"]
+
+
+@pytest.fixture(scope="module")
+def discreet(tmp_path_factory):
+    out = tmp_path_factory.mktemp("discreet")
+    personal = make_personal(client="Jordan Quill", practice=PRACTICE)
+    return build_handout(DISCREET_IDS, personal, out, options=Options(discreet=True))
+
+
+def test_the_discreet_edition_names_no_one_and_no_topic(library, discreet):
+    assert [path.name for path in discreet.paths] == ["notes-1.pdf", "notes-2.pdf"]
+    for path, module_id in zip(discreet.paths, DISCREET_IDS, strict=True):
+        title = library.modules[module_id].title
+        text = flat(" ".join(pdf_pages_text(path)))
+        meta = str(dict(pdf_reader(path).metadata))
+        for secret in ("Jordan", "Quill", title, PRACTICE.name, PRACTICE.therapist):
+            assert secret not in text and secret not in meta, (module_id, secret)
+        assert pdf_reader(path).metadata.title == "My notes"
+        assert "My notes" in text and PRACTICE.crisis_line in text
+
+
+def test_the_discreet_edition_keeps_numbers_in_place_of_the_violence_line(discreet, tmp_path):
+    page = flat(pdf_pages_text(discreet.paths[0])[0])
+    assert "Numbers to keep:" in page and PRACTICE.safety_line not in page
+    own = replace(PRACTICE, discreet_line="Numbers to keep: 555-0188 (Dana)")
+    built = build_handout(
+        ["relationship-safety"],
+        make_personal(practice=own),
+        tmp_path,
+        options=Options(discreet=True),
+    )
+    assert own.discreet_line in flat(pdf_pages_text(built.paths[0])[0])
+
+
+def _points(run) -> float:
+    return round(run.size * abs(run.tm[3]) * abs(run.cm[3]), 1)

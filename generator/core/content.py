@@ -38,6 +38,18 @@ class Source:
     year: int
     licence: str
 
+    @property
+    def short_author(self) -> str:
+        """The author as a one-line sources footer cites them: 'Covey', 'Main & Solomon',
+        'Ainsworth et al.'; a group ('Handouts project contributors') as written."""
+        names = [n for n in re.split(r",\s*|\s+and\s+", self.author) if n.strip()]
+        if len(names) == 1 and len(names[0].split()) > 1 and names[0].split()[-1][:1].islower():
+            return self.author  # not a person's name: its last word is not a surname
+        surnames = [name.split()[-1] for name in names]
+        if len(surnames) > 2:
+            return f"{surnames[0]} et al."
+        return " & ".join(surnames)
+
 
 @dataclass(frozen=True)
 class Clinician:

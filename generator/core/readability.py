@@ -32,6 +32,12 @@ def reading_grade(checked: CheckedModule) -> float | None:
     return round(0.39 * words / sentences + 11.8 * syllables / words - 15.59, 1)
 
 
+def client_words(checked: CheckedModule) -> int:
+    """How many words a client reads in the module's body (headings, paragraphs, list items,
+    table cells and component prompts and items), in any language."""
+    return sum(len(SPANISH_WORD.findall(unit)) for unit in _units(checked)[1:])
+
+
 def _counts(
     checked: CheckedModule, word: re.Pattern, syllables, prose_only: bool = False
 ) -> tuple[int, int, int]:
