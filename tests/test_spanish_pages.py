@@ -91,7 +91,7 @@ def test_the_sources_line_and_the_therapists_title_are_in_spanish(tmp_path, tree
     options = Options(language="es")
     built = build_handout(["idea"], personal, tmp_path, content_dirs=[folder], options=options)
     page = flat(" ".join(pdf_pages_text(built.paths[0])))
-    assert "Fuentes: Ana Ruiz y Luis Soto (2026; idea citada; no se reproduce el texto)." in page
+    assert "Fuentes: Ruiz y Soto 2026 (idea citada; no se reproduce el texto)." in page
     assert "idea credited" not in page and "no text reproduced" not in page
     assert "Una nota para usted de la Dra. Begoña Ibáñez" in page
 

@@ -33,7 +33,7 @@ from .content import Module
 from .drawings import journey_map
 from .errors import HandoutError, display_path
 from .fonts import DEFAULT_FONT, FALLBACKS, FONTS, needs_fallbacks
-from .languages import N_, Languages, format_day, gettext, translations
+from .languages import N_, SOURCE, Languages, format_day, gettext, translations
 from .options import DEFAULT_PAPER, PAGE_SIZES, Options, palette
 from .profiles import Personal
 from .resources import TEMPLATES_DIR
@@ -166,10 +166,13 @@ class Words:
 
     def author(self, name: str) -> str:
         """A source's author in the page's language: the project's own name translated, and
-        'A and B' joined as the language joins them ('A y B')."""
+        'A and B' or 'A & B' joined as the language joins them ('A y B')."""
         if name in AUTHOR_WORDS:
             return self.one(name)
-        return name.replace(" and ", f" {self.one(AND)} ")
+        if self.languages.main == SOURCE:
+            return name
+        joined = f" {self.one(AND)} "
+        return name.replace(" and ", joined).replace(" & ", joined)
 
     def aside(self, text: str) -> Markup:
         """Words already in the second language (a module's own), in a span of their own."""
