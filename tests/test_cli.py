@@ -33,7 +33,7 @@ def test_list_shows_a_table_and_filters(run, library_reports):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].split() == ["ID", "KIND", "TITLE", "MIN", "PAGES", "GRADE", "TOPICS"]
-    assert any(re.match(r"journey\s.*\s3\s+\d\.\d\s", line) for line in lines)
+    assert any(re.match(r"journey\s.*\s2\s+\d\.\d\s", line) for line in lines)
     columns = [re.split(r"\s{2,}", line) for line in lines[1:]]
     pages = {row[0]: int(row[4]) for row in columns}
     assert pages == {module_id: report.pages for module_id, report in library_reports.items()}
@@ -203,7 +203,7 @@ def test_check_checks_the_modules_named(run):
     result = run("check", "journey", "where-am-i")
     assert result.exit_code == 0
     assert re.match(
-        r"ok +content/modules/journey\.md +3 pages, grade \d\.\d\n"
+        r"ok +content/modules/journey\.md +2 pages, grade \d\.\d\n"
         r"ok +content/modules/where-am-i\.md +\d pages, grade \d\.\d\n"
         r"All 2 modules passed\.\n$",
         result.output,

@@ -156,10 +156,12 @@ def test_page_one_says_the_crisis_line_first_then_names_fear_and_control(library
         assert "checking your phone, controlling your money or deciding who you see" in text
 
 
-def test_the_safety_text_prints_at_body_size(library_pdf):
+def test_the_safety_text_prints_at_body_size(tmp_path):
     """Font sizes read from the PDF: the crisis line and the fear note on page 1 are set at the
-    size most of the page's text is set at (today 11 pt), never smaller."""
-    first = pdf_pages(library_pdf())[0]
+    size most of the page's text is set at (11 pt), never smaller."""
+    personal = make_personal(practice=PRACTICE)
+    built = build_handout(["attachment-styles"], personal, tmp_path)
+    first = pdf_pages(built.paths[0])[0]
     sizes = Counter()
     for run in first.runs:
         sizes[_points(run)] += len(run.text.strip())
