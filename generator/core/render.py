@@ -161,8 +161,11 @@ class Words:
 
     def licence(self, text: str) -> str:
         """A source's terms in the page's language where they are words ('idea credited; no
-        text reproduced'); a licence's name ('CC BY 4.0') as it is, never split over two lines."""
-        return self.one(text) if text in LICENCE_WORDS else text.replace(" ", "\u00a0")
+        text reproduced'); a licence's name ('CC BY 4.0') as it is, on a Spanish page never
+        split over two lines."""
+        if text in LICENCE_WORDS:
+            return self.one(text)
+        return text if self.languages.main == SOURCE else text.replace(" ", "\u00a0")
 
     def author(self, name: str) -> str:
         """A source's author in the page's language: the project's own name translated, and
