@@ -293,7 +293,7 @@ def test_the_region_line_prints_in_the_page_language_and_the_practice_line_wins(
     mine = first_page(build(tmp_path / "c", ["where-am-i"], "es", own, region="MX"))
     assert "Llame a la clínica: 555-0100." in mine
     assert "En una crisis, llame a la Línea de la Vida" not in mine
-    assert "La Línea de la Vida (800 911 2000, gratis, las 24 horas) también orienta" in mine
+    assert "Línea de las Mujeres: llame al 079 y marque la opción 1" in mine
     neither = first_page(build(tmp_path / "d", ["where-am-i"], "es"))
     assert "Si está en una crisis o cree que podría hacerse daño" in neither
 
@@ -310,7 +310,10 @@ def test_an_unknown_region_names_the_regions_there_are(run):
     result = run("build", "journey", "--region", "FR")
     assert result.exit_code == 1
     assert result.output.startswith("Error: --region: unknown region 'FR'; expected one of ")
-    assert "ES (España), MX (México), US (United States)" in result.output
+    assert (
+        "AR (Argentina), CL (Chile), CO (Colombia), ES (España), MX (México), PR (Puerto Rico), "
+        "US (United States)" in result.output
+    )
 
 
 STALE = """\
@@ -351,10 +354,52 @@ def test_stale_lines_are_counted_from_the_day_given(tree):
 
 def test_every_built_in_region_has_both_lines_in_english_and_spanish():
     regions = load_regions([LOCALE_DIR.parent.parent / "content"])
-    assert set(regions) == {"US", "ES", "MX"}
+    assert set(regions) == {"US", "PR", "MX", "ES", "AR", "CO", "CL"}
     for region in regions.values():
         for line in (region.crisis, region.safety):
             assert set(line.text) >= {"en", "es"} and line.source
+            assert line.checked >= dt.date(2026, 11, 23)
+    assert {code for code, region in regions.items() if region.paper == "a4"} == {"ES", "AR"}
+    assert all(region.paper in ("letter", "a4") for region in regions.values())
+
+
+def test_each_region_line_says_whom_it_serves(tmp_path):
+    mx = first_page(build(tmp_path / "mx", ["codependency-self-check"], "es", region="MX"))
+    assert "Línea de las Mujeres: llame al 079 y marque la opción 1" in mx
+    assert mx.count("Línea de la Vida") == 1  # the crisis line, not the violence line again
+    es = first_page(build(tmp_path / "es", ["codependency-self-check"], "es", region="ES"))
+    assert "016: para mujeres que sufren cualquier violencia machista" in es
+    assert "Menores de edad: Teléfono ANAR, 900 20 20 10" in es
+    assert "Hombres, y cualquier víctima de un delito" in es
+    us = first_page(build(tmp_path / "us", ["codependency-self-check"], "es", region="US"))
+    assert "Línea Nacional contra la Violencia Doméstica" in us
+    assert "chat en español en espanol.thehotline.org" in us
+    assert "sin importar su situación migratoria" in us
+
+
+def page_size(path) -> tuple[int, int]:
+    box = PdfReader(path).pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))
+
+
+A4, LETTER = (595, 842), (612, 792)
+
+
+def test_the_region_chooses_the_paper_unless_something_else_does(tmp_path):
+    assert page_size(build(tmp_path / "es", ["journey"], "es", region="ES").paths[0]) == A4
+    assert page_size(build(tmp_path / "ar", ["journey"], "es", region="AR").paths[0]) == A4
+    assert page_size(build(tmp_path / "co", ["journey"], "es", region="CO").paths[0]) == LETTER
+    asked = build(tmp_path / "asked", ["journey"], "es", region="ES", paper="letter")
+    assert page_size(asked.paths[0]) == LETTER
+    own = build(tmp_path / "own", ["journey"], "es", Practice(paper="letter"), region="ES")
+    assert page_size(own.paths[0]) == LETTER
+
+
+def test_the_region_option_lists_every_built_in_region(run):
+    help_text = " ".join(run("build", "--help").output.split())
+    regions = load_regions([LOCALE_DIR.parent.parent / "content"])
+    listed = re.search(r"--region CODE (.*?) \(content/regions.yaml\)", help_text).group(1)
+    assert set(re.findall(r"\b[A-Z]{2}\b", listed)) == set(regions)
 
 
 def test_a_broken_regions_file_reports_every_problem(run, tree):
@@ -369,8 +414,8 @@ def test_a_broken_regions_file_reports_every_problem(run, tree):
         "as YYYY-MM-DD, got 'soon'",
         "  mine/regions.yaml: line 3: 'ZZ.crisis.source': expected where the facts were found, "
         "got nothing",
-        "  mine/regions.yaml: line 4: 'ZZ.colour': unknown key; expected one of name, crisis, "
-        "safety",
+        "  mine/regions.yaml: line 4: 'ZZ.colour': unknown key; expected one of name, paper, "
+        "crisis, safety",
         "  mine/regions.yaml: line 1: 'ZZ.safety': expected 'text' (by language), 'source' and "
         "'checked' (YYYY-MM-DD), got nothing",
     ]
@@ -393,7 +438,7 @@ def test_a_bilingual_page_holds_both_languages_and_the_answer_places_once(tmp_pa
         "Nombre / Name",
         "Parte 1: Dónde estoy ahora",
         "Part 1: Where I am now",
-        "¿Qué tan fácil es para mí pedirle ayuda a alguien?",
+        "¿Me resulta fácil o difícil pedirle ayuda a alguien?",
         "How easy is it for me to ask someone for help?",
         "Página 1 de 3 / Page 1 of 3",
     ):
@@ -466,7 +511,7 @@ def test_the_samples_hold_every_component_the_spanish_library_uses():
 def test_spanish_modules_build_strictly_in_every_variant(variant, tmp_path):
     from dataclasses import replace
 
-    options = replace(VARIANTS[variant], language="es")
+    options = replace(VARIANTS[variant], language="es", region="MX")
     personal = make_personal(Person(client="Zoë Ñúñez", note="Pida ayuda una vez al día."))
     out = tmp_path / "all.pdf"
     built = build_handout(SAMPLES, personal, out=out, combine=True, options=options)
@@ -492,6 +537,6 @@ def test_show_and_packets_speak_the_language_asked_for(run):
 
 def test_init_explains_language_and_region(run):
     result = run("init")
-    assert "Or set 'region' (US, ES or MX)" in result.output
+    assert "Or set 'region' (US, PR, MX, ES, AR, CO or CL)" in result.output
     text = Path("practice.yaml").read_text(encoding="utf-8")
     assert 'region: ""' in text and 'language: ""' in text

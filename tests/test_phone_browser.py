@@ -37,7 +37,7 @@ def browser():
 
 def _copy(tmp_path: Path, language: str = "en", module: str = "where-am-i") -> Path:
     api.new_practice_key()
-    who = api.person(client="Zoë", date="2026-12-06")
+    who = api.person(api.Person(client="Zoë", date="2026-12-06"))
     (copy,) = api.build_phone([module], who, Options(language=language))
     return copy.write(tmp_path)
 

@@ -42,7 +42,7 @@ def _words(tree, root_xpath: str) -> list[str]:
 def test_the_phone_copy_has_the_pdfs_words_for_every_module(key):
     library = api.library()
     ids = sorted(library.modules)
-    who = api.person(client="Zoë", date="2026-12-06", session=4, note="One small step.")
+    who = api.person(api.Person(client="Zoë", date="2026-12-06", session=4, note="One small step."))
     copies = api.build_phone(ids, who, content=library, public_key=key)
     prepared = prepare_handouts(ids, who, library)
     for copy, checked in zip(copies, prepared.checked, strict=True):
@@ -62,7 +62,8 @@ def test_safety_lines_come_first_and_personal_details_are_in(tmp_path, key):
         "crisis_line: 'Call or text 988.'\nlogo: logo.svg\n"
     )
     who = api.person(
-        client="Zoë", date="2026-12-06", note="Try it twice.", practice=api.practice(practice)
+        api.Person(client="Zoë", date="2026-12-06", note="Try it twice."),
+        practice=api.practice(practice),
     )
     (copy,) = api.build_phone(["needs-and-boundaries"], who, public_key=key)
     tree = _tree(copy.html)

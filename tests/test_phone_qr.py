@@ -9,8 +9,7 @@ import zxingcpp
 
 from generator import api
 from generator.core.options import Options
-
-from .conftest import flat, pdf_pages_text
+from tests.helpers import flat, pdf_pages_text
 
 
 def _profile(tmp_path, url="https://example.org/homework/"):
@@ -32,7 +31,7 @@ def _codes(data: bytes, page: int) -> list[str]:
     ],
 )
 def test_a_printed_worksheet_carries_a_qr_code_to_its_phone_copy(tmp_path, language, address):
-    who = api.person(client="Zoë Ñúñez", practice=_profile(tmp_path))
+    who = api.person(api.Person(client="Zoë Ñúñez"), practice=_profile(tmp_path))
     (pdf,) = api.build(["where-am-i"], who, Options(language=language))
     last = pdf.pages - 1
     assert _codes(pdf.data, last) == [address]  # the module's address, no client detail

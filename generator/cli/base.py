@@ -58,7 +58,8 @@ region_option = click.option(
     "--region",
     metavar="CODE",
     help="Whose crisis and safety lines to print when the practice profile gives none: "
-    "US, ES, MX (content/regions.yaml). Default: the profile's 'region'.",
+    "US, PR, MX, ES, AR, CO or CL (content/regions.yaml); each also sets the paper when "
+    "nothing else does (A4 in Spain and Argentina). Default: the profile's 'region'.",
 )
 
 practice_option = click.option(

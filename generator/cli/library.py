@@ -101,6 +101,7 @@ def show(content_dirs, language, module_id) -> None:
         *(f"  - {s.author}, {s.title} ({s.year}; {s.licence})" for s in module.sources),
         *_clinician_lines(module),
         *_translation_lines(module),
+        *_revision_lines(module),
         f"File:      {module.where}{'' if not module.builtin else '  (built-in)'}",
     ]
     click.echo("\n".join(lines))
@@ -118,6 +119,14 @@ def _translation_lines(module) -> list[str]:
         f"  Date:      {notes.date}",
         f"  Notes:     {notes.notes}",
     ]
+
+
+def _revision_lines(module) -> list[str]:
+    """When the module's text was last revised as a whole, and what changed."""
+    revised = module.revised
+    if revised is None:
+        return []
+    return [f"Revised:   {revised.date}: {revised.notes}"]
 
 
 def _clinician_lines(module) -> list[str]:

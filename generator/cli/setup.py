@@ -56,8 +56,8 @@ def app(content_dirs, practice_file, port, browser, language) -> None:
 @click.option(
     "--region",
     metavar="CODE",
-    help="Whose crisis and safety lines your pages print: US, ES or MX. Asked for when "
-    "not given (leave it empty to write your own lines in the file).",
+    help="Whose crisis and safety lines your pages print: US, PR, MX, ES, AR, CO or CL. Asked "
+    "for when not given (leave it empty to write your own lines in the file).",
 )
 @click.option(
     "--key-passphrase",
@@ -86,9 +86,9 @@ def init(path, user, region, key_passphrase) -> None:
         "where to get help when someone at home is frightening."
     )
     click.echo(
-        "Or set 'region' (US, ES or MX) to print that region's checked lines in the handout's "
-        "own language, and 'language' (en, es, or es+en for Spanish with the English "
-        "alongside) for the handouts you build most; --lang and --region choose per build."
+        "Or set 'region' (US, PR, MX, ES, AR, CO or CL) to print that region's checked lines "
+        "in the handout's own language, and 'language' (en, es, or es+en for Spanish with the "
+        "English alongside) for the handouts you build most; --lang and --region choose per build."
     )
 
 

@@ -23,7 +23,7 @@ from .render import render_document
 from .resources import TEMPLATES_DIR
 from .safety import (
     SafetyLines,
-    find_region,
+    chosen_region,
     safety_lines,
     stale_warnings,
 )
@@ -60,14 +60,14 @@ def prepare_handouts(
     gives each page a neutral title."""
     if not ids:
         raise HandoutError("no module given; 'handouts list' shows what there is")
-    given_by = "" if options.region else "the practice profile's 'region'"
-    options = settle(options, personal.practice, combined=combine and len(set(ids)) > 1)
+    region = chosen_region(options, personal.practice, library.roots)
+    paper = region.paper if region else ""
+    options = settle(options, personal.practice, combine and len(set(ids)) > 1, paper)
     library = library.in_language(options.languages.main, options.fallback)
     checked = checked_in(library, ids, options.languages)
     if options.discreet:
         checked = discreet_modules(checked, options.languages)
     check_printable(personal, options.font)
-    region = find_region(options.region, library.roots, given_by) if options.region else None
     return Prepared(
         checked,
         edition(personal, options),

@@ -75,6 +75,15 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """The last time a module's text was revised as a whole, and what changed: shown by 'show',
+    never printed on a client's pages."""
+
+    date: str
+    notes: str
+
+
+@dataclass(frozen=True)
 class Module:
     """One content module: its front matter and its Markdown body."""
 
@@ -94,6 +103,7 @@ class Module:
     builtin: bool = False
     clinician: Clinician | None = None
     translation: Translation | None = None
+    revised: Revision | None = None
 
     @property
     def where(self) -> str:
@@ -132,6 +142,10 @@ CLINICIAN_KEYS = {
     "not_for": "when not to use it",
     "cautions": "what to watch for when using it",
 }
+REVISION_KEYS = {
+    "date": "when, as YYYY-MM-DD",
+    "notes": "what was revised",
+}
 TRANSLATION_KEYS = {
     "translator": "who wrote this language's version",
     "reviewer": "who reviewed it",
@@ -168,6 +182,11 @@ FRONT_MATTER = Keys(
         "translation": _notes(
             TRANSLATION_KEYS,
             lambda values: Translation(**_squashed(values)),
+            date=Date(required=True, convert=dt.date.isoformat),
+        ),
+        "revised": _notes(
+            REVISION_KEYS,
+            lambda values: Revision(**_squashed(values)),
             date=Date(required=True, convert=dt.date.isoformat),
         ),
     },

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from .errors import ProblemsFound, field_problem
+from .typography import from_name
 
 if TYPE_CHECKING:
     from babel.support import Translations
@@ -125,6 +126,13 @@ def format_day(day: dt.date, code: str) -> str:
     return format_date(day, format="long", locale="en_US" if code == SOURCE else code)
 
 
+# 'from %(name)s' is whole in Spanish's translation: 'de la Dra. ...', 'del Dr. ...' (typography).
+NOTE_FROM = N_("A note for you from %(name)s")
+LICENCE_WORDS = (N_("idea credited; no text reproduced"), N_("public domain"))
+AUTHOR_WORDS = (N_("Handouts project contributors"),)
+AND = N_("and")
+
+
 class Words:
     """Page strings in a document's language, and in the language printed beside it, if any:
     `both` as HTML (the second language in a span of its own, which the style sheet sets
@@ -153,6 +161,35 @@ class Words:
 
     def plain(self, text: str, **values: object) -> str:
         return " / ".join(t for t in (self.one(text, **values), self.other(text, **values)) if t)
+
+    def note_from(self, name: str) -> Markup:
+        """'A note for you from' the therapist, with the article Spanish puts before a title."""
+        text = NOTE_FROM
+        main = Markup.escape(self.one(text, name=from_name(self.languages.main, name)))
+        if self.beside is None:
+            return main
+        other = self.other(text, name=from_name(self.languages.beside, name))
+        return main + Markup('<span class="also" lang="{}">{}</span>').format(
+            self.languages.beside, other
+        )
+
+    def licence(self, text: str) -> str:
+        """A source's terms in the page's language where they are words ('idea credited; no
+        text reproduced'); a licence's name ('CC BY 4.0') as it is, on a Spanish page never
+        split over two lines."""
+        if text in LICENCE_WORDS:
+            return self.one(text)
+        return text if self.languages.main == SOURCE else text.replace(" ", "\u00a0")
+
+    def author(self, name: str) -> str:
+        """A source's author in the page's language: the project's own name translated, and
+        'A and B' or 'A & B' joined as the language joins them ('A y B')."""
+        if name in AUTHOR_WORDS:
+            return self.one(name)
+        if self.languages.main == SOURCE:
+            return name
+        joined = f" {self.one(AND)} "
+        return name.replace(" and ", joined).replace(" & ", joined)
 
     def aside(self, text: str) -> Markup:
         """Words already in the second language (a module's own), in a span of their own."""

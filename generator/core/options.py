@@ -122,15 +122,18 @@ def font(name: str) -> Font:
     return chosen
 
 
-def settle(options: Options, practice: Practice, combined: bool = False) -> Settled:
-    """Fill in what the user left open from the practice profile, then the defaults."""
+def settle(
+    options: Options, practice: Practice, combined: bool = False, region_paper: str = ""
+) -> Settled:
+    """Fill in what the user left open from the practice profile, then the region's paper (A4
+    in Spain), then the defaults."""
     chosen = options.font or practice.font or DEFAULT_FONT
     font(chosen)  # a missing font file is an error before anything renders
     given = {f.name: getattr(options, f.name) for f in fields(Options)}
     return Settled(
         **given
         | {
-            "paper": options.paper or practice.paper or DEFAULT_PAPER,
+            "paper": options.paper or practice.paper or region_paper or DEFAULT_PAPER,
             "font": chosen,
             "combined": combined,
             "brand": options.brand or practice.brand_color,

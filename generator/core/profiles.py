@@ -293,7 +293,7 @@ PRACTICE = Keys(
         "paper": Rule(paper_problem, str.lower),
         "font": Rule(font_problem),
         "language": Rule(language_problem),
-        "region": Pattern(REGION, "a region of content/regions.yaml such as US, ES or MX"),
+        "region": Pattern(REGION, "a region of content/regions.yaml such as US, MX or ES"),
         "phone_url": Pattern(
             PHONE_URL, "a web address starting https://, e.g. https://example.org/homework"
         ),

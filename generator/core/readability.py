@@ -19,7 +19,7 @@ GRADE_LIMIT = 8.0
 BLOCK = re.compile(r"<(?:p|li|h[1-6]|td|th|blockquote)\b[^>]*>(.*?)</(?:p|li|h[1-6]|td|th)>", re.S)
 TAG = re.compile(r"<[^>]+>")
 WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
-SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+SENTENCE_END = re.compile(r"[.!?]+[\"'»”)]*(?=\s|$)")
 VOWELS = re.compile(r"[aeiouy]+")
 
 
@@ -40,11 +40,18 @@ def client_words(checked: CheckedModule) -> int:
 
 
 def _counts(
-    checked: CheckedModule, word: re.Pattern, syllables: Callable[[str], int]
+    checked: CheckedModule,
+    word: re.Pattern,
+    syllables: Callable[[str], int],
+    prose_only: bool = False,
 ) -> tuple[int, int, int]:
     """Words, sentences and syllables in what a reader reads, by a language's word pattern and
-    syllable count; a unit with no full stop counts as one sentence."""
+    syllable count; a unit with no full stop counts as one sentence, or, with 'prose_only', is
+    left out: a heading, a table cell or a checklist item of three words is not a sentence, and
+    counting each as one made worksheets read as easier than they are."""
     units = [unit for unit in _units(checked) if word.search(unit)]
+    if prose_only:
+        units = [unit for unit in units if SENTENCE_END.search(unit.strip())]
     words = [found for unit in units for found in word.findall(unit)]
     sentences = sum(max(1, len(SENTENCE_END.findall(unit))) for unit in units)
     return len(words), sentences, sum(syllables(found) for found in words)
@@ -92,7 +99,7 @@ def reading_ease(checked: CheckedModule) -> float | None:
     """Szigriszt-Pazos perspicuity of a Spanish module (higher is easier); None otherwise."""
     if not checked.module.language.startswith("es"):
         return None
-    words, sentences, syllables = _counts(checked, SPANISH_WORD, spanish_syllables)
+    words, sentences, syllables = _counts(checked, SPANISH_WORD, spanish_syllables, True)
     if not words:
         return 100.0
     return round(206.835 - 62.3 * syllables / words - words / sentences, 1)

@@ -40,6 +40,7 @@ from .options import PAGE_SIZES, Options, Settled, palette, settle
 from .profiles import Personal
 from .resources import TEMPLATES_DIR
 from .safety import SafetyLines, safety_lines
+from .typography import bind_last_words
 from .validate import CheckedModule
 
 BLANK_TEXT = N_("blank space to fill in")
@@ -299,7 +300,7 @@ def render_document(
     html = render_template(template, modules=items, **(context | {"fallbacks": ()}))
     if needs_fallbacks(html):
         html = render_template(template, modules=items, **context)
-    return Document(html, meta["title"], meta["language"])
+    return Document(bind_last_words(html, meta["language"]), meta["title"], meta["language"])
 
 
 def page_context(

@@ -14,10 +14,12 @@ from markupsafe import Markup
 
 from .errors import Problem, ProblemsFound, display_path, field_problem, raise_if
 from .languages import N_, Languages, gettext
-from .schema import ByName, Check, Date, Keys, Text
+from .options import paper_problem
+from .schema import ByName, Check, Date, Keys, Rule, Text
 from .yamlfile import read_yaml
 
 if TYPE_CHECKING:
+    from .options import Options
     from .profiles import Practice
 
 REGIONS_FILE = "regions.yaml"
@@ -44,13 +46,14 @@ class Line:
 
 @dataclass(frozen=True)
 class Region:
-    """A region's crisis line and domestic-violence line."""
+    """A region's crisis line and domestic-violence line, and the paper printed there."""
 
     code: str
     name: str
     crisis: Line
     safety: Line
     where: str  # the file it came from, for messages
+    paper: str = ""  # letter or a4; "" leaves the choice to the defaults
 
 
 @dataclass(frozen=True)
@@ -99,10 +102,11 @@ LINE = Keys(
 REGION = Keys(
     {
         "name": Text(required=True, expect="the region's name as text"),
+        "paper": Rule(paper_problem, str.lower),
         "crisis": LINE,
         "safety": LINE,
     },
-    expect="'name', 'crisis' and 'safety'",
+    expect="'name', 'paper', 'crisis' and 'safety'",
 )
 REGIONS = ByName(REGION, expect="regions by code, e.g. 'US:' with 'crisis' and 'safety'")
 
@@ -118,7 +122,14 @@ def _read(path: Path) -> tuple[dict[str, Region], list[Problem]]:
     if run.problems:
         return {}, run.problems
     return {
-        str(code): Region(str(code), entry["name"], entry["crisis"], entry["safety"], where)
+        str(code): Region(
+            str(code),
+            entry["name"],
+            entry["crisis"],
+            entry["safety"],
+            where,
+            entry.get("paper", ""),
+        )
         for code, entry in found.items()
     }, []
 
@@ -132,6 +143,14 @@ def find_region(code: str, roots: Iterable[Path], source: str = "") -> Region:
         message = f"unknown region {code!r}; expected one of {known}"
         raise ProblemsFound([field_problem("region", message, source)])
     return regions[code]
+
+
+def chosen_region(options: Options, practice: Practice, roots: Iterable[Path]) -> Region | None:
+    """The region asked for (the 'region' field), else the practice profile's, else none."""
+    code = options.region or practice.region
+    if not code:
+        return None
+    return find_region(code, roots, "" if options.region else "the practice profile's 'region'")
 
 
 def stale_warnings(region: Region | None, today: dt.date | None = None) -> list[str]:
@@ -175,8 +194,8 @@ def missing_crisis_line(practice: Practice, region: str) -> str | None:
         return None
     return (
         "no crisis line: page 1 says only 'call your local emergency number'. Set 'region' "
-        "(US, ES or MX) or your own 'crisis_line' and 'safety_line' in the practice profile "
-        "('handouts init' writes one), or choose a region for the build"
+        "(US, PR, MX, ES, AR, CO or CL) or your own 'crisis_line' and 'safety_line' in the "
+        "practice profile ('handouts init' writes one), or choose a region for the build"
     )
 
 

@@ -24,6 +24,7 @@ from ..core.render import (
     render_template,
     words_of,
 )
+from ..core.typography import bind_last_words
 from .packet import Session
 from .stamp import slot_layout
 
@@ -66,7 +67,7 @@ def render_packet(
         facilitator=facilitator,
         **page_context(meta, personal, options, job.safety),
     )
-    return Document(html, meta["title"], meta["language"])
+    return Document(bind_last_words(html, meta["language"]), meta["title"], meta["language"])
 
 
 # The page area's height (style.css: @page margins of 19 mm and 20 mm), and what a Notes page

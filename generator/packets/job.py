@@ -17,7 +17,7 @@ from ..core.output import file_name
 from ..core.pdf import Rendered, render_pdf
 from ..core.profiles import Personal, parse_dates
 from ..core.render import Document
-from ..core.safety import SafetyLines, find_region, safety_lines, stale_warnings
+from ..core.safety import SafetyLines, chosen_region, safety_lines, stale_warnings
 from ..core.validate import CheckedModule
 from .documents import render_notes_page, render_packet
 from .order import PacketOrder
@@ -54,10 +54,10 @@ def prepare_packet(
     library = library.in_language(languages.main, options.fallback)
     packet = load_packet(find_packet(order.name, library), library)
     checked = checked_in(library, packet.module_ids, languages)
-    given_by = "" if options.region else "the practice profile's 'region'"
-    options = settle(packet.layout(options, order.duplex), personal.practice)
+    region = chosen_region(options, personal.practice, library.roots)
+    paper = region.paper if region else ""
+    options = settle(packet.layout(options, order.duplex), personal.practice, region_paper=paper)
     logo = (personal.practice.logo,) if personal.practice.logo else ()
-    region = find_region(options.region, library.roots, given_by) if options.region else None
     return PacketJob(
         packet,
         {entry.module.id: entry for entry in checked},
