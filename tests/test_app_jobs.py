@@ -217,3 +217,18 @@ def test_closing_the_terminal_stops_the_app_and_removes_its_files(tmp_path):
     assert process.returncode == 0, err
     assert "Stopped. Nothing the app made is left on disk." in out and "Traceback" not in err
     assert [p.name for p in tmp_path.iterdir() if p.name != "config"] == []
+
+
+def test_the_report_names_the_roster_as_the_user_named_it(client, settings):
+    data = {"csrf": csrf(client), "packet": "couples"}
+    data["roster"] = (io.BytesIO(b"name\nAna\nBo\n"), "Grupo del martes.csv")
+    job = post(client, "/packets/roster", data).get_json()["job"]
+    assert finished(client, job)["state"] == "done"
+    import zipfile
+
+    archive = zipfile.ZipFile(
+        io.BytesIO(post(client, f"/jobs/{job}/zip", {"csrf": csrf(client)}).data)
+    )
+    report = archive.read("report.txt").decode("utf-8")
+    assert "Roster: Grupo del martes.csv" in report
+    assert str(settings.workdir) not in report and "roster.csv" not in report

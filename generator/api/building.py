@@ -4,7 +4,7 @@ write(), the one way a build reaches the disk."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,6 +62,7 @@ class RosterRun:
     out: PathLike | None = None
     workers: int | None = None
     max_rows: int | None = None  # a longer roster is refused whole (None: no limit)
+    shown_as: str = ""  # the roster's name as the user knows it (an upload's), in its report
 
 
 def library(
@@ -172,7 +173,7 @@ def run_roster(
 
     order = PacketOrder(order) if isinstance(order, str) else order
     job = prepare_packet(order, who, options)
-    roster = read_roster(Path(run.roster), run.max_rows)
+    roster = replace(read_roster(Path(run.roster), run.max_rows), name=run.shown_as)
     out, workers = run.out, run.workers
     result = build_roster(job, roster, out, workers, progress, planned)
     result.notices[:0] = job.notices

@@ -89,14 +89,22 @@ class Job:
         return self.state == "done" and self.sent >= {*self.written, *self.extra}
 
 
-def start(settings, packet: str, roster: bytes, form, practice, language: str = "en") -> Job:
+@dataclass(frozen=True)
+class Upload:
+    """A file as the user chose it: its name on their computer, and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def start(settings, packet: str, roster: Upload, form, practice, language: str = "en") -> Job:
     """Check the roster and queue its run; returns at once. A roster that cannot be read (no
     header, too many rows) is an error here, before any packet is built."""
     sweep_idle()
     job = Job(forms.new_key(), packet, settings.workdir / f"job-{forms.new_key()}")
     job.folder.mkdir(mode=0o700)
     source = job.folder / "roster.csv"
-    source.write_bytes(roster)
+    source.write_bytes(roster.data)
     try:
         job.total = _buildable(source)
     except HandoutError as error:
@@ -106,7 +114,7 @@ def start(settings, packet: str, roster: bytes, form, practice, language: str = 
     facilitator = bool(form.get("facilitator"))
     order = PacketOrder(packet, forms.dates(form), facilitator, content=settings.content_dirs)
     workers = max(1, (os.cpu_count() or 2) - 1)  # leave a core for the app itself
-    run = RosterRun(source, job.folder / "packets", workers, MAX_ROWS)
+    run = RosterRun(source, job.folder / "packets", workers, MAX_ROWS, roster.name)
     args = (order, run, who, forms.options(form, language))
     _JOBS[job.id] = job
     threading.Thread(target=_take_turn, args=(job, args), daemon=True).start()

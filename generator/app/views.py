@@ -261,7 +261,8 @@ def roster_start():
         name = library_view.packet_name(settings(), form.get("packet", ""), current())
         data = forms.upload(upload, "Roster (CSV)", jobs.ROSTER_LIMIT, (".csv", ".txt"))
         practice = practice_view.current(settings())
-        job = jobs.start(settings(), name, data, form, practice, current())
+        roster = jobs.Upload(shown_name(upload.filename or "") or "roster.csv", data)
+        job = jobs.start(settings(), name, roster, form, practice, current())
     except HandoutError as error:
         return jsonify(error=forms.user_words(error, current())), 400
     return jsonify(job=job.id, status=url_for("roster_status", job_id=job.id))
@@ -368,15 +369,18 @@ def _attachment(data: bytes, name: str, kind: str) -> Response:
     return response
 
 
+def shown_name(name: str) -> str:
+    """A file name the user gave, as a browser would save it: no folders, line breaks or other
+    controls, nor bidi controls that could show the name backwards."""
+    return trimmed(re.sub(r"[\x00-\x1f\x7f-\x9f/\\]+", " ", BIDI_CONTROLS.sub("", name)))
+
+
 def disposition(name: str, inline: bool = False) -> str:
     """Content-Disposition for any file name: an ASCII fallback that cannot break the header
     (no quotes, semicolons, backslashes or line breaks) and the name itself in RFC 5987 form."""
     from anyascii import anyascii
 
-    # As a browser would save it: no folders, line breaks or other controls, nor bidi controls
-    # that could show the name backwards.
-    name = trimmed(re.sub(r"[\x00-\x1f\x7f-\x9f/\\]+", " ", BIDI_CONTROLS.sub("", name)))
-    name = name or "download"
+    name = shown_name(name) or "download"
     plain = re.sub(r"[^A-Za-z0-9 ._()-]+", "_", anyascii(name)).strip(" ._")[-120:] or "download"
     kind = "inline" if inline else "attachment"
     if plain == name:

@@ -63,7 +63,7 @@ RUNNING = (
 
 
 def _head(job: PacketJob, roster: Roster) -> list[str]:
-    return [f"Packet: {job.packet.title} ({job.packet.id})", f"Roster: {display_path(roster.path)}"]
+    return [f"Packet: {job.packet.title} ({job.packet.id})", f"Roster: {roster.shown}"]
 
 
 def report_text(job: PacketJob, roster: Roster, result: BatchResult) -> str:

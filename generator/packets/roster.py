@@ -53,9 +53,17 @@ class BadRow:
 
 @dataclass(frozen=True)
 class Roster:
+    """A roster read: its rows that can be built and those that cannot, and how the user named
+    it (its file name as they chose it, e.g. an upload's; else its path)."""
+
     path: Path
     rows: tuple[Row, ...]
     bad: tuple[BadRow, ...]
+    name: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.name or display_path(self.path)
 
 
 def read_roster(path: Path, max_rows: int | None = None) -> Roster:
