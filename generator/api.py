@@ -234,6 +234,7 @@ _ALSO = {
     "render_sample": "core.build",
     "checked_text": "core.profiles",
     "slugify": "core.profiles",
+    "dump_yaml": "core.yamlfile",
     "checked_in": "core.build",
     "LOCALE_DIR": "core.languages",
     "check_modules": "core.validate",
