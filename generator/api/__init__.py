@@ -56,6 +56,7 @@ from ..core.profiles import (
 from ..core.resources import CONTENT_DIR, TEMPLATES_DIR
 from ..core.safety import find_region, load_regions, missing_crisis_line
 from ..core.schema import BIDI_CONTROLS, trimmed
+from ..core.yamlfile import dump_yaml
 from ..packets.order import PacketOrder
 from ..packets.packet import Packet, load_packet, packet_files
 from ..packets.participants import Participant, make_participant
@@ -160,6 +161,7 @@ __all__ = [
     "checked_in",
     "checked_text",
     "display_path",
+    "dump_yaml",
     "ensure_practice_key",
     "export_practice_keys",
     "find_practice",

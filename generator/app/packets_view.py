@@ -7,7 +7,6 @@ import re
 import tempfile
 from pathlib import Path
 
-import yaml
 from flask import current_app, redirect, request, url_for
 
 from ..api import HandoutError, display_path
@@ -118,8 +117,10 @@ def packet_yaml(title: str, modules: list[str], sessions: int, language: str) ->
             parts.append({"title": name, "modules": modules[start:end]})
             start = end
         doc["sessions"] = parts
+    from ..api import dump_yaml
+
     head = "# Made in the handouts app. Edit it as any packet file (see the README)."
-    return head + "\n" + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    return head + "\n" + dump_yaml(doc)
 
 
 def _slug(title: str) -> str:

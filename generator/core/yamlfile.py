@@ -184,3 +184,9 @@ def read_text(path: Path, what: str, limit: int) -> str:
 def read_yaml(path: Path, what: str, limit: int) -> YamlDoc:
     """Read and parse a YAML file; every refusal raises ProblemsFound naming file and line."""
     return parse_yaml(read_text(path, what, limit), display_path(path), what, limit)
+
+
+def dump_yaml(data: dict) -> str:
+    """YAML text for plain data, as a person would write it: keys in their order, any letter as
+    it is."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
