@@ -154,6 +154,113 @@ def check(
     return check_library(content_dirs, language, ids)
 
 
+# --- progress across sessions: the encrypted record (generator/progress) -----------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What 'progress add' did: copies added, copies already in the record, files refused
+    (each message names the file), and the alerts among the answers just added."""
+
+    added: int
+    duplicates: int
+    problems: tuple[str, ...]
+    alerts: tuple
+
+
+def open_record(passphrase: str, path: PathLike | None = None, create: bool = True):
+    """The practice's encrypted record (a Record; close it, or use it in a 'with'): the file
+    given, else $HANDOUTS_RECORD, else record.db in the user's data folder. A wrong passphrase
+    is a HandoutError."""
+    from .progress.record import Record, record_path
+
+    return Record(Path(path) if path else record_path(), passphrase, create)
+
+
+def add_returned(
+    record,
+    files: Sequence[PathLike],
+    client: str,
+    day: dt.date | str | None = None,
+    language: str = "en",
+    content: Iterable[PathLike] = (),
+) -> Imported:
+    """Returned homework (fillable PDFs) into a client's record: good files are added, bad ones
+    reported, duplicates recognised and skipped."""
+    from .progress.intake import import_files
+
+    when = _one_day(day)
+    return Imported(*import_files(record, files, client, when, library(content, language)))
+
+
+def record_given(record, client: str, ids: Sequence[str], day: dt.date | str | None = None) -> int:
+    """Note in a client's record the modules handed out on a day (today by default)."""
+    from .progress.intake import given_entries
+
+    return record.add(client, given_entries(ids, _one_day(day) or dt.date.today()))[0]
+
+
+def client_summary(record, client: str, content: Iterable[PathLike] = ()):
+    """A client's sessions, measures (totals and bands), tracked items, alerts and homework."""
+    from .progress.record import check_code
+    from .progress.summary import summarize
+
+    language = record.language(client)
+    found = library(content, language, fallback=language != "en")
+    return summarize(check_code(client), language, record.entries(client), found)
+
+
+def progress_report(
+    record,
+    client: str,
+    *,
+    for_client: bool = False,
+    options: Options | None = None,
+    practice: Practice | None = None,
+    content: Iterable[PathLike] = (),
+) -> PDF:
+    """The progress report as a PDF in memory: for the clinician (alerts first, bands shown), or
+    for the client (no bands, no alerts, written to encourage)."""
+    from .progress.report import render_report
+
+    summary = client_summary(record, client, content)
+    name, data, pages = render_report(summary, for_client, options or Options(), practice)
+    return PDF(name, data, pages)
+
+
+def export_progress(record, client: str, format: str = "csv", content: Iterable[PathLike] = ()):
+    """A client's record as CSV (every answer) or FHIR R4 QuestionnaireResponse JSON (the
+    measures), as text."""
+    from .progress.export import export_text
+
+    return export_text(client_summary(record, client, content), record.entries(client), format)
+
+
+def forget_client(record, client: str) -> None:
+    """Erase a client from the record: their code and every entry, the file rewritten."""
+    record.forget(client)
+
+
+def backup_record(record, target: PathLike) -> Path:
+    """An encrypted copy of the record (the same passphrase opens it)."""
+    return record.backup(Path(target))
+
+
+def restore_record(source: PathLike, passphrase: str, path: PathLike | None = None) -> Path:
+    """Replace the record with a backup that opens with the passphrase."""
+    from .progress.record import record_path, restore
+
+    return restore(Path(source), passphrase, Path(path) if path else record_path())
+
+
+def _one_day(day: dt.date | str | None) -> dt.date | None:
+    if day is None or isinstance(day, dt.date):
+        return day
+    from .core.profiles import parse_dates
+
+    return parse_dates([day])[0]
+
+
 def _packet_job(name, who, options, dates, duplex, content, strict):
     from .core.profiles import parse_dates
     from .packets.batch import prepare_packet

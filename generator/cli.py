@@ -309,6 +309,11 @@ def _practice(practice_file):
     show_default=True,
     help="Stop when the renderer reports any problem (missing image, bad style, missing alt text).",
 )
+@click.option(
+    "--client-code",
+    metavar="CODE",
+    help="Note in the progress record that these modules were given to this client (e.g. AB-12).",
+)
 def build(
     content_dirs,
     module_ids,
@@ -322,10 +327,12 @@ def build(
     out,
     combine,
     strict,
+    client_code=None,
     **layout,
 ) -> None:
     """Build PDFs for one or more modules, personalized for a client."""
     from .api import build_handout
+    from .progress_cli import record_handed_out
 
     personal = make_personal(
         client=client,
@@ -351,6 +358,8 @@ def build(
         click.echo(f"warning: {warning}", err=True)
     for path, pages in zip(built.paths, built.pages, strict=True):
         click.echo(f"{display_path(path)}  ({pages} page{'s' if pages != 1 else ''})")
+    if client_code:
+        record_handed_out(client_code, module_ids, personal.date)
 
 
 @cli.command()
@@ -706,6 +715,11 @@ def init(path, user) -> None:
         "own language, and 'language' (en, es, or es+en for Spanish with the English "
         "alongside) for the handouts you build most; --lang and --region choose per build."
     )
+
+
+from .progress_cli import progress  # noqa: E402  (the command group lives in its own file)
+
+cli.add_command(progress)
 
 
 def main() -> None:
