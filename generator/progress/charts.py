@@ -83,9 +83,9 @@ def _bands(bands, y, shades) -> list[str]:
 
 def _axes(highest: int, bands, y, ink: str) -> list[str]:
     ticks = sorted({0, highest, *(low for low, _, _ in bands)})
-    base = y(0)
+    base, end = y(0), WIDTH - RIGHT
     lines = [
-        f'<line x1="{LEFT}" y1="{base:.1f}" x2="{WIDTH - RIGHT:.1f}" y2="{base:.1f}" stroke="{ink}"/>',
+        f'<line x1="{LEFT}" y1="{base:.1f}" x2="{end:.1f}" y2="{base:.1f}" stroke="{ink}"/>',
         f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{base:.1f}" stroke="{ink}"/>',
     ]
     lines += [

@@ -4,7 +4,7 @@ worksheet tracks; nothing here prints on a client's page."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..core.measure import Band, Scoring, Track
 
@@ -17,6 +17,7 @@ class Score:
     total: int
     band: Band | None
     missing: tuple[int, ...] = ()
+    values: Mapping[int, int] = field(default_factory=dict, compare=False)  # by item number
 
     @property
     def complete(self) -> bool:
@@ -56,7 +57,7 @@ def score(scoring: Scoring, values: Mapping[int, int]) -> Score:
     """The total of the items' values and, when every item is answered, its band."""
     total = sum(values.values())
     missing = tuple(n for n in range(1, len(scoring.items) + 1) if n not in values)
-    return Score(total, None if missing else band_of(scoring, total), missing)
+    return Score(total, None if missing else band_of(scoring, total), missing, dict(values))
 
 
 def band_of(scoring: Scoring, total: int) -> Band | None:
