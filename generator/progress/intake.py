@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..core.content import Library
+from ..core.content import Library, read_module_cached
 from ..core.errors import HandoutError
 from .record import Entry, Record, check_code
 from .returned import Returned, read_returned
@@ -42,7 +42,7 @@ def _entry(copy: Returned) -> Entry:
 
 def _alerts(copies: Sequence[Returned], library: Library):
     for copy in copies:
-        module = library.modules.get(copy.module)
+        module, _ = read_module_cached(*library.files[copy.module])
         scoring = module.scoring if module else None
         found = scoring and alert(scoring, item_values(scoring, copy.answers))
         if found:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..core.content import Library, Module
+from ..core.content import Library, Module, read_module_cached
 from .record import Entry
 from .scoring import Score, alert, item_values, score, tracked
 
@@ -82,8 +82,14 @@ def summarize(code: str, language: str, entries: Sequence[Entry], library: Libra
 
 
 def _modules(library: Library, ids: set[str]) -> dict[str, Module]:
-    """The modules the entries name that the library still has (in the client's language)."""
-    return {i: m for i, m in library.modules.items() if i in ids}
+    """The modules the entries name that the library still has (in the client's language):
+    only those are read."""
+    found = {}
+    for module_id in sorted(ids & set(library.files)):
+        module, _ = read_module_cached(*library.files[module_id])
+        if module:
+            found[module_id] = module
+    return found
 
 
 def _title(modules: dict[str, Module], module_id: str) -> str:
