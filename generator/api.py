@@ -228,6 +228,14 @@ def progress_report(
     return PDF(name, data, pages)
 
 
+def progress_sections(record, client: str, content: Iterable[PathLike] = ()) -> dict:
+    """What the report shows, for a page: the alerts, each measure's chart (SVG) and rows,
+    each tracked item, the homework; dates written in the client's language."""
+    from .progress.report import sections
+
+    return sections(client_summary(record, client, content))
+
+
 def export_progress(record, client: str, format: str = "csv", content: Iterable[PathLike] = ()):
     """A client's record as CSV (every answer) or FHIR R4 QuestionnaireResponse JSON (the
     measures), as text."""

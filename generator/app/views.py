@@ -21,7 +21,7 @@ from flask import (
 
 from .. import api
 from ..api import FONTS, N_, PAPERS, HandoutError
-from . import forms, jobs, library_view, practice_view
+from . import clients_view, forms, jobs, library_view, practice_view
 from .language import current
 from .language import translate as _
 
@@ -46,6 +46,7 @@ def register(app: Flask) -> None:
     app.add_url_rule("/practice", view_func=practice_view.page, methods=["GET", "POST"])
     app.add_url_rule("/answers", view_func=answers_page, methods=["GET", "POST"])
     app.add_url_rule("/answers/csv", view_func=answers_csv, methods=["POST"])
+    clients_view.register(app)
     app.register_error_handler(400, _error_page)
     app.register_error_handler(401, _error_page)
     app.register_error_handler(403, _error_page)
@@ -61,6 +62,7 @@ NAV = (  # translated in base.html
     ("packets_page", N_("Packets")),
     ("page", N_("Practice")),
     ("answers_page", N_("Answers")),
+    ("clients_page", N_("Clients")),
 )
 
 

@@ -50,6 +50,11 @@ def render_report(
     return f"progress-{summary.code.lower()}{suffix}.pdf", rendered.data, rendered.pages
 
 
+def sections(summary: Summary, for_client: bool = False) -> dict:
+    """The report's parts (as for the clinician's copy, by default), for another page."""
+    return _report(summary, for_client, Options(), summary.language)
+
+
 def _report(summary: Summary, for_client: bool, options: Options, language: str) -> dict:
     def day(text: str) -> str:
         return format_day(dt.date.fromisoformat(text), language)
