@@ -274,3 +274,31 @@ def test_cli_asks_for_the_passphrase_once_when_no_variable_is_set(
     )
     assert result.exit_code == 0 and result.output.count("Passphrase for the progress record") == 1
     assert "Added 1" in result.output
+
+
+def test_another_kind_of_returned_file_plugs_in_with_one_reader(record_file, tmp_path, monkeypatch):
+    """A phone answers file, as its reader will give it: module, day, answers, a copy id."""
+    import datetime as dt
+
+    from generator.progress import returned as returned_module
+
+    def phone_reader(path, head, day):
+        if not head.startswith(b"PHONE"):
+            return None
+        answers = {f"measure.1.{n}": "1" for n in range(1, 8)}
+        copy = returned_module.from_answers(
+            "gad-7", day or dt.date(2026, 11, 3), answers, "phone", path.name, identity="c-7f3a"
+        )
+        return [copy]
+
+    monkeypatch.setattr(returned_module, "READERS", [phone_reader])
+    phone = tmp_path / "answers.handouts"
+    phone.write_bytes(b"PHONE sealed answers")
+    with open_record(PASS) as record:
+        first = add_returned(record, [phone], "AB-12")
+        again = add_returned(record, [phone], "AB-12", day="2026-11-04")  # the same copy
+        summary = client_summary(record, "AB-12")
+        sources = [e.source for e in record.entries("AB-12")]
+    assert (first.added, again.added, again.duplicates) == (1, 0, 1)
+    assert [(p.day, p.value) for p in summary.measures[0].points] == [("2026-11-03", 7)]
+    assert sources == ["phone"]

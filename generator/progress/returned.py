@@ -1,8 +1,9 @@
 """Homework that came back, as the record takes it: which module, which day, which answers.
 
 Every kind of returned file becomes a list of Returned through `from_answers`: fillable PDFs
-today (read by core/answers.py); a phone answers file needs only a reader that gives the same
-module id, day and answers and calls `from_answers` with source='phone'."""
+(read by core/answers.py), and any reader added to READERS, such as one for phone answers files:
+a function of the path, the file's first bytes and the --date that gives the copies (made with
+`from_answers`, source='phone', and the copy's own identity) or None if the file is not its kind."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,22 +33,35 @@ class Returned:
     answers: Mapping[str, object] = field(default_factory=dict)  # by field after the module id
     source: str = "pdf"
     where: str = ""  # the file, as shown in messages
+    identity: str = ""  # a copy's own identity, when its format gives one (a phone copy)
 
     @property
     def digest(self) -> str:
-        """The same answers to the same module on the same day are one copy, however often
-        the file is imported (or saved again)."""
-        text = json.dumps([self.module, self.day.isoformat(), sorted(self.answers.items())])
+        """A copy with an identity is known by it; otherwise the same answers to the same
+        module on the same day are one copy, however often the file is imported (or saved)."""
+        if self.identity:
+            text = json.dumps(["copy", self.module, self.identity])
+        else:
+            text = json.dumps([self.module, self.day.isoformat(), sorted(self.answers.items())])
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+Reader = Callable[[Path, bytes, "dt.date | None"], "list[Returned] | None"]
+READERS: list[Reader] = []
+
+
 def from_answers(
-    module: str, day: dt.date, answers: Mapping[str, object], source: str, where: str
+    module: str,
+    day: dt.date,
+    answers: Mapping[str, object],
+    source: str,
+    where: str,
+    identity: str = "",
 ) -> Returned:
     """A returned copy from any reader: answers keyed by the field's name after the module id
     ('measure.1.9', 'log.7.2.1'), without the name and date fields."""
     kept = {k: v for k, v in answers.items() if k not in NOT_KEPT and v not in (None, "")}
-    return Returned(module, day, kept, source, where)
+    return Returned(module, day, kept, source, where, identity)
 
 
 def read_returned(path: Path, day: dt.date | None = None) -> list[Returned]:
@@ -56,7 +70,7 @@ def read_returned(path: Path, day: dt.date | None = None) -> list[Returned]:
     where = shown(display_path(path))
     data = _head(path, where)
     if PDF_MAGIC not in data:
-        raise HandoutError(f"{where}: expected a fillable PDF made by handouts")
+        return _other_kind(path, data, day, where)
     answers = read_answers(path)
     by_module = _by_module(answers)
     if not by_module:
@@ -68,6 +82,14 @@ def read_returned(path: Path, day: dt.date | None = None) -> list[Returned]:
     if found_day is None:
         raise HandoutError(f"{where}: no date in the file; give one with --date YYYY-MM-DD")
     return [from_answers(m, found_day, a, "pdf", where) for m, a in kept.items()]
+
+
+def _other_kind(path: Path, data: bytes, day: dt.date | None, where: str) -> list[Returned]:
+    for reader in READERS:
+        copies = reader(path, data, day)
+        if copies is not None:
+            return copies
+    raise HandoutError(f"{where}: expected a fillable PDF made by handouts")
 
 
 def _head(path: Path, where: str) -> bytes:
