@@ -132,3 +132,16 @@ def test_fhir_export_is_valid_r4_questionnaire_responses_with_loinc_codes(record
     gad = next(r for r in responses if r["questionnaire"].endswith("69737-5"))
     assert any(i["linkId"] == "/70274-6" for i in gad["item"])
     assert first["subject"]["identifier"]["value"] == "MR-31"
+
+
+@pytest.mark.parametrize("for_client", [False, True])
+def test_the_report_passes_the_pdfua_checks(record, tmp_path, for_client):
+    from pdfua import validate
+
+    from .test_accessibility import CHECKER_BUGS, pdfua_problems
+
+    path = progress_report(record, "MR-31", for_client=for_client).write(tmp_path)
+    report = validate(str(path))
+    assert [f"{f.rule_id}: {f.message}" for f in report.findings] == []
+    assert {skip.rule_id for skip in report.skipped} <= CHECKER_BUGS
+    assert pdfua_problems(path) == []
