@@ -129,7 +129,9 @@ def _profile_language() -> str:
 @content_option
 @lang_option(pairs=False)
 @click.option("--topic", help="Only modules with this topic.")
-@click.option("--kind", type=click.Choice(KINDS), help="Only handouts or only worksheets.")
+@click.option(
+    "--kind", type=click.Choice(KINDS), help="Only handouts, only worksheets or only measures."
+)
 def list_modules(content_dirs, language, topic, kind) -> None:
     """Show the library: id, kind, title, minutes, pages, reading level and topics.
 
@@ -586,7 +588,10 @@ def echo_all(text: str) -> None:
 @cli.command()
 @click.argument("module_id", metavar="ID")
 @click.option(
-    "--kind", type=click.Choice(KINDS), required=True, help="A handout to read or a worksheet."
+    "--kind",
+    type=click.Choice(KINDS[:2]),  # a measure is a published questionnaire, not written anew
+    required=True,
+    help="A handout to read or a worksheet.",
 )
 @click.option(
     "--content",
