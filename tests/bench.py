@@ -12,7 +12,7 @@ and the peak memory of the main process and of any worker, flat from 10 people t
 at most 1.25 times). The live preview: from saving a 2-page module to its new pages being
 served (target at most 1 s). A fresh `handouts build` process against md2pdf, a fresh process
 too, on the same Markdown (CPU of each, target: at most 1.00). 'python tests/bench.py packets'
-(or 'preview', 'variants', 'modules', 'spanish', 'app', 'switch', 'fresh') runs one part
+(or 'preview', 'variants', 'modules', 'spanish', 'app', 'switch', 'fresh', 'progress') runs one part
 alone; 'app' also times the module page's preview after each keystroke of a client's name
 (target: page 1 in at most 0.3 s, median) and the first switch to Spanish in a fresh app
 (target at most 1 s);
@@ -34,6 +34,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench_progress import measure_progress  # the progress record's figures (tests/)
 from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -163,8 +164,9 @@ def main() -> int:
     preview_ok = measure_preview()
     app_ok = measure_app()
     fresh_ok = measure_fresh() <= FRESH_TARGET
+    progress_ok = measure_progress()
     ok = worst <= TARGET and worst_variant <= VARIANT_TARGET and packets_ok and preview_ok
-    ok = ok and app_ok and spanish_ok and fresh_ok
+    ok = ok and app_ok and spanish_ok and fresh_ok and progress_ok
     return 0 if ok else 1
 
 
@@ -680,6 +682,7 @@ if __name__ == "__main__":
     parts["modules"] = lambda: measure_modules() <= TARGET
     parts["spanish"] = lambda: measure_spanish() <= SPANISH_TARGET
     parts["fresh"] = lambda: measure_fresh() <= FRESH_TARGET
+    parts["progress"] = measure_progress
     if sys.argv[1:] and sys.argv[1] in parts:
         sys.exit(0 if parts[sys.argv[1]]() else 1)
     sys.exit(main())

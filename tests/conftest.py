@@ -21,6 +21,9 @@ def user_folders(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(folder / "cache"))
         patch.setenv("XDG_CONFIG_HOME", str(folder / "config"))
+        patch.setenv("XDG_DATA_HOME", str(folder / "data"))  # the progress record's folder
+        patch.delenv("HANDOUTS_PASSPHRASE", raising=False)
+        patch.delenv("HANDOUTS_RECORD", raising=False)
         yield folder
 
 

@@ -233,7 +233,8 @@ def test_check_lists_every_problem_at_once(run, tree):
     assert result.exit_code == 1
     assert "mine/one.md: line 15: raw HTML is not allowed" in result.output
     assert (
-        "mine/two.md: line 3: front matter 'kind': expected handout or worksheet" in result.output
+        "mine/two.md: line 3: front matter 'kind': expected handout or worksheet or measure"
+        in result.output
     )
     assert "mine/three.md: a worksheet needs at least one component" in result.output
     assert result.output.rstrip().endswith("Error: 4 problem(s) in 3 module file(s)")

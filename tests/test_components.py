@@ -43,7 +43,7 @@ def test_unknown_component_lists_the_known_ones():
     _, problems = parse("::: slider\n:::")
     assert problems == [
         "w.md: line 10: unknown component 'slider'; expected one of box, checklist, "
-        "journey-map, key-points, lines, log, network-map, scale, table"
+        "journey-map, key-points, lines, log, measure, network-map, scale, table"
     ]
 
 

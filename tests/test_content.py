@@ -33,8 +33,8 @@ def test_valid_module_parses_every_field():
 def test_wrong_kind_names_file_field_and_expectation():
     text = module_text().replace("kind: handout", "kind: sheet")
     assert problems(text) == [
-        "mine/modules/sample.md: line 3: front matter 'kind': expected handout or worksheet, "
-        "got 'sheet'"
+        "mine/modules/sample.md: line 3: front matter 'kind': expected handout or worksheet or "
+        "measure, got 'sheet'"
     ]
 
 
@@ -128,7 +128,7 @@ def test_a_broken_module_is_reported_when_asked_for(tree):
     library = load_library([folder])
     with pytest.raises(ProblemsFound) as caught:
         library.select(["broken"])
-    assert "front matter 'kind': expected handout or worksheet, got 3 (number)" in str(
+    assert "front matter 'kind': expected handout or worksheet or measure, got 3 (number)" in str(
         caught.value.message
     )
 

@@ -22,7 +22,7 @@ from flask import (
 
 from .. import api
 from ..api import BIDI_CONTROLS, FONTS, N_, PAPERS, HandoutError, trimmed
-from . import forms, jobs, library_view, packets_view, practice_view, search
+from . import clients_view, forms, jobs, library_view, packets_view, practice_view, search
 from .language import current, line_warnings
 from .language import translate as _
 
@@ -53,6 +53,7 @@ def register(app: Flask) -> None:
     app.add_url_rule("/practice/held/<name>", view_func=practice_view.held_logo_file)
     app.add_url_rule("/answers", view_func=answers_page, methods=["GET", "POST"])
     app.add_url_rule("/answers/csv", view_func=answers_csv, methods=["POST"])
+    clients_view.register(app)
     app.register_error_handler(400, _error_page)
     app.register_error_handler(401, _error_page)
     app.register_error_handler(403, _error_page)
@@ -73,6 +74,7 @@ NAV = (  # translated in base.html
     ("packets_page", N_("Packets")),
     ("page", N_("Practice")),
     ("answers_page", N_("Answers")),
+    ("clients_page", N_("Clients")),
 )
 
 

@@ -25,7 +25,7 @@ def new_module(module_id: str, kind: str, folder: Path | None = None, author: st
         raise HandoutError(
             f"ID: expected lowercase words joined by hyphens, e.g. my-worksheet, got {module_id!r}"
         )
-    if kind not in KINDS:
+    if kind not in KINDS[:2]:  # handout or worksheet: a measure is published, not drafted
         raise HandoutError(f"--kind: expected handout or worksheet, got {kind!r}")
     folder = folder or DEFAULT_FOLDER
     target = (folder / "modules" if (folder / "modules").is_dir() else folder) / f"{module_id}.md"

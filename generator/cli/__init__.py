@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from . import authoring, build, library, returned, setup  # noqa: F401 (each adds its commands)
 from .base import cli
+from .progress import progress
+
+cli.add_command(progress)
 
 __all__ = ["cli", "main"]
 

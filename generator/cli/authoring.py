@@ -44,7 +44,10 @@ def previews(content_dirs, out, all_pages, language) -> None:
 @cli.command()
 @click.argument("module_id", metavar="ID")
 @click.option(
-    "--kind", type=click.Choice(KINDS), required=True, help="A handout to read or a worksheet."
+    "--kind",
+    type=click.Choice(KINDS[:2]),  # a measure is a published questionnaire, not written anew
+    required=True,
+    help="A handout to read or a worksheet.",
 )
 @click.option(
     "--content",

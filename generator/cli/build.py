@@ -64,6 +64,11 @@ from .base import (
     show_default=True,
     help="Stop when the renderer reports any problem (missing image, bad style, missing alt text).",
 )
+@click.option(
+    "--client-code",
+    metavar="CODE",
+    help="Note in the progress record that these modules were given to this client (e.g. AB-12).",
+)
 def build(
     content_dirs,
     module_ids,
@@ -79,6 +84,7 @@ def build(
     discreet,
     phone,
     strict,
+    client_code,
     **layout,
 ) -> None:
     """Build PDFs for one or more modules, personalized for a client; or, with --phone, a phone

@@ -23,7 +23,9 @@ from .base import (
 @content_option
 @lang_option(pairs=False)
 @click.option("--topic", help="Only modules with this topic.")
-@click.option("--kind", type=click.Choice(KINDS), help="Only handouts or only worksheets.")
+@click.option(
+    "--kind", type=click.Choice(KINDS), help="Only handouts, only worksheets or only measures."
+)
 def list_modules(content_dirs, language, topic, kind) -> None:
     """Show the library: id, kind, title, minutes, pages, reading level and topics.
 

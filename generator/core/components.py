@@ -61,6 +61,8 @@ SPECS: dict[str, Spec] = {
         max_items=4,
         item_name="column headings",
     ),
+    # A measure's table: its items and options come from the module's front matter (scoring).
+    "measure": Spec(),
     "network-map": Spec(
         {
             "inner": _words(N_("Closest people"), 24),

@@ -14,11 +14,12 @@ from typing import Any
 
 from .errors import HandoutError, Problem, ProblemsFound, display_path, field_problem, raise_if
 from .languages import SOURCE, english_name
+from .measure import SCORING, TRACKS, Scoring, Track
 from .resources import CONTENT_DIR
 from .schema import Check, Choice, Date, Field, Integer, Keys, ListOf, Pattern, Text
 from .yamlfile import YamlDoc, parse_yaml, read_text
 
-KINDS = ("handout", "worksheet")
+KINDS = ("handout", "worksheet", "measure")
 AUDIENCES = ("individual", "couples", "family", "group")
 MODULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOPIC = MODULE_ID
@@ -104,6 +105,10 @@ class Module:
     clinician: Clinician | None = None
     translation: Translation | None = None
     revised: Revision | None = None
+    # A measure's items, options and bands, and the notice its publisher asks to be printed.
+    scoring: Scoring | None = None
+    notice: str = ""
+    tracks: tuple[Track, ...] = ()  # what a worksheet counts (not a validated measure)
 
     @property
     def where(self) -> str:
@@ -189,9 +194,23 @@ FRONT_MATTER = Keys(
             lambda values: Revision(**_squashed(values)),
             date=Date(required=True, convert=dt.date.isoformat),
         ),
+        "scoring": SCORING,
+        "notice": Text(default=""),
+        "tracks": TRACKS,
     },
     expect="keys such as 'title: ...'",
+    then=lambda values, run, at: _measure_keys(values, run),
 )
+
+
+def _measure_keys(values: dict, run: Check) -> None:
+    """A measure has its scoring and notice; nothing else has them."""
+    measure = values["kind"] == "measure"
+    for key in ("scoring", "notice"):
+        if measure and not values[key]:
+            run.problem((key,), "expected it for a measure, got nothing")
+        elif not measure and values[key]:
+            run.problem((key,), f"expected only for a measure, not a {values['kind']}")
 
 
 def _squashed(values: dict[str, str]) -> dict[str, str]:

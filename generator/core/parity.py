@@ -105,7 +105,21 @@ def _front_matter_problems(translated: CheckedModule, english: CheckedModule) ->
             f"front matter 'topics': {', '.join(mine.topics)}; the English has "
             f"{', '.join(theirs.topics)}"
         )
+    found += _scoring_differs(mine.scoring, theirs.scoring)
     return [Problem(mine.where, message) for message in found]
+
+
+def _scoring_differs(mine, theirs) -> list[str]:
+    """A measure scores the same in every language: as many items, the same values and bands."""
+    if mine is None or theirs is None:
+        return []
+    shape = [
+        (len(s.items), [o.value for o in s.options], [(b.low, b.high) for b in s.bands], s.alert)
+        for s in (mine, theirs)
+    ]
+    if shape[0] == shape[1]:
+        return []
+    return ["front matter 'scoring': items, values, bands or alert differ from the English"]
 
 
 def _heading_problems(translated: CheckedModule, english: CheckedModule) -> list[Problem]:

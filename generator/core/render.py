@@ -44,8 +44,16 @@ from .typography import bind_last_words
 from .validate import CheckedModule
 
 BLANK_TEXT = N_("blank space to fill in")
-KIND_LABELS = {"handout": N_("Handout"), "worksheet": N_("Worksheet")}
-KIND_NAMES = {"handout": N_("handout"), "worksheet": N_("worksheet")}  # in a sentence or a list
+KIND_LABELS = {
+    "handout": N_("Handout"),
+    "worksheet": N_("Worksheet"),
+    "measure": N_("Questionnaire"),
+}
+KIND_NAMES = {
+    "handout": N_("handout"),
+    "worksheet": N_("worksheet"),
+    "measure": N_("questionnaire"),
+}  # in a sentence or a list
 
 
 @dataclass(frozen=True)
@@ -191,6 +199,8 @@ def _component_html(
         ink_saver=options.ink_saver,
         large_print=options.large_print,
         palette=palette(options),
+        scoring=checked.module.scoring,
+        notice=checked.module.notice,
         **_drawing(component, options, words.languages),
         **marked.options,
     )

@@ -71,6 +71,7 @@ def check_module(module: Module, roots: Iterable[Path]) -> tuple[CheckedModule, 
                 "(for example '::: lines 4') for the reader's answers",
             )
         )
+    problems += _measure_problems(module, segments)
     body = EMPTY
     if not limits:  # past a limit, Markdown could take minutes: it is not run
         body, found = to_html(module, segments, roots)
@@ -78,6 +79,24 @@ def check_module(module: Module, roots: Iterable[Path]) -> tuple[CheckedModule, 
         problems += _leftover_problems(module, body, problems)
     problems.sort(key=lambda p: p.line or 0)
     return CheckedModule(module, segments, body), problems
+
+
+def _measure_problems(module: Module, segments) -> list[Problem]:
+    """A measure prints its table once, from its front matter; no other page has one."""
+    tables = [s for s in segments if isinstance(s, Component) and s.name == "measure"]
+    if module.kind == "measure" and len(tables) != 1:
+        message = f"a measure needs one '::: measure' component for its items, got {len(tables)}"
+        return [Problem(module.where, message)]
+    if module.kind != "measure" and tables:
+        return [
+            Problem(module.where, "component 'measure': only a measure has one", tables[0].line)
+        ]
+    names = {s.name for s in segments if isinstance(s, Component)}
+    return [
+        Problem(module.where, f"front matter 'tracks': no '{t.component}' component to count")
+        for t in module.tracks
+        if t.component not in names
+    ]
 
 
 def _too_large(module: Module) -> Problem | None:

@@ -1,0 +1,171 @@
+"""Measures: the PHQ-9 and GAD-7 as modules (printed, fillable, in Spanish), their scoring at
+every band boundary, the item-9 alert, and what worksheets track."""
+
+from __future__ import annotations
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from generator.api import build, library
+from generator.core.content import parse_module
+from generator.core.measure import Track
+from generator.core.options import Options
+from generator.progress.scoring import alert, item_values, score, tracked
+
+from .conftest import module_text
+
+PHQ9_BANDS = [
+    (0, "Minimal"), (4, "Minimal"), (5, "Mild"), (9, "Mild"), (10, "Moderate"),
+    (14, "Moderate"), (15, "Moderately severe"), (19, "Moderately severe"),
+    (20, "Severe"), (27, "Severe"),
+]  # fmt: skip
+GAD7_BANDS = [
+    (0, "Minimal"), (4, "Minimal"), (5, "Mild"), (9, "Mild"), (10, "Moderate"),
+    (14, "Moderate"), (15, "Severe"), (21, "Severe"),
+]  # fmt: skip
+
+
+def measure(module_id: str, language: str = "en"):
+    return library(language=language).select([module_id])[0]
+
+
+def answers_for(total: int, items: int, first: int = 1) -> dict[str, str]:
+    """Item answers ('measure.1.<n>': value) adding up to the total, item 9 last to fill."""
+    answers, left = {}, total
+    for number in range(first, first + items):
+        value = min(3, left)
+        answers[f"measure.1.{number}"] = str(value)
+        left -= value
+    return answers
+
+
+@pytest.mark.parametrize(("total", "band"), PHQ9_BANDS)
+def test_phq9_totals_fall_in_their_published_bands_at_every_boundary(total, band):
+    scoring = measure("phq-9").scoring
+    values = item_values(scoring, answers_for(total, 9))
+    result = score(scoring, values)
+    assert (result.total, result.band.label, result.complete) == (total, band, True)
+
+
+@pytest.mark.parametrize(("total", "band"), GAD7_BANDS)
+def test_gad7_totals_fall_in_their_published_bands_at_every_boundary(total, band):
+    scoring = measure("gad-7").scoring
+    result = score(scoring, item_values(scoring, answers_for(total, 7)))
+    assert (result.total, result.band.label) == (total, band)
+
+
+def test_spanish_bands_match_the_english_ones_at_every_boundary():
+    english, spanish = measure("phq-9").scoring, measure("phq-9", "es").scoring
+    assert [(b.low, b.high) for b in english.bands] == [(b.low, b.high) for b in spanish.bands]
+    assert [(b.low, b.high) for b in english.bands] == [
+        (0, 4),
+        (5, 9),
+        (10, 14),
+        (15, 19),
+        (20, 27),
+    ]
+
+
+def test_answers_read_as_labels_or_values_and_a_missing_item_leaves_no_band():
+    scoring = measure("phq-9").scoring
+    answers = {f"measure.1.{n}": "Several days" for n in range(1, 9)}
+    result = score(scoring, item_values(scoring, answers))
+    assert (result.total, result.band, result.missing) == (8, None, (9,))
+    assert item_values(scoring, {"measure.1.1": "7", "measure.1.2": "nonsense"}) == {}
+
+
+@pytest.mark.parametrize(("answer", "alerted"), [("0", False), ("1", True), ("3", True)])
+def test_item_nine_above_not_at_all_is_an_alert_with_the_answer(answer, alerted):
+    scoring = measure("phq-9").scoring
+    found = alert(scoring, item_values(scoring, {"measure.1.9": answer}))
+    assert (found is not None) == alerted
+    if alerted:
+        assert found.item == 9 and found.question.startswith("Thoughts that you would be better")
+        assert found.answer == {"1": "Several days", "3": "Nearly every day"}[answer]
+
+
+def test_gad7_has_no_alert_item():
+    scoring = measure("gad-7").scoring
+    assert alert(scoring, item_values(scoring, answers_for(21, 7))) is None
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_measure_prints_its_items_options_and_notice_but_no_score_or_band(language, tmp_path):
+    found = library(language=language)
+    pdf = build(["phq-9"], content=found, options=Options(language=language))[0]
+    text = " ".join(page.extract_text() for page in PdfReader(pdf.write(tmp_path)).pages)
+    flat = " ".join(text.split())
+    module = found.select(["phq-9"])[0]
+    for item in module.scoring.items[:3]:
+        assert " ".join(item.split()[:4]) in flat
+    for option in module.scoring.options:
+        assert option.label in flat
+    notice = {
+        "en": "No permission required to reproduce, translate, display or distribute.",
+        "es": "No se requiere permiso para reproducir, traducir, presentar o distribuir.",
+    }
+    assert notice[language] in flat
+    for band in module.scoring.bands:
+        assert band.label not in flat.replace("Moderately", "")  # no band names
+    assert "Total" not in flat and "score" not in flat.lower()
+
+
+def test_a_fillable_measure_has_one_radio_group_per_item_valued_by_its_options(tmp_path):
+    pdf = build(["phq-9"], options=Options(fillable=True))[0].write(tmp_path)
+    with pikepdf.open(pdf) as document:
+        groups = {
+            f.fully_qualified_name: [str(o) for o in f.get_inheritable_field_value("/Opt")]
+            for f in document.acroform.fields
+            if f.field_type == "/Btn"
+        }
+    items = [f"phq-9.measure.1.{n}" for n in range(1, 10)]
+    assert all(groups[name] == ["0", "1", "2", "3"] for name in items)
+    assert "phq-9.measure.1.followup" in groups
+
+
+def test_measure_front_matter_is_checked(tmp_path):
+    text = module_text("Intro.\n\n::: measure\n:::\n", kind="measure")
+    _, problems = parse_module(tmp_path / "m.md", text)
+    assert [p.message for p in problems] == [
+        "front matter 'scoring': expected it for a measure, got nothing",
+        "front matter 'notice': expected it for a measure, got nothing",
+    ]
+    gap = text.replace(
+        "sources:",
+        "notice: Free.\nscoring:\n  items: [A, B]\n  options: [{label: Never, value: 0}, "
+        "{label: Often, value: 1}]\n  bands: [{from: 0, to: 0, label: Low}, "
+        "{from: 2, to: 2, label: High}]\nsources:",
+    )
+    _, problems = parse_module(tmp_path / "m.md", gap)
+    assert [p.message for p in problems] == [
+        "front matter 'scoring.bands[2]': expected a band starting at 1, got 2-2"
+    ]
+    worksheet = module_text("::: lines\n:::\n", kind="worksheet").replace(
+        "sources:", "notice: Free.\nsources:"
+    )
+    _, problems = parse_module(tmp_path / "w.md", worksheet)
+    assert [p.message for p in problems] == [
+        "front matter 'notice': expected only for a measure, not a worksheet"
+    ]
+
+
+def test_tracked_items_count_choices_filled_rows_and_ticks():
+    answers = {
+        "journey-map.1": "Interdependence",
+        "log.7.1.date": "Mon",
+        "log.7.1.1": "Asked for a ride",
+        "log.7.2.3": "8",
+        "log.7.3.date": "Wed",
+        "checklist.3.1": True,
+        "checklist.3.2": False,
+    }
+    assert tracked(Track("Stop", "journey-map", "choice"), answers) == "Interdependence"
+    assert tracked(Track("Asks", "log", "filled"), answers) == 2
+    assert tracked(Track("Ticks", "checklist", "ticked"), answers) == 1
+    assert tracked(Track("Stop", "journey-map", "choice"), {}) is None
+
+
+def test_library_worksheets_declare_what_they_track():
+    tracks = {m: measure(m).tracks for m in ("where-am-i", "trust-tracker", "asking-for-help-log")}
+    assert [t.component for ts in tracks.values() for t in ts] == ["journey-map", "log", "log"]
