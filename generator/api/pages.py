@@ -98,6 +98,6 @@ def render_html(
 def shelves(entries: list[dict]) -> list[tuple[str, list[dict]]]:
     """Modules (entries with a 'module') on shelves by topic, as the catalog and the homework
     site show them."""
-    from ..core.content import shelves as on_shelves
+    from ..core.topics import shelves as on_shelves
 
     return on_shelves(entries)

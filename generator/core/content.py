@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -14,7 +13,7 @@ from typing import Any
 
 from .errors import HandoutError, Problem, ProblemsFound, display_path, field_problem, raise_if
 from .languages import SOURCE, english_name
-from .measure import SCORING, TRACKS, Scoring, Track
+from .measure import SCORING, TRACKS, Scoring, Track, measure_keys
 from .resources import CONTENT_DIR
 from .schema import Check, Choice, Date, Field, Integer, Keys, ListOf, Pattern, Text
 from .yamlfile import YamlDoc, parse_yaml, read_text
@@ -199,18 +198,8 @@ FRONT_MATTER = Keys(
         "tracks": TRACKS,
     },
     expect="keys such as 'title: ...'",
-    then=lambda values, run, at: _measure_keys(values, run),
+    then=lambda values, run, at: measure_keys(values, run),
 )
-
-
-def _measure_keys(values: dict, run: Check) -> None:
-    """A measure has its scoring and notice; nothing else has them."""
-    measure = values["kind"] == "measure"
-    for key in ("scoring", "notice"):
-        if measure and not values[key]:
-            run.problem((key,), "expected it for a measure, got nothing")
-        elif not measure and values[key]:
-            run.problem((key,), f"expected only for a measure, not a {values['kind']}")
 
 
 def _squashed(values: dict[str, str]) -> dict[str, str]:
@@ -450,17 +439,3 @@ def _layered(roots: list[Path], language: str) -> tuple[dict[str, tuple[Path, bo
 def _shadow_notice(path: Path, shadowed: Path, builtin: bool) -> str:
     what = "the built-in module" if builtin else display_path(shadowed)
     return f"notice: {display_path(path)} replaces {what} '{path.stem}'"
-
-
-def shelves(entries: list[dict]) -> list[tuple[str, list[dict]]]:
-    """Modules on shelves by topic, as worksheet sites do: each under the topic it shares with
-    the most other modules, leaving out topics so common (in over half) they would say nothing."""
-    counts = Counter(topic for entry in entries for topic in entry["module"].topics)
-    common = {topic for topic, n in counts.items() if n > len(entries) / 2}
-    groups: dict[str, list[dict]] = {}
-    for entry in entries:
-        topics = entry["module"].topics
-        choices = [t for t in topics if t not in common] or list(topics)
-        shelf = max(choices, key=lambda t: (counts[t], -topics.index(t)))
-        groups.setdefault(shelf, []).append(entry)
-    return [(topic.replace("-", " ").capitalize(), groups[topic]) for topic in sorted(groups)]

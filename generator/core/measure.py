@@ -128,3 +128,13 @@ TRACKS = ListOf(
     most=10,
     expect="a list of tracked items, each with label, component and way",
 )
+
+
+def measure_keys(values: dict, run: Check) -> None:
+    """A measure has its scoring and notice; nothing else has them."""
+    measure = values["kind"] == "measure"
+    for key in ("scoring", "notice"):
+        if measure and not values[key]:
+            run.problem((key,), "expected it for a measure, got nothing")
+        elif not measure and values[key]:
+            run.problem((key,), f"expected only for a measure, not a {values['kind']}")

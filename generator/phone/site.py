@@ -12,7 +12,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..core.content import Library, shelves
+from ..core.content import Library
 from ..core.languages import N_
 from ..core.options import Options, settle
 from ..core.output import prepare_folder, write_file
@@ -20,6 +20,7 @@ from ..core.profiles import Personal, Practice
 from ..core.render import KIND_LABELS, environment, load_template, render_template, words_of
 from ..core.resources import TEMPLATES_DIR
 from ..core.safety import safety_lines
+from ..core.topics import shelves
 from .copy import PHONE_DIR, PhoneCopy, _logo, _style, content_policy, phone_copies
 
 SITE_TITLE = N_("Worksheets and handouts")
