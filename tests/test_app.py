@@ -334,16 +334,17 @@ def ticked(pdf: bytes, name: str) -> bytes:
 
 
 def test_answers_are_read_shown_and_sent_as_csv(client, tmp_path):
-    pdf = api.build(["where-am-i"], options=api.Options(fillable=True))[0]
-    data = ticked(pdf.data, "where-am-i.checklist.11.2")
-    upload = {"csrf": csrf(client), "returned": (io.BytesIO(data), "where-am-i.pdf")}
+    pdf = api.build(["codependency-self-check"], options=api.Options(fillable=True))[0]
+    data = ticked(pdf.data, "codependency-self-check.checklist.1.6")
+    upload = {"csrf": csrf(client), "returned": (io.BytesIO(data), "self-check.pdf")}
     answer = client.post(
         "/answers", base_url=BASE, data=upload, headers=ORIGIN, content_type="multipart/form-data"
     )
     page = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "<caption>" in page
-    boxes = re.findall(r"<td>I notice that [^<]*</td><td>([^<]*)</td>", page)
-    assert boxes == ["not ticked", "ticked", "not ticked"]  # not "no", beside "I say no"
+    rows = dict(re.findall(r"<td>([^<]*)</td><td>(not ticked|ticked)</td>", page))
+    assert rows["I find it hard to say no without a long excuse."] == "ticked"  # not "yes"
+    assert rows["I keep quiet about what I want so there is no conflict."] == "not ticked"
     key = re.search(r'name="key" value="([^"]+)"', page).group(1)
     sheet = post(client, "/answers/csv", {"csrf": csrf(client), "key": key})
     assert sheet.headers["Content-Type"].startswith("text/csv")
@@ -413,8 +414,8 @@ def test_a_download_header_holds_any_name_safely(name, fallback, full):
 
 
 def test_several_returned_pdfs_are_read_at_once_each_named_as_the_user_named_it(client):
-    first = api.build(["where-am-i"], options=api.Options(fillable=True))[0].data
-    second = ticked(first, "where-am-i.checklist.11.2")
+    first = api.build(["codependency-self-check"], options=api.Options(fillable=True))[0].data
+    second = ticked(first, "codependency-self-check.checklist.1.2")
     answer = read_returned(
         client,
         [(first, "Ana week 1.pdf"), (b"not a pdf at all", "Łukasz notes.pdf"), (second, "Bo.pdf")],

@@ -17,7 +17,7 @@ from generator.core.content import load_library
 from generator.core.options import Options
 from tests.helpers import build_handout
 
-NAME = re.compile(r"^[a-z0-9-]+\.(name|date|[a-z-]+\.\d+(\.\d+)*(\.(date|me|inner|outer))?)$")
+NAME = re.compile(r"^[a-z0-9-]+\.(name|date|[a-z-]+\.\d+(\.\d+)*(\.(date|me|inner|outer|followup))?)$")
 
 
 def fields(path):
@@ -38,12 +38,13 @@ def test_every_answer_place_is_a_named_field(fillable):
 def test_each_component_becomes_the_right_kind_of_field(fillable):
     found = fields(fillable["where-am-i"])
     assert found["where-am-i.lines.3"]["/FT"] == "/Tx"
-    assert int(found["where-am-i.box.13"]["/Ff"]) & 4096  # multi-line
+    assert int(found["where-am-i.box.11"]["/Ff"]) & 4096  # multi-line
     scale = found["where-am-i.scale.5"]
     assert scale["/FT"] == "/Btn" and int(scale["/Ff"]) & 32768  # one radio group
     assert [str(o) for o in scale["/Opt"]] == [str(n) for n in range(1, 11)]
     assert str(scale["/TU"]) == "How easy is it for me to ask someone for help?"
-    assert found["where-am-i.checklist.11.1"]["/FT"] == "/Btn"
+    checklist = fields(fillable["codependency-self-check"])
+    assert checklist["codependency-self-check.checklist.1.1"]["/FT"] == "/Btn"
     log = fields(fillable["asking-for-help-log"])
     assert {"asking-for-help-log.log.7.5.date", "asking-for-help-log.log.7.5.4"} <= set(log)
     assert "support-network-map.network-map.1.inner" in fields(fillable["support-network-map"])
@@ -64,18 +65,20 @@ def test_filled_answers_read_back_as_json_and_csv(fillable, run, tmp_path):
         {
             "where-am-i.name": "Zoë Ñúñez",
             "where-am-i.lines.3": "I marked the pit stop.",
-            "where-am-i.checklist.11.2": "/on",
             "where-am-i.scale.5": "/6",
         },
         tmp_path / "filled.pdf",
+    )
+    ticked = fill(
+        fillable["codependency-self-check"],
+        {"codependency-self-check.checklist.1.6": "/on"},
+        tmp_path / "ticked.pdf",
     )
     result = run("answers", filled)
     assert result.exit_code == 0
     answers = {a["field"]: a for a in json.loads(result.output)["answers"]}
     assert answers["where-am-i.name"]["value"] == "Zoë Ñúñez"
     assert answers["where-am-i.lines.3"]["value"] == "I marked the pit stop."
-    assert answers["where-am-i.checklist.11.2"]["value"] is True
-    assert answers["where-am-i.checklist.11.1"]["value"] is False
     assert answers["where-am-i.scale.5"] == {
         "field": "where-am-i.scale.5",
         "question": "How easy is it for me to ask someone for help?",
@@ -84,9 +87,14 @@ def test_filled_answers_read_back_as_json_and_csv(fillable, run, tmp_path):
     assert answers["where-am-i.scale.7"]["value"] is None
     rows = list(csv.DictReader(io.StringIO(run("answers", filled, "--format", "csv").output)))
     by_field = {row["field"]: row["value"] for row in rows}
-    assert by_field["where-am-i.checklist.11.2"] == "ticked"
-    assert by_field["where-am-i.checklist.11.1"] == "not ticked"  # not "no", beside "I say no"
     assert by_field["where-am-i.scale.5"] == "7"
+    boxes = {a["field"]: a["value"] for a in json.loads(run("answers", ticked).output)["answers"]}
+    assert boxes["codependency-self-check.checklist.1.6"] is True
+    assert boxes["codependency-self-check.checklist.1.5"] is False
+    rows = list(csv.DictReader(io.StringIO(run("answers", ticked, "--format", "csv").output)))
+    by_field = {row["field"]: row["value"] for row in rows}
+    assert by_field["codependency-self-check.checklist.1.6"] == "ticked"  # not "yes", beside
+    assert by_field["codependency-self-check.checklist.1.5"] == "not ticked"  # "say no"
 
 
 def _render(path):
@@ -155,7 +163,7 @@ def test_answers_of_a_pdf_without_fields_is_a_clear_error(run, tmp_path):
     path = build_handout(["journey"], out=tmp_path).paths[0]
     result = run("answers", path)
     assert result.exit_code == 1
-    assert "has no form fields; build it with --fillable" in result.output
+    assert "has no form fields; it was not made as a fillable PDF" in result.output
     (tmp_path / "notes.pdf").write_text("not a pdf")
     assert run("answers", tmp_path / "notes.pdf").output == "Error: notes.pdf: is not a PDF file\n"
 
@@ -166,4 +174,4 @@ def test_a_handout_with_nothing_to_fill_in_still_builds_fillable(tmp_path):
     personal = make_personal(Person(client="J.D.", date="2026-11-22"))
     (path,) = build_handout(["journey"], personal, tmp_path, options=Options(fillable=True)).paths
     assert fields(path) == {}
-    assert len(PdfReader(str(path)).pages) == 3
+    assert len(PdfReader(str(path)).pages) == 2  # every handout fits two pages
