@@ -447,3 +447,26 @@ def test_the_practice_page_saves_language_and_region(client, settings):
     assert post(client, "/practice", data).status_code == 200
     saved = api.practice(settings.practice_file)
     assert (saved.language, saved.region) == ("es", "MX")
+
+
+# --- the crisis line and the discreet edition ------------------------------------------------
+
+
+def test_every_page_says_so_until_a_region_or_crisis_line_is_set(client, settings):
+    banner = "No crisis line is set"
+    for url in ("/", "/module/journey", "/practice"):
+        assert banner in client.get(url, base_url=BASE).get_data(as_text=True), url
+    settings.practice_file.parent.mkdir(parents=True, exist_ok=True)
+    settings.practice_file.write_text('region: "US"\n', encoding="utf-8")
+    assert banner not in client.get("/", base_url=BASE).get_data(as_text=True)
+
+
+def test_the_discreet_tick_box_downloads_the_discreet_edition(client):
+    page = client.get("/module/relationship-safety", base_url=BASE).get_data(as_text=True)
+    assert 'name="discreet"' in page
+    data = {"csrf": csrf(client), "client": "Jo Quill", "discreet": "1"}
+    answer = post(client, "/module/relationship-safety/download", data)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Disposition"] == 'attachment; filename="notes.pdf"'
+    text = flat(" ".join(pdf_pages_text(answer.get_data())))
+    assert "Quill" not in text and "Numbers to keep:" in text

@@ -18,6 +18,7 @@ from generator.core.validate import check_module
 PAGES = {"handout": range(1, 3), "worksheet": range(1, 3)}
 HANDOUT_WORDS = 800  # the most client text a handout holds; history goes to the clinician notes
 
+
 # What the content brief asks the library to teach, by module id.
 HANDOUTS = [
     "journey",
