@@ -17,7 +17,9 @@ from generator.core.content import load_library
 from generator.core.options import Options
 from tests.helpers import build_handout
 
-NAME = re.compile(r"^[a-z0-9-]+\.(name|date|[a-z-]+\.\d+(\.\d+)*(\.(date|me|inner|outer|followup))?)$")
+# A log's date, a map's ring, a measure's closing question.
+PART = r"(\.(date|me|inner|outer|followup))?"
+NAME = re.compile(r"^[a-z0-9-]+\.(name|date|[a-z-]+\.\d+(\.\d+)*" + PART + ")$")
 
 
 def fields(path):

@@ -18,8 +18,7 @@ from tests.helpers import build_handout
 # Standard print: every handout on two Letter pages, every worksheet too.
 PAGES = {"handout": range(1, 3), "worksheet": range(1, 3), "measure": range(1, 3)}
 HANDOUT_WORDS = 800  # the most client text a handout holds; history goes to the clinician notes
-# The shared goals planner is one sheet for each partner and a joint page.
-OWN_PAGES = {"shared-goals-planner": range(3, 4)}
+
 
 # What the content brief asks the library to teach, by module id.
 HANDOUTS = [
@@ -107,9 +106,7 @@ def test_every_module_checks_and_renders_strictly(library_reports):
 
 def test_page_counts_are_in_range(library_reports):
     wrong = {m: (r.module.kind, r.pages) for m, r in library_reports.items()}
-    wrong = {
-        m: found for m, found in wrong.items() if found[1] not in OWN_PAGES.get(m, PAGES[found[0]])
-    }
+    wrong = {m: found for m, found in wrong.items() if found[1] not in PAGES[found[0]]}
     assert wrong == {}
 
 

@@ -309,7 +309,9 @@ def test_pages_left_blank_for_a_right_hand_start_are_now_ruled_notes_pages(works
     plain = render_pdf(document, job.roots, options=job.options)
     before = body_lines(plain.data)
     blank = [index + 1 for index in plain.blank_pages]
-    assert len(blank) >= 5 and all(before[n - 1] == [] for n in blank)
+    # How many pages are left blank depends on the modules' lengths (two-page handouts leave
+    # fewer): enough to test that each becomes a Notes page.
+    assert len(blank) >= 2 and all(before[n - 1] == [] for n in blank)
     after = body_lines(filled.data)
     notes = [n for n, lines in enumerate(after, 1) if is_notes_page(lines)]
     assert notes == blank and len(after) == len(before) == filled.pages

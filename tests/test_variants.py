@@ -337,7 +337,8 @@ def test_init_writes_a_commented_profile_that_loads(run, tmp_path):
     assert result.output.startswith("Wrote practice.yaml.")
     text = (tmp_path / "practice.yaml").read_text()
     assert text.startswith("# Your practice profile.")
-    assert load_practice(tmp_path / "practice.yaml").paper == "letter"
+    # Paper left open: the region's (A4 in Spain), else letter.
+    assert load_practice(tmp_path / "practice.yaml").paper == ""
     again = run("init")
     assert again.exit_code == 1
     assert "practice.yaml already exists" in again.output
