@@ -121,7 +121,7 @@ def test_a_fillable_measure_has_one_radio_group_per_item_valued_by_its_options(t
         }
     items = [f"phq-9.measure.1.{n}" for n in range(1, 10)]
     assert all(groups[name] == ["0", "1", "2", "3"] for name in items)
-    assert "phq-9.measure.1.followup" in groups
+    assert groups["phq-9.measure.1.10"] == ["0", "1", "2", "3"]  # the unscored question
 
 
 def test_measure_front_matter_is_checked(tmp_path):
@@ -169,3 +169,9 @@ def test_tracked_items_count_choices_filled_rows_and_ticks():
 def test_library_worksheets_declare_what_they_track():
     tracks = {m: measure(m).tracks for m in ("where-am-i", "trust-tracker", "asking-for-help-log")}
     assert [t.component for ts in tracks.values() for t in ts] == ["journey-map", "log", "log"]
+
+
+def test_the_unscored_question_after_the_items_never_counts():
+    scoring = measure("phq-9").scoring
+    answers = {**answers_for(10, 9), "measure.1.10": "3"}
+    assert score(scoring, item_values(scoring, answers)).total == 10
