@@ -165,4 +165,4 @@ def test_a_handout_with_nothing_to_fill_in_still_builds_fillable(tmp_path):
     personal = make_personal(client="J.D.", date="2026-11-22")
     (path,) = build_handout(["journey"], personal, tmp_path, options=Options(fillable=True)).paths
     assert fields(path) == {}
-    assert len(PdfReader(str(path)).pages) == 3
+    assert len(PdfReader(str(path)).pages) == 2
