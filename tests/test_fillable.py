@@ -40,7 +40,7 @@ def test_every_answer_place_is_a_named_field(fillable):
 def test_each_component_becomes_the_right_kind_of_field(fillable):
     found = fields(fillable["where-am-i"])
     assert found["where-am-i.lines.3"]["/FT"] == "/Tx"
-    assert int(found["where-am-i.box.11"]["/Ff"]) & 4096  # multi-line
+    assert int(found["where-am-i.box.13"]["/Ff"]) & 4096  # multi-line
     scale = found["where-am-i.scale.5"]
     assert scale["/FT"] == "/Btn" and int(scale["/Ff"]) & 32768  # one radio group
     assert [str(o) for o in scale["/Opt"]] == [str(n) for n in range(1, 11)]
