@@ -105,7 +105,7 @@ def _read_back(run, path: Path) -> dict:
     ("language", "send", "saved"),
     [
         ("en", "Send to my therapist", "Your answers file is saved in your downloads."),
-        ("es", "Enviar a mi terapeuta", "Tu archivo de respuestas está en tus descargas."),
+        ("es", "Enviar a mi terapeuta", "Su archivo de respuestas está en sus descargas."),
     ],
 )
 def test_answers_are_kept_sent_and_read_back(browser, run, tmp_path, language, send, saved):

@@ -133,7 +133,7 @@ def test_in_spanish_the_page_speaks_spanish(key):
     text = tree.text_content()
     for words in ("Enviar a mi terapeuta", "Borrar mis respuestas", "Leer en voz alta"):
         assert words in text
-    assert "Tus respuestas se quedan en este teléfono hasta que las envíes." in text
+    assert "Sus respuestas se quedan en este teléfono hasta que las envíe." in text  # usted
     assert '"clear_confirm": "¿Borrar todas tus respuestas' in copy.html
 
 

@@ -28,7 +28,7 @@ class Imported:
     added: int
     duplicates: int
     problems: tuple[str, ...]
-    alerts: tuple[Alert, ...]
+    alerts: tuple[tuple[str, str, Alert], ...]  # the day, the module, the alert
 
 
 def open_record(passphrase: str, path: PathLike | None = None, create: bool = True) -> Record:

@@ -13,6 +13,7 @@ from .components import Component
 from .content import Source
 from .errors import Problem
 from .languages import english_name
+from .measure import Scoring
 from .validate import CheckedModule
 
 HEADING = re.compile(r"^#{1,6}\s", re.M)
@@ -109,7 +110,7 @@ def _front_matter_problems(translated: CheckedModule, english: CheckedModule) ->
     return [Problem(mine.where, message) for message in found]
 
 
-def _scoring_differs(mine, theirs) -> list[str]:
+def _scoring_differs(mine: Scoring | None, theirs: Scoring | None) -> list[str]:
     """A measure scores the same in every language: as many items, the same values and bands."""
     if mine is None or theirs is None:
         return []

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +81,7 @@ def check_module(module: Module, roots: Iterable[Path]) -> tuple[CheckedModule, 
     return CheckedModule(module, segments, body), problems
 
 
-def _measure_problems(module: Module, segments) -> list[Problem]:
+def _measure_problems(module: Module, segments: Sequence[str | Component]) -> list[Problem]:
     """A measure prints its table once, from its front matter; no other page has one."""
     tables = [s for s in segments if isinstance(s, Component) and s.name == "measure"]
     if module.kind == "measure" and len(tables) != 1:

@@ -42,7 +42,7 @@ def as_csv(summary: Summary, entries: Sequence[Entry]) -> str:
             writer.writerow(_row(summary.code, entry.day, entry.kind, entry.module, field, value))
     for series in summary.measures:
         for point in series.points:
-            band = point.score.band.label if point.score.band else "partial"
+            band = point.scored.band.label if point.scored.band else "partial"
             writer.writerow(
                 _row(summary.code, point.day, "score", series.module, "total", point.value)
             )
@@ -75,14 +75,14 @@ def as_fhir(summary: Summary) -> dict:
 
 def _response(summary: Summary, series: Series, index: int) -> dict:
     point = series.points[index]
-    scoring = series.module_ref.scoring
+    scoring = series.scoring
     panel, total = scoring.loinc
     items = [
         {"linkId": str(number), "text": text, "answer": [{"valueInteger": value}]}
         for number, text in enumerate(scoring.items, start=1)
         if (value := _value(series, index, number)) is not None
     ]
-    if point.score.complete and total:
+    if point.scored.complete and total:
         items.append(
             {
                 "linkId": f"/{total}",
@@ -96,7 +96,7 @@ def _response(summary: Summary, series: Series, index: int) -> dict:
         "id": f"{series.module}-{point.day}-{index + 1}",
         "language": summary.language,
         "questionnaire": f"{LOINC}/q/{panel}" if panel else f"urn:handouts:{series.module}",
-        "status": "completed" if point.score.complete else "in-progress",
+        "status": "completed" if point.scored.complete else "in-progress",
         "subject": {"identifier": {"system": "urn:handouts:client-code", "value": summary.code}},
         "authored": point.day,
     }
@@ -104,4 +104,4 @@ def _response(summary: Summary, series: Series, index: int) -> dict:
 
 
 def _value(series: Series, index: int, number: int) -> int | None:
-    return series.points[index].score.values.get(number)
+    return series.points[index].scored.values.get(number)

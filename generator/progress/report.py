@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import replace
 
 from ..core.languages import format_day
-from ..core.options import Options, palette
+from ..core.options import Options, palette, settle
 from ..core.pdf import render_pdf
 from ..core.profiles import Personal, Practice
 from ..core.render import (
@@ -17,19 +17,21 @@ from ..core.render import (
     load_template,
     page_context,
     render_template,
+    words_of,
 )
 from .charts import line_chart
-from .summary import Series, Summary
+from .summary import Point, Series, Summary
 
 
 def render_report(
     summary: Summary, for_client: bool, options: Options, practice: Practice | None
 ) -> tuple[str, bytes, int]:
     """The report's file name, PDF bytes and page count, in the client's language."""
-    options = replace(options, language=summary.language, fillable=False)
-    env = environment(languages=options.languages)
     personal = Personal(practice=practice or Practice())
-    words = env.globals["words"]
+    given = replace(options, language=summary.language, fillable=False)
+    options = settle(given, personal.practice)
+    env = environment(languages=options.languages)
+    words = words_of(env)
     title = words.plain("Progress report") + f" · {summary.code}"
     meta = {
         "title": title,
@@ -73,15 +75,15 @@ def _report(summary: Summary, for_client: bool, options: Options, language: str)
 
 
 def _measure(series: Series, for_client: bool, options: Options, day) -> dict:
-    scoring = series.module_ref.scoring
+    scoring = series.scoring
     bands = [(b.low, b.high, "" if for_client else b.label) for b in scoring.bands]
-    points = [(p.day, p.value if p.score.complete else None) for p in series.points]
+    points = [(p.day, _total(p) if p.scored.complete else None) for p in series.points]
     rows = [
         (
             day(p.day),
             p.value,
-            "" if for_client or not p.score.band else p.score.band.label,
-            p.score.missing,
+            "" if for_client or not p.scored.band else p.scored.band.label,
+            p.scored.missing,
         )
         for p in series.points
     ]
@@ -89,6 +91,10 @@ def _measure(series: Series, for_client: bool, options: Options, day) -> dict:
         series.title, points, scoring.highest, bands, palette(options), options.ink_saver
     )
     return {"title": series.title, "chart": chart, "rows": rows, "highest": scoring.highest}
+
+
+def _total(point: Point) -> int | None:
+    return point.value if isinstance(point.value, int) else None
 
 
 def _track(series: Series, options: Options, day) -> dict:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..core.content import Library, Module, read_module_cached
+from ..core.measure import Scoring
 from .record import Entry
 from .scoring import Score, alert, item_values, score, tracked
 
@@ -20,6 +21,13 @@ class Point:
     value: int | str | None
     score: Score | None = None
 
+    @property
+    def scored(self) -> Score:
+        """A measure's score (only a measure's points have one)."""
+        if self.score is None:
+            raise ValueError(f"the point of {self.day} is a tracked value, not a score")
+        return self.score
+
 
 @dataclass(frozen=True)
 class Series:
@@ -31,6 +39,14 @@ class Series:
     points: tuple[Point, ...]
     module_ref: Module | None = None
     validated: bool = True  # False: a worksheet's own count, "not a validated measure"
+
+    @property
+    def scoring(self) -> Scoring:
+        """A measure's scoring (only a measure's series has one)."""
+        scoring = self.module_ref.scoring if self.module_ref else None
+        if scoring is None:
+            raise ValueError(f"'{self.module}' is not a measure")
+        return scoring
 
 
 @dataclass(frozen=True)
