@@ -134,7 +134,7 @@ def test_the_catalogue_covers_every_string_and_each_is_translated():
 def test_languages_are_english_and_those_with_a_catalogue():
     assert known() == ("en", "es")
     assert parse("es+en").all == ("es", "en")
-    with pytest.raises(Exception, match="--lang: expected one of en, es, or two such as"):
+    with pytest.raises(Exception, match="language: expected one of en, es, or two such as"):
         parse("fr")
 
 
@@ -148,7 +148,7 @@ def test_a_module_missing_in_the_language_is_an_error_unless_english_is_asked_fo
     assert result.output == (
         "Error: module 'only-english' has no Spanish version: expected "
         "mine/modules/es/only-english.md, translated from mine/modules/only-english.md "
-        "(or add --fallback to print the English one)\n"
+        "(or ask for the English one to stand in for it)\n"
     )
     result = run("build", "only-english", "--lang", "es", "--fallback", "--content", folder)
     assert result.exit_code == 0, result.output

@@ -13,7 +13,7 @@ from generator.core.measure import Track
 from generator.core.options import Options
 from generator.progress.scoring import alert, item_values, score, tracked
 
-from .conftest import module_text
+from tests.helpers import module_text
 
 PHQ9_BANDS = [
     (0, "Minimal"), (4, "Minimal"), (5, "Mild"), (9, "Mild"), (10, "Moderate"),
