@@ -93,11 +93,11 @@ def test_user_words_name_each_field_by_its_label_from_the_problems_key():
         person(Person(client="x" * 81, session="0"))
     assert user_words(raised.value) == (
         "Client: expected at most 80 characters, got 81\n"
-        "Session: expected a session number from 1 to 999, got '0'"
+        "Session: expected a session number from 1 to 999, got 0"
     )
     assert field_errors(raised.value) == {
         "client": "Expected at most 80 characters, got 81",
-        "session": "Expected a session number from 1 to 999, got '0'",
+        "session": "Expected a session number from 1 to 999, got 0",
     }
     assert field_errors(raised.value, form="packet")["client"]  # a packet's name is its client
     spanish = ProblemsFound([Problem("", "no 'fr'", key="language")])

@@ -12,7 +12,6 @@ from generator.core.content import parse_module
 from generator.core.measure import Track
 from generator.core.options import Options
 from generator.progress.scoring import alert, item_values, score, tracked
-
 from tests.helpers import module_text
 
 PHQ9_BANDS = [

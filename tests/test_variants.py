@@ -379,7 +379,7 @@ def test_a_missing_font_file_is_a_clear_error(run, monkeypatch, tmp_path):
     monkeypatch.setattr(generator.core.fonts, "FONT_DIR", tmp_path / "empty")
     result = run("build", "journey", "--font", "lexend")
     assert result.exit_code == 1
-    assert "--font lexend: missing font file(s) Lexend-Regular.ttf, Lexend-Bold.ttf" in (
+    assert "--font: lexend: missing font file(s) Lexend-Regular.ttf, Lexend-Bold.ttf" in (
         result.output
     )
     assert not (tmp_path / "output").exists()

@@ -102,6 +102,10 @@ def build(
     )
     warn_without_crisis_line(personal.practice, layout["region"])
     _written(pdfs, api.write(pdfs, out or api.DEFAULT_OUT))
+    if client_code:
+        from .progress import record_handed_out
+
+        record_handed_out(client_code, module_ids, personal.date)
 
 
 def _written(pdfs: list[api.PDF], paths: list[Path]) -> None:
