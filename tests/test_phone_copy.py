@@ -134,7 +134,7 @@ def test_in_spanish_the_page_speaks_spanish(key):
     for words in ("Enviar a mi terapeuta", "Borrar mis respuestas", "Leer en voz alta"):
         assert words in text
     assert "Sus respuestas se quedan en este teléfono hasta que las envíe." in text  # usted
-    assert '"clear_confirm": "¿Borrar todas tus respuestas' in copy.html
+    assert '"clear_confirm": "¿Borrar todas sus respuestas' in copy.html
 
 
 def test_the_command_writes_the_copy(run, key):

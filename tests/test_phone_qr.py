@@ -37,7 +37,7 @@ def test_a_printed_worksheet_carries_a_qr_code_to_its_phone_copy(tmp_path, langu
     assert _codes(pdf.data, last) == [address]  # the module's address, no client detail
     text = flat(pdf_pages_text(pdf.data)[last])
     assert address.removeprefix("https://") in text
-    assert ("On your phone:" if language == "en" else "En tu teléfono:") in text
+    assert ("On your phone:" if language == "en" else "En su teléfono:") in text
 
 
 def test_handouts_and_practices_without_phone_url_print_none(tmp_path):
