@@ -46,7 +46,7 @@ def preview_pages(
     logo = (who.practice.logo,) if who.practice.logo else ()
     laid_out = _remembered(document, (*library.roots, *logo))
     chosen = laid_out.pages[:1] if wanted == "first" else laid_out.pages[1:]
-    found = page_images(laid_out.copy(chosen).write_pdf(), None, SCALE) if chosen else []
+    found = page_images(_written(laid_out, chosen), None, SCALE) if chosen else []
     images = [_address(png_bytes(image, fast=True)) for image in found]
     return {"pages": images, "count": len(laid_out.pages), "name": name}
 
@@ -57,7 +57,7 @@ def sample_page(library: Library, module_id: str, scale: float) -> bytes:
     options = settle(Options(language=library.language), personal.practice)
     checked = check_modules(library.select([module_id]), library.roots)
     laid_out = _layout(render_document(checked, personal, options), library.roots)
-    (image,) = page_images(laid_out.copy(laid_out.pages[:1]).write_pdf(), [0], scale)
+    (image,) = page_images(_written(laid_out, laid_out.pages[:1]), [0], scale)
     return png_bytes(image, fast=True)
 
 
@@ -85,6 +85,14 @@ def _layout(document: Document, roots: Iterable[Path]) -> Laid:
     in every build."""
     with ONE_AT_A_TIME:
         return _press(document, roots).layout(document)
+
+
+def _written(laid_out: Laid, pages: list) -> bytes:
+    """Some of a layout's pages as PDF data. Drawing text calls into Pango as laying it out
+    does, and Pango is not safe to call from two threads at once (a thumbnail being drawn
+    while a preview is written crashed the app), so one thread at a time."""
+    with ONE_AT_A_TIME:
+        return laid_out.copy(pages).write_pdf()
 
 
 def _press(document: Document, roots: Iterable[Path]) -> Press:
