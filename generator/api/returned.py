@@ -129,12 +129,15 @@ def ensure_practice_key(
 def new_practice_key(
     profile_folder: PathLike | None = None, passphrase: str | None = None
 ) -> PracticeKey:
-    """A new practice key for new phone copies; older keys are kept to open older answers."""
+    """A new practice key for new phone copies; older keys are kept to open older answers.
+    Its public half goes beside the practice profile (when its folder is given) and in the
+    user's settings folder, never into whatever folder the command was started in."""
     from ..phone.keys import new_key, public_of, user_profile, write_public
 
     key = new_key(passphrase)
     public = public_of(key, passphrase)
-    for folder in dict.fromkeys([Path(profile_folder or "."), user_profile().parent]):
+    folders = [Path(profile_folder)] if profile_folder else []
+    for folder in dict.fromkeys([*folders, user_profile().parent]):
         write_public(public, folder)
     return key
 
