@@ -14,8 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.api import add_returned, client_summary, open_record, progress_report
+from generator.cli.progress import summary_lines
 from generator.progress.record import Entry
-from generator.progress_cli import summary_lines
 from tests.progress_fixtures import filled, phq9
 
 PASS = "bench passphrase"
