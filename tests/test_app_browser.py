@@ -339,7 +339,7 @@ def test_answers_come_back_as_a_table(page, tmp_path):
     broken = tmp_path / "notes; week 2.pdf"
     broken.write_bytes(b"not a pdf")
     page.get_by_role("link", name="Answers", exact=True).click()
-    page.get_by_label("Returned PDFs").set_input_files([returned, broken, other])
+    page.get_by_label("Returned files").set_input_files([returned, broken, other])
     page.get_by_role("button", name="Read answers").click()
     rows = page.locator("table.answers tbody tr")
     rows.first.wait_for(timeout=60_000)  # the click posts the form; the tables are on the next page

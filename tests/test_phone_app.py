@@ -3,6 +3,9 @@ phone answers file through the same API call as a fillable PDF."""
 
 from __future__ import annotations
 
+import html
+import io
+
 import pytest
 
 from generator import api
@@ -15,6 +18,8 @@ from .phone_support import (
 from .test_app import BASE, ORIGIN, app, client, csrf, post, settings  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("config")
+
+WORD_ANSWER = {"field": "where-am-i.lines.3", "question": "Why?", "value": "Zoë's café ☕"}
 
 
 def test_the_module_page_downloads_a_phone_copy(client):  # noqa: F811 (the app's fixture)
@@ -40,3 +45,24 @@ def test_a_phone_answers_file_reads_through_the_same_call(tmp_path):
     assert found.kind == "phone" and found.module == "where-am-i"
     assert [(a.field, a.value) for a in found] == [("where-am-i.lines.3", "Because")]
     assert len(found) == 1 and found[0].question == "Why?"
+
+
+def test_the_answers_page_reads_a_phone_answers_file_with_the_pdfs(client, tmp_path):  # noqa: F811
+    api.new_practice_key()
+    sent = answers_file(tmp_path / "answers.txt", current_public(), [WORD_ANSWER])
+    pdf = api.build(["where-am-i"], options=api.Options(fillable=True))[0].data
+    form = {
+        "csrf": csrf(client),
+        "returned": [
+            (io.BytesIO(sent.read_bytes()), "answers-20261206-1000.txt"),
+            (io.BytesIO(pdf), "where-am-i.pdf"),
+            (io.BytesIO(b'{"format": "not ours"}'), "odd.txt"),
+        ],
+    }
+    answer = post(client, "/answers", form)
+    page = html.unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 200
+    assert "answers-20261206-1000.txt" in page and "where-am-i.pdf" in page
+    assert "Zoë's café ☕" in page  # the phone file's words, read in memory
+    assert "odd.txt: " in page  # a file that is not an answers file is named with its problem
+    assert not list(tmp_path.glob("*.part"))

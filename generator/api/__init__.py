@@ -121,6 +121,7 @@ from .returned import (
     practice_public_key,
     read_answers,
     read_many_answers,
+    returned_in,
 )
 
 __all__ = [
@@ -229,6 +230,7 @@ __all__ = [
     "render_page",
     "render_sample",
     "restore_record",
+    "returned_in",
     "run_roster",
     "running",
     "sample_page",

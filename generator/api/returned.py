@@ -45,6 +45,15 @@ def answers_in(data: bytes, name: str) -> list[Answer]:
     return read(data, name)
 
 
+def returned_in(data: bytes, name: str, passphrase: str | None = None) -> Returned:
+    """What a client sent back, from a file's bytes (an upload, never saved): a fillable PDF
+    or a phone answers file, each problem naming the file as the user named it."""
+    from ..phone.returned import Keyring
+    from ..phone.returned import returned_in as read
+
+    return read(data, name, Keyring(passphrase))
+
+
 def read_many_answers(paths: Iterable[PathLike], passphrase: str | None = None) -> Batch:
     """Many returned files at once: a Batch of those read, one line for each that could not
     be (naming the file), and the files that repeat one already read."""

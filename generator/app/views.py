@@ -346,10 +346,12 @@ def answers_csv():
 
 
 def _read_returned(upload) -> dict:
-    """One returned PDF, read in memory (never saved), its problems naming it as the user did."""
+    """One returned file, a fillable PDF or a phone answers file, read in memory (never
+    saved), its problems naming it as the user did."""
     name = _upload_name(upload)
-    data = forms.upload(upload, name or _("Returned PDF"), forms.PDF_LIMIT, (".pdf",))
-    return {"name": name, "answers": api.answers_in(data, name), "key": forms.new_key()}
+    kinds = (".pdf", ".txt", ".json")
+    data = forms.upload(upload, name or _("Returned file"), forms.PDF_LIMIT, kinds)
+    return {"name": name, "answers": api.returned_in(data, name).answers, "key": forms.new_key()}
 
 
 def _upload_name(upload) -> str:

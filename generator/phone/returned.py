@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..core.answers import FORMULA_START, UNSAFE, Answer, shown
+from ..core.answers import FORMULA_START, UNSAFE, Answer, answers_in, shown
 from ..core.answers import read_answers as read_pdf
 from ..core.errors import HandoutError, display_path
 from .answers_file import FILE_LIMIT, Unreadable, open_sealed, parse
@@ -70,6 +70,20 @@ def read_answers(path: Path, keyring: Keyring | None = None) -> Returned:
     if data.lstrip()[:1] != b"{":
         return _from_pdf(path, where)
     return _from_phone(path, where, _whole(path, where), keyring or Keyring())
+
+
+def returned_in(data: bytes, name: str, keyring: Keyring | None = None) -> Returned:
+    """The answers in a returned file's bytes (an upload, never saved), told apart by what is
+    in them; each problem names the file as the user named it."""
+    where = shown(name)
+    if data.lstrip()[:1] != b"{":
+        answers = tuple(answers_in(data, where))
+        module = answers[0].field.split(".", 1)[0] if answers else ""
+        digest = hashlib.sha256(data).hexdigest()
+        return Returned(name, "pdf", answers, module=module, digest=digest)
+    if len(data) > FILE_LIMIT:
+        raise HandoutError(f"{where}: is too large for an answers file (over {FILE_LIMIT:,} bytes)")
+    return _from_phone(Path(name), where, data, keyring or Keyring())
 
 
 def _head(path: Path, where: str) -> bytes:
