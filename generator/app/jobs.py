@@ -151,7 +151,6 @@ def _take_turn(job: Job, args: tuple) -> None:
             job.process.start()
         _follow(job, queue)
         job.process.join(10)
-    job.touched = time.monotonic()
 
 
 def _run(order: PacketOrder, run: RosterRun, who, options, queue) -> None:
@@ -200,8 +199,11 @@ def _follow(job: Job, queue) -> None:
             kind, value = queue.get(timeout=0.5)
         except Exception:  # nothing new yet, or the process died without a word
             if job.process and not job.process.is_alive() and job.state == "running":
+                job.touched = time.monotonic()
                 job.state, job.error = "failed", N_("The build stopped unexpectedly.")
             continue
+        # The idle time counts from the last news of the run, set before it can read as ended.
+        job.touched = time.monotonic()
         if kind == "step":
             job.done += value
         elif kind == "total":
