@@ -16,19 +16,14 @@ from .base import (
     content_option,
     lang_option,
     main_language,
+    out_folder_option,
     practice_option,
 )
 
 
 @cli.command()
 @content_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output/previews"),
-    show_default=True,
-    help="Folder for the PNG images.",
-)
+@out_folder_option("output/previews", "Folder for the PNG images.")
 @click.option("--all-pages", is_flag=True, help="Every page, not just the first.")
 @lang_option(pairs=False)
 def previews(content_dirs, out, all_pages, language) -> None:
@@ -110,13 +105,7 @@ def preview(content_dirs, module_id, practice_file, port, open_browser, language
 
 @cli.command()
 @content_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output/catalog"),
-    show_default=True,
-    help="Folder for catalog.html, catalog.pdf and the thumbnails.",
-)
+@out_folder_option("output/catalog", "Folder for catalog.html, catalog.pdf and the thumbnails.")
 @lang_option(pairs=False)
 def catalog(content_dirs, out, language) -> None:
     """The library at a glance: an HTML page and a PDF with a thumbnail of each module's first

@@ -62,6 +62,18 @@ region_option = click.option(
     "nothing else does (A4 in Spain and Argentina). Default: the profile's 'region'.",
 )
 
+
+def out_folder_option(default: str, what: str):
+    """--out for a command that writes a folder of files, with its default folder."""
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=what,
+    )
+
+
 practice_option = click.option(
     "--practice",
     "practice_file",

@@ -25,6 +25,7 @@ from .base import (
     lang_option,
     layout_from,
     layout_options,
+    out_folder_option,
     practice_option,
     practice_profile,
     region_option,
@@ -241,13 +242,7 @@ def _roster(order: api.PacketOrder, run: api.RosterRun, personal, options) -> No
 
 @cli.command()
 @content_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output/site"),
-    show_default=True,
-    help="Folder for the site's files, to copy to any web host.",
-)
+@out_folder_option("output/site", "Folder for the site's files, to copy to any web host.")
 @click.option(
     "--modules", "module_ids", multiple=True, metavar="ID", help="Only these modules (repeatable)."
 )

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from ..api import Options as Options
 from ..api import (
+    DEFAULT_PAPER,
+    PAPERS,
     add_returned,
     backup_record,
     client_summary,
@@ -21,6 +22,7 @@ from ..api import (
     progress_report,
     restore_record,
 )
+from ..api import Options as Options
 
 PASSPHRASE_ENV = "HANDOUTS_PASSPHRASE"
 client_option = click.option(
@@ -125,10 +127,10 @@ def show(client) -> None:
 )
 @click.option("--large-print", is_flag=True, help="Body text at 16 pt.")
 @click.option("--ink-saver", is_flag=True, help="Black on white: no coloured fills.")
-@click.option("--paper", type=click.Choice(["letter", "a4"]), help="Paper size (default: letter).")
+@click.option("--paper", type=click.Choice(PAPERS), help="Paper size (default: letter).")
 def report(client, out, audience, large_print, ink_saver, paper) -> None:
     """The progress report PDF: a chart of each measure with its bands, tracked items, homework."""
-    options = Options(large_print=large_print, ink_saver=ink_saver, paper=paper or "letter")
+    options = Options(large_print=large_print, ink_saver=ink_saver, paper=paper or DEFAULT_PAPER)
     with _record() as record:
         pdf = progress_report(
             record, client, for_client=audience == "client", options=options, practice=practice()
