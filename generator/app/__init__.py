@@ -100,33 +100,17 @@ def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
     import signal
     import webbrowser
 
-    from waitress.server import create_server
-
     from . import jobs
 
     sweep_left_behind()
 
     try:
-        # A body over the limit is refused from its Content-Length, before any of it is read
-        # (else waitress would spool it to a temporary file first, key or no key).
-        server = create_server(
-            create_app(settings),
-            host="127.0.0.1",
-            port=settings.port,
-            threads=6,
-            ident="handouts",
-            max_request_body_size=UPLOAD_LIMIT,
-        )
-    except OSError as error:
+        server = listen(settings)
+    except BaseException:  # a port in use, or a stop before the app was up
         settings.finish_background()
         settings.clean_up()
-        raise HandoutError(
-            f"--port {settings.port}: cannot listen there ({error.strerror}); "
-            "choose another port, or leave --port out to use any free one"
-        ) from None
+        raise
     settings.port = server.effective_port
-    url = f"http://127.0.0.1:{settings.port}/?token={settings.token}"
-    say(f"Open {url}  (Ctrl-C to stop)")
     # "Task queue depth is 3" is a browser asking for a page's pictures at once, not a problem.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
@@ -144,9 +128,13 @@ def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
     names = ("SIGTERM", "SIGINT", "SIGHUP")
     stops = [getattr(signal, name) for name in names if hasattr(signal, name)]
     previous = {sig: signal.signal(sig, stop) for sig in stops}
-    tidy = threading.Thread(target=jobs.keep_tidy, args=(settings.stopping,), daemon=True)
-    tidy.start()
     try:
+        # The address is printed once a stop is handled: whoever reads it may close the
+        # terminal at once.
+        url = f"http://127.0.0.1:{settings.port}/?token={settings.token}"
+        say(f"Open {url}  (Ctrl-C to stop)")
+        tidy = threading.Thread(target=jobs.keep_tidy, args=(settings.stopping,), daemon=True)
+        tidy.start()
         if open_browser:
             webbrowser.open(url)
         server.run()
@@ -161,3 +149,25 @@ def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
         settings.clean_up()
         with suppress(OSError):  # the terminal may be gone
             say("Stopped. Nothing the app made is left on disk.")
+
+
+def listen(settings: Settings):
+    """The server on 127.0.0.1 at the chosen port (any free one when 0)."""
+    from waitress.server import create_server
+
+    try:
+        # A body over the limit is refused from its Content-Length, before any of it is read
+        # (else waitress would spool it to a temporary file first, key or no key).
+        return create_server(
+            create_app(settings),
+            host="127.0.0.1",
+            port=settings.port,
+            threads=6,
+            ident="handouts",
+            max_request_body_size=UPLOAD_LIMIT,
+        )
+    except OSError as error:
+        raise HandoutError(
+            f"--port {settings.port}: cannot listen there ({error.strerror}); "
+            "choose another port, or leave --port out to use any free one"
+        ) from None
