@@ -23,6 +23,7 @@ from generator.packets.job import render_job
 from generator.packets.packet import load_packet, packet_files
 from generator.packets.participants import Participant
 from generator.packets.pool import build_roster
+from generator.packets.reading import READING_PACE, reading_problems, readings, unread
 from generator.packets.roster import read_roster
 from tests.helpers import (
     PageText,
@@ -565,3 +566,129 @@ def test_attachment_patterns_are_two_dimensions_that_change(editions):
         "are not, by themselves, avoidance",
     ]:
         assert expected in edition, expected
+
+
+# --- Both languages: the facilitator sections, and the reading each session asks for ---------
+
+# The guide parts each packet must hold, by the English title. A translation keeps the guide's
+# structure: the same parts in the same places, each with the same blocks and number of lines.
+FACILITATOR_SECTIONS = {
+    WORKSHOP: (
+        "Screening before the group",
+        "Confidentiality and its limits",
+        "A disclosure or a crisis during the group",
+        "Working with a co-facilitator",
+        "Consent and the group agreement",
+        "Measuring how it goes",
+        "Contact outside the group and on social media",
+        "Ending and what comes next",
+    ),
+    "couples": (
+        "Screening before joint sessions",
+        "A check-in with each partner alone, every session",
+        "When a conflict escalates in the room",
+        "Privacy between partners",
+    ),
+    "attachment": ("Two dimensions that change, not boxes", "A grounding script"),
+}
+LANGUAGES = ("en", "es")
+
+
+def _packet(name: str, language: str):
+    library = load_library(language=language)
+    return load_packet(packet_files(library)[name], library)
+
+
+def _notes(packet) -> list:
+    """The packet's own notes, then each session's, by where they print."""
+    return [("packet", packet.notes), *((f"session {s.number}", s.notes) for s in packet.sessions)]
+
+
+def _guide_shape(packet) -> list[tuple]:
+    """Each guide part by where it sits (whose notes, which place) and its blocks, each with
+    how many lines it holds: the structural key a translation keeps."""
+    return [
+        (where, place, tuple((kind, 1 if isinstance(v, str) else len(v)) for kind, v in blocks))
+        for where, notes in _notes(packet)
+        if notes
+        for place, blocks in enumerate(part.blocks for part in notes.guide)
+    ]
+
+
+def _notes_shape(packet) -> list[tuple]:
+    """Everything else in the notes a translation keeps: the sessions' modules and minutes,
+    each plan step's minutes, and how many goals, preparations, prompts and cautions."""
+    shape: list[tuple] = [tuple(s.modules) for s in packet.sessions]
+    for where, notes in _notes(packet):
+        if notes:
+            counts = [len(notes.goals), len(notes.before), len(notes.prompts), len(notes.watch_for)]
+            shape.append((where, bool(notes.about), notes.minutes, *counts))
+            shape.append((where, tuple(minutes for minutes, _ in notes.plan)))
+    return shape
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_every_packet_holds_its_facilitator_sections_in_both_languages(name):
+    english = _packet(name, "en")
+    places = {part.title: place for place, part in enumerate(english.notes.guide)}
+    assert [title for title in FACILITATOR_SECTIONS[name] if title not in places] == []
+    for language in LANGUAGES[1:]:
+        translated = _packet(name, language)
+        assert _guide_shape(translated) == _guide_shape(english), language
+        assert _notes_shape(translated) == _notes_shape(english), language
+        for title in FACILITATOR_SECTIONS[name]:  # there, and written in the language
+            assert translated.notes.guide[places[title]].title != title, (language, title)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_couples_screening_names_hits_and_the_danger_assessment(language):
+    packet = _packet("couples", language)
+    english = _packet("couples", "en")
+    place = [p.title for p in english.notes.guide].index("Screening before joint sessions")
+    blocks = dict(packet.notes.guide[place].blocks)
+    assert any("HITS" in step and "Danger Assessment" in step for step in blocks["steps"])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_no_session_asks_the_group_to_read_more_than_its_minutes_allow(name, language):
+    library = load_library(language=language)
+    packet = load_packet(packet_files(library)[name], library)
+    found = readings(packet, library)
+    assert {r.session for r in found} == {s.number for s in packet.sessions}
+    assert reading_problems(packet, library) == []
+    # The guides promise the handouts are read together: every module has its place in a plan.
+    assert unread(packet, library) == []
+
+
+def test_the_reading_check_finds_a_step_too_short_for_its_reading(tree):
+    long_text = "We lean on each other, and each of us stays whole. " * 60  # 600 words
+    root = tree(
+        {
+            "modules/long.md": module_text(long_text, title="A long read"),
+            "modules/short.md": module_text("One short page.", title="A short read"),
+            "modules/home.md": module_text("For later.", title="For home"),
+            "packets/heavy.yaml": (
+                "title: Heavy\n"
+                "sessions:\n"
+                "  - title: One\n"
+                "    modules: [long, short, home]\n"
+                "    facilitator:\n"
+                "      minutes: 20\n"
+                "      plan:\n"
+                '        - minutes: 3\n          activity: "Read “A long read” aloud."\n'
+                "        - minutes: 2\n          activity: \"Read 'A short read', then\"\n"
+                "        - minutes: 15\n          activity: \"talk about 'A short read'.\"\n"
+            ),
+        }
+    )
+    library = load_library([root])
+    packet = load_packet(root / "packets" / "heavy.yaml", library)
+    assert [(r.steps, r.modules, r.minutes) for r in readings(packet, library)] == [
+        ((1,), ("long",), 3),
+        ((2, 3), ("short",), 17),  # steps naming the same module share its time
+    ]
+    [problem] = reading_problems(packet, library)
+    assert problem.startswith("session 1, step 1: long (6")
+    assert f"at {READING_PACE} words a minute, more than the 3 the plan gives" in problem
+    assert unread(packet, library) == [(1, "home")]
