@@ -1,14 +1,18 @@
 """Returned homework for the progress tests: real fillable PDFs made by the tool, filled in as
-a client's PDF reader would."""
+a client's PDF reader would, and answers files sent from a module's real phone copy."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from generator.api import build
+from generator.api import build, build_phone
 from generator.core.options import Options
+
+from .phone_support import answers_file
 
 _BLANKS: dict[tuple[str, str], bytes] = {}
 
@@ -59,3 +63,31 @@ def gad7(total: int) -> dict:
         values[f"measure.1.{number}"] = min(3, left)
         left -= min(3, left)
     return values
+
+
+RADIO = re.compile(r'<input type="radio" name="([^"]+)" value="[^"]*" data-q="([^"]*)"')
+_QUESTIONS: dict[str, list[tuple[str, str]]] = {}
+
+
+def phone_answers(path, public, module_id: str, values: dict[int, int], sent: str, copy="c0ffee"):
+    """An answers file as the module's real phone copy sends it: each of its questions, by the
+    copy's own field names and wording, the chosen option's value or nothing."""
+    if module_id not in _QUESTIONS:
+        page = build_phone([module_id])[0].html
+        found = dict.fromkeys((name, html.unescape(q)) for name, q in RADIO.findall(page))
+        _QUESTIONS[module_id] = list(found)
+    answers = [
+        {"field": name, "question": question, "value": _chosen(name, values)}
+        for name, question in _QUESTIONS[module_id]
+    ]
+    return answers_file(path, public, answers, module=module_id, copy=copy, sent=sent)
+
+
+def _chosen(field: str, values: dict[int, int]) -> str | None:
+    number = int(field.rsplit(".", 1)[1])
+    return str(values[number]) if number in values else None
+
+
+def items(total: int, item9: int = 0) -> dict[int, int]:
+    """PHQ-9 answers by item number, adding up to 'total', item 9 as given."""
+    return {int(k.rsplit(".", 1)[1]): v for k, v in phq9(total, item9).items()}

@@ -5,12 +5,15 @@ out of addresses."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
+from generator.api import new_practice_key
 from generator.app import Settings, clients_view, create_app
 
-from .progress_fixtures import blank, filled, phq9
+from .phone_support import config, current_public  # noqa: F401 (config: the fixture)
+from .progress_fixtures import blank, filled, items, phone_answers, phq9
 from .test_app import BASE, ORIGIN
 
 PASS = "harbour lights"
@@ -92,6 +95,48 @@ def test_a_bad_upload_is_named_and_the_good_ones_added(client, returned):
     text = page.get_data(as_text=True)
     assert "broken.pdf: the PDF is damaged; its form cannot be read" in text
     assert "blank.pdf: nothing is filled in" in text and "Added 1;" in text
+
+
+@pytest.mark.usefixtures("config")
+def test_phone_answers_files_are_imported_by_upload_with_the_pdfs(client, returned, tmp_path):
+    new_practice_key()
+    public = current_public()
+    # Phones name their files by the minute: two alike are two files, not one.
+    sent = [
+        phone_answers(tmp_path / f"{n}.txt", public, "phq-9", items(6, 2), f"2026-11-0{n}T12:00Z")
+        for n in (3, 4)
+    ]
+
+    def same_name(paths):
+        return [(io.BytesIO(p.read_bytes()), "answers-20261103-1200.txt") for p in paths]
+
+    unlocked(client)
+    data = {"client": "AB-12", "returned": [*same_name(sent), *files(returned[:1])]}
+    page = post(client, "/clients/import", data).get_data(as_text=True)
+    assert "Added 3; already in the record: 0." in page
+    assert "<strong>2026-11-03</strong>" in page and "More than half the days" in page
+    assert "<td>AB-12</td><td>0</td><td>3</td><td>2026-11-04</td>" in page
+    again = post(client, "/clients/import", {"client": "AB-12", "returned": same_name(sent[:1])})
+    assert "Added 0; already in the record: 1." in again.get_data(as_text=True)
+    shown = post(client, "/clients/show", {"client": "AB-12"}).get_data(as_text=True)
+    assert "Alerts" in shown and "November 4, 2026" in shown and "More than half the days" in shown
+
+
+@pytest.mark.usefixtures("config")
+def test_a_phone_file_locked_with_a_key_passphrase_is_named_without_the_client(client, tmp_path):
+    new_practice_key(None, "long secret words")
+    phone = phone_answers(
+        tmp_path / "a.txt", current_public("long secret words"), "phq-9", items(3), "2026-11-03"
+    )
+    unlocked(client)
+    sent = [(io.BytesIO(phone.read_bytes()), "answers-20261103-1200.txt")]
+    page = post(client, "/clients/import", {"client": "QZ-4821", "returned": sent})
+    text = page.get_data(as_text=True)
+    (said,) = re.findall(r'<p class="error">([^<]*)</p>', text)
+    assert said == (
+        "answers-20261103-1200.txt: the practice key has a passphrase; give it to read this file"
+    )
+    assert "Added 0;" in text
 
 
 def test_report_exports_and_forget(client, returned):

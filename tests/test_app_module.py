@@ -183,6 +183,25 @@ def test_topics_are_in_the_apps_language(client):  # noqa: F811
     assert set(found["ids"]) >= CODEPENDENCY
 
 
+def test_a_measure_is_called_a_measure_in_the_library_and_on_its_page(client):  # noqa: F811
+    def card(html: str, module_id: str) -> str:
+        return re.search(rf'data-id="{module_id}">.*?</li>', html, re.S).group()
+
+    library = page(client, "/")
+    assert '<p class="kind">measure · 5 min' in card(library, "phq-9")
+    assert '<p class="kind">worksheet ·' in card(library, "where-am-i")
+    assert '<option value="measure">Measures</option>' in library
+    module = page(client, "/module/gad-7")
+    assert "About this measure" in module and "<dd>Measure</dd>" in module
+    post(client, "/language", {"csrf": csrf(client), "language": "es", "next": "/"})
+    spanish = page(client, "/")
+    assert '<p class="kind">medida · 5 min' in card(spanish, "gad-7")
+    assert '<option value="measure">Medidas</option>' in spanish
+    assert "hoja de trabajo" not in card(spanish, "phq-9")
+    module = page(client, "/module/phq-9")
+    assert "Sobre esta medida" in module and "<dd>Medida</dd>" in module
+
+
 def test_no_option_name_reaches_the_packets_page(client):  # noqa: F811
     data = {"csrf": csrf(client), "packet": "couples", "client": "Ana", "dates": ["2026-02-30"]}
     answer = post(client, "/packets/download", data)

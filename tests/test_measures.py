@@ -174,3 +174,51 @@ def test_the_unscored_question_after_the_items_never_counts():
     scoring = measure("phq-9").scoring
     answers = {**answers_for(10, 9), "measure.1.10": "3"}
     assert score(scoring, item_values(scoring, answers)).total == 10
+
+
+# --- a bilingual copy ---------------------------------------------------------------------------
+
+
+def _words(text: str, count: int = 4) -> str:
+    return " ".join(text.split()[:count])
+
+
+@pytest.mark.parametrize("module_id", ["phq-9", "gad-7"])
+def test_a_bilingual_measure_prints_every_item_answer_and_notice_in_both_languages(
+    module_id, tmp_path
+):
+    spanish, english = measure(module_id, "es"), measure(module_id, "en")
+    options = Options(language="es+en")
+    pdf = build([module_id], content=library(language="es"), options=options)[0]
+    text = " ".join(page.extract_text() for page in PdfReader(pdf.write(tmp_path)).pages)
+    flat = " ".join(text.split())
+    for mine, theirs in zip(spanish.scoring.items, english.scoring.items, strict=True):
+        assert _words(mine) in flat and _words(theirs) in flat
+    for mine, theirs in zip(spanish.scoring.options, english.scoring.options, strict=True):
+        assert mine.label in flat and theirs.label in flat
+    assert _words(spanish.scoring.followup.question, 6) in flat
+    assert _words(english.scoring.followup.question, 6) in flat
+    for answer in (*spanish.scoring.followup.options, *english.scoring.followup.options):
+        assert answer in flat
+    assert "No se requiere permiso para reproducir, traducir, presentar o distribuir." in flat
+    assert "No permission required to reproduce, translate, display or distribute." in flat
+    for band in {b.label for b in (*spanish.scoring.bands, *english.scoring.bands)}:
+        assert f" {band} " not in f" {flat} ".replace("Moderately", "")  # still no band
+
+
+def test_a_bilingual_phone_measure_keeps_each_languages_exact_wording(tmp_path, monkeypatch):
+    from generator.api import build_phone, new_practice_key
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    new_practice_key()
+    options = Options(language="es+en")
+    page = build_phone(["phq-9"], options=options, content=library(language="es"))[0].html
+    spanish, english = measure("phq-9", "es"), measure("phq-9", "en")
+    also = '<span class="also" lang="en">{}</span>'
+    pairs = zip(spanish.scoring.items, english.scoring.items, strict=True)
+    for number, (mine, theirs) in enumerate(pairs, 1):
+        assert f'<legend class="prompt">{number}. {mine}{also.format(theirs)}</legend>' in page
+    for mine, theirs in zip(spanish.scoring.options, english.scoring.options, strict=True):
+        assert f"<span>{mine.label}{also.format(theirs.label)}</span>" in page
+    assert f"{spanish.notice}{also.format(english.notice)}</p>" in page
+    assert 'name="phq-9.measure.1.9" value="3"' in page  # answered, and scored, as before

@@ -78,7 +78,7 @@ def test_bad_files_are_reported_by_name_and_good_ones_still_added(record_file, r
         result = add_returned(record, [tmp_path / "notes.txt", returned[0], blank], "AB-12")
     assert result.added == 1
     assert [p.split("/")[-1] for p in result.problems] == [
-        "notes.txt: expected a fillable PDF made by handouts",
+        "notes.txt: expected a fillable PDF or a phone answers file made by handouts",
         "blank.pdf: nothing is filled in; was the blank copy sent?",
     ]
 
@@ -277,12 +277,12 @@ def test_cli_asks_for_the_passphrase_once_when_no_variable_is_set(
 
 
 def test_another_kind_of_returned_file_plugs_in_with_one_reader(record_file, tmp_path, monkeypatch):
-    """A phone answers file, as its reader will give it: module, day, answers, a copy id."""
+    """Any kind of returned file, as its reader gives it: module, day, answers, a copy id."""
     import datetime as dt
 
     from generator.progress import returned as returned_module
 
-    def phone_reader(path, head, day):
+    def phone_reader(path, head, day, keys):
         if not head.startswith(b"PHONE"):
             return None
         answers = {f"measure.1.{n}": "1" for n in range(1, 8)}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core.content import Library
 from ..core.options import Options
 from ..core.profiles import Practice
 from .building import PDF, library
@@ -45,15 +46,19 @@ def add_returned(
     files: Sequence[PathLike],
     client: str,
     day: dt.date | str | None = None,
-    language: str = "en",
-    content: Iterable[PathLike] = (),
+    content: Library | None = None,
+    key_passphrase: str | None = None,
 ) -> Imported:
-    """Returned homework (fillable PDFs) into a client's record: good files are added, bad ones
-    reported, duplicates recognised and skipped."""
+    """Returned homework into a client's record: fillable PDFs, and phone answers files opened
+    with the practice key (key_passphrase when it has one). Good files are added, bad ones
+    reported by name, duplicates recognised and skipped; the day from `day`, else the form's
+    date, else the day the PDF was saved or the answers were sent. The modules are those of
+    `content`, in the client's language (library(folders, language)); the built-in English
+    library by default."""
     from ..progress.intake import import_files
 
-    when = _one_day(day)
-    return Imported(*import_files(record, files, client, when, library(content, language)))
+    when, found = _one_day(day), content if content is not None else library()
+    return Imported(*import_files(record, files, client, when, found, key_passphrase))
 
 
 def record_given(

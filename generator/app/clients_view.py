@@ -1,15 +1,15 @@
 """The app's Clients page: the encrypted progress record, unlocked with its passphrase (and
 locked again after 15 idle minutes), each client's alerts, charts and homework, import by
-dropping returned PDFs, the report, exports and forgetting. Client codes travel in form
-bodies, never in addresses, so they reach no log and no browser history."""
+dropping returned PDFs and phone answers files, the report, exports and forgetting. Client
+codes travel in form bodies, never in addresses, so they reach no log and no browser history."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
 
@@ -20,6 +20,7 @@ from .language import translate as _
 
 IDLE_SECONDS = 15 * 60
 FILES_AT_ONCE = 200
+RETURNED_KINDS = (".pdf", ".txt", ".json")  # fillable PDFs, and answers files from phone copies
 
 
 @dataclass
@@ -111,13 +112,14 @@ def import_files():
                 saved,
                 request.form.get("client", ""),
                 request.form.get("date") or None,
-                request.form.get("language") or "en",
+                api.library(language=request.form.get("language") or "en"),
             )
     except HandoutError as error:
         return page(error.message, status=400)
     finally:
         shutil.rmtree(folder, ignore_errors=True)  # the returned copies are not kept on disk
-    found = [p.replace(f"{folder}/", "") for p in result.problems]  # named as uploaded
+    inside = re.compile(re.escape(f"{folder}/") + r"\d+/")
+    found = [inside.sub("", p) for p in result.problems]  # named as uploaded
     message = _(
         "Added %(added)s; already in the record: %(duplicates)s.",
         added=result.added,
@@ -127,16 +129,19 @@ def import_files():
 
 
 def _saved_uploads(uploads, folder):
-    """Each uploaded PDF in a private folder under its own name (its base name only)."""
+    """Each uploaded file (a PDF, or a phone answers file) in a private folder under its own
+    name (its base name only), each in a folder of its own: phones name many files alike."""
     saved, problems = [], []
     folder.mkdir(mode=0o700)
-    for upload in uploads[:FILES_AT_ONCE]:
+    for number, upload in enumerate(uploads[:FILES_AT_ONCE]):
         try:
-            data = forms.upload(upload, "Returned PDF", forms.PDF_LIMIT, (".pdf",))
+            data = forms.upload(upload, "Returned file", forms.PDF_LIMIT, RETURNED_KINDS)
         except HandoutError as error:
             problems.append(error.message)
             continue
-        target = folder / (Path(upload.filename).name or "returned.pdf")
+        name = (upload.filename or "").replace("\\", "/").rpartition("/")[2]
+        target = folder / str(number) / (name or "returned.pdf")
+        target.parent.mkdir(mode=0o700)
         target.write_bytes(data)
         saved.append(target)
     return saved, problems

@@ -17,12 +17,15 @@ from ..api import (
     display_path,
     export_progress,
     forget_client,
+    library,
     open_record,
     practice,
     progress_report,
     restore_record,
 )
 from ..api import Options as Options
+from .base import key_passphrase
+from .returned import looks_like_phone_answers
 
 PASSPHRASE_ENV = "HANDOUTS_PASSPHRASE"
 client_option = click.option(
@@ -69,7 +72,7 @@ def progress() -> None:
     "day",
     metavar="YYYY-MM-DD",
     help="The day the homework was done "
-    "(default: the form's date, else the day the file was saved).",
+    "(default: the form's date, else the day the PDF was saved or the answers were sent).",
 )
 @click.option(
     "--lang",
@@ -79,9 +82,13 @@ def progress() -> None:
     help="The client's language, for the modules and the report (default: en).",
 )
 def add(files, client, day, language) -> None:
-    """Add returned fillable PDFs to a client's record (made if new)."""
+    """Add returned PDFs and phone answers files to a client's record (made if new).
+
+    Fillable PDFs, and answers files from phone copies, opened with the practice key: a key
+    with a passphrase asks for it (or reads HANDOUTS_KEY_PASSPHRASE)."""
+    key = key_passphrase() if any(looks_like_phone_answers(f) for f in files) else None
     with open_record(passphrase(), create=True) as record:
-        result = add_returned(record, files, client, day, language)
+        result = add_returned(record, files, client, day, library(language=language), key)
     for day_seen, module, alert in result.alerts:
         click.echo(
             f'ALERT {day_seen}  {module} item {alert.item}: "{alert.question}" answered '

@@ -40,7 +40,7 @@ def answers(files, output_format) -> None:
     code 1). A key with a passphrase asks for it (or reads HANDOUTS_KEY_PASSPHRASE)."""
     from ..api import answers_text, read_many_answers
 
-    phone_files = any(_starts_with_brace(path) for path in files)
+    phone_files = any(looks_like_phone_answers(path) for path in files)
     batch = read_many_answers(files, key_passphrase() if phone_files else None)
     if batch.read:
         echo_all(answers_text(batch, output_format))
@@ -52,7 +52,7 @@ def answers(files, output_format) -> None:
         raise click.exceptions.Exit(1)
 
 
-def _starts_with_brace(path: Path) -> bool:
+def looks_like_phone_answers(path: Path) -> bool:
     """Whether a file looks like a phone answers file (JSON), which needs the practice key."""
     try:
         with path.open("rb") as stream:

@@ -65,6 +65,35 @@ class Track:
     way: str
 
 
+@dataclass(frozen=True)
+class OtherWords:
+    """A measure's words in the second language of a bilingual copy, each printed under its
+    own: the items, the answers, the follow-up and the notice as published in that language."""
+
+    items: tuple[str, ...]
+    options: tuple[str, ...]
+    followup: str
+    followup_options: tuple[str, ...]
+    notice: str
+
+
+def words_beside(mine: Scoring, theirs: Scoring, notice: str) -> OtherWords:
+    """The other language's published words, one for each of this copy's (the checks keep
+    both in step; a part the other lacks is left blank, never filled with other words)."""
+
+    def fit(found, length: int) -> tuple[str, ...]:
+        return tuple(found[:length]) + ("",) * (length - len(found))
+
+    other = theirs.followup if mine.followup else None
+    return OtherWords(
+        fit(theirs.items, len(mine.items)),
+        fit([option.label for option in theirs.options], len(mine.options)),
+        other.question if other else "",
+        fit(other.options if other else (), len(mine.followup.options) if mine.followup else 0),
+        notice,
+    )
+
+
 def _bands_cover(values: dict, run: Check, at: tuple) -> None:
     """Bands must run from 0 to the highest total without gaps or overlaps."""
     bands = values["bands"]

@@ -36,6 +36,7 @@ from .drawings import PhoneLink, journey_map, phone_link
 from .errors import HandoutError, display_path
 from .fonts import FALLBACKS, FONTS, needs_fallbacks
 from .languages import N_, Languages, Words, format_day, page_counter, translations
+from .measure import OtherWords, words_beside
 from .options import PAGE_SIZES, Options, Settled, palette, settle
 from .profiles import Personal
 from .resources import TEMPLATES_DIR
@@ -201,9 +202,21 @@ def _component_html(
         palette=palette(options),
         scoring=checked.module.scoring,
         notice=checked.module.notice,
+        o_measure=_measure_beside(checked, component, other),
         **_drawing(component, options, words.languages),
         **marked.options,
     )
+
+
+def _measure_beside(
+    checked: CheckedModule, component: Component, other: Component | str | None
+) -> OtherWords | None:
+    """In a bilingual copy of a measure, its published words in the other language."""
+    theirs = checked.beside.module if checked.beside and isinstance(other, Component) else None
+    mine = checked.module.scoring
+    if component.name != "measure" or not mine or not theirs or not theirs.scoring:
+        return None
+    return words_beside(mine, theirs.scoring, theirs.notice)
 
 
 def _drawing(component: Component, options: Options, languages: Languages) -> dict:

@@ -11,19 +11,26 @@ from pathlib import Path
 from ..core.content import Library, read_module_cached
 from ..core.errors import HandoutError
 from .record import Entry, Record, check_code
-from .returned import Returned, read_returned
+from .returned import Keys, Returned, read_returned
 from .scoring import Alert, alert, item_values
 
 
 def import_files(
-    record: Record, files: Sequence, client: str, day: dt.date | None, library: Library
+    record: Record,
+    files: Sequence,
+    client: str,
+    day: dt.date | None,
+    library: Library,
+    key_passphrase: str | None = None,
 ) -> tuple[int, int, tuple[str, ...], tuple[tuple[str, str, Alert], ...]]:
-    """Added, duplicates, problems (one per bad file) and alerts (day, module, alert)."""
+    """Added, duplicates, problems (one per bad file) and alerts (day, module, alert). Phone
+    answers files are opened with the practice key (and its passphrase, when it has one)."""
     code = check_code(client)
     copies, problems = [], []
+    keys = Keys(key_passphrase)
     for file in files:
         try:
-            copies += read_returned(Path(file), day)
+            copies += read_returned(Path(file), day, keys)
         except HandoutError as error:
             problems.append(error.message)
     known = [c for c in copies if c.module in library.files]

@@ -1,9 +1,10 @@
 """Homework that came back, as the record takes it: which module, which day, which answers.
 
 Every kind of returned file becomes a list of Returned through `from_answers`: fillable PDFs
-(read by core/answers.py), and any reader added to READERS, such as one for phone answers files:
-a function of the path, the file's first bytes and the --date that gives the copies (made with
-`from_answers`, source='phone', and the copy's own identity) or None if the file is not its kind."""
+(read by core/answers.py), and each reader in READERS, such as the one for phone answers files:
+a function of the path, the file's first bytes, the --date and the practice's Keys (for files
+locked to the practice key) that gives the copies (made with `from_answers`, its source, and
+the copy's own identity) or None if the file is not its kind."""
 
 from __future__ import annotations
 
@@ -46,8 +47,23 @@ class Returned:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-Reader = Callable[[Path, bytes, "dt.date | None"], "list[Returned] | None"]
-READERS: list[Reader] = []
+class Keys:
+    """The practice's keys for the readers of locked files, opened once for a whole import
+    (with the key's passphrase, when it has one) and only when a locked file comes."""
+
+    def __init__(self, passphrase: str | None = None):
+        self.passphrase = passphrase
+        self._ring = None
+
+    def ring(self):
+        if self._ring is None:
+            from ..phone.returned import Keyring
+
+            self._ring = Keyring(self.passphrase)
+        return self._ring
+
+
+Reader = Callable[[Path, bytes, "dt.date | None", Keys], "list[Returned] | None"]
 
 
 def from_answers(
@@ -64,13 +80,15 @@ def from_answers(
     return Returned(module, day, kept, source, where, identity)
 
 
-def read_returned(path: Path, day: dt.date | None = None) -> list[Returned]:
+def read_returned(
+    path: Path, day: dt.date | None = None, keys: Keys | None = None
+) -> list[Returned]:
     """Each module's answers in a returned file; the day from --date, else the form's date
-    field, else the day the file was last saved."""
+    field, else the day the file was last saved (a PDF) or sent (a phone answers file)."""
     where = shown(display_path(path))
     data = _head(path, where)
     if PDF_MAGIC not in data:
-        return _other_kind(path, data, day, where)
+        return _other_kind(path, data, day, keys or Keys(), where)
     answers = read_answers(path)
     by_module = _by_module(answers)
     if not by_module:
@@ -84,12 +102,46 @@ def read_returned(path: Path, day: dt.date | None = None) -> list[Returned]:
     return [from_answers(m, found_day, a, "pdf", where) for m, a in kept.items()]
 
 
-def _other_kind(path: Path, data: bytes, day: dt.date | None, where: str) -> list[Returned]:
+def phone_answers(path: Path, head: bytes, day: dt.date | None, keys: Keys):
+    """A phone answers file, opened with the practice key: each module's answers, the day from
+    --date, else the date the client typed, else the day it was sent (on this computer's
+    clock). A copy is known by what was sent, so the same file imported twice is one."""
+    if head.lstrip()[:1] != b"{":
+        return None
+    from ..phone.returned import read_answers as read_phone
+
+    found = read_phone(path, keys.ring())  # every problem is a HandoutError naming the file
+    where = shown(display_path(path))
+    by_module = _by_module(found.answers)
+    kept = {m: a for m, a in by_module.items() if from_answers(m, dt.date.min, a, "", "").answers}
+    if not kept:
+        raise HandoutError(f"{where}: nothing is filled in; was it sent before any answer?")
+    found_day = day or _form_day(found.answers) or _sent_day(found.sent)
+    if found_day is None:
+        raise HandoutError(f"{where}: no date in the file; give one with --date YYYY-MM-DD")
+    return [from_answers(m, found_day, a, "phone", where, found.digest) for m, a in kept.items()]
+
+
+def _sent_day(sent: str) -> dt.date | None:
+    """The day an ISO 8601 time ('2026-12-06T10:00:00.000Z') falls on, on this computer."""
+    try:
+        when = dt.datetime.fromisoformat(sent.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when.astimezone().date() if when.tzinfo else when.date()
+
+
+READERS: list[Reader] = [phone_answers]
+
+
+def _other_kind(
+    path: Path, data: bytes, day: dt.date | None, keys: Keys, where: str
+) -> list[Returned]:
     for reader in READERS:
-        copies = reader(path, data, day)
+        copies = reader(path, data, day, keys)
         if copies is not None:
             return copies
-    raise HandoutError(f"{where}: expected a fillable PDF made by handouts")
+    raise HandoutError(f"{where}: expected a fillable PDF or a phone answers file made by handouts")
 
 
 def _head(path: Path, where: str) -> bytes:

@@ -1,5 +1,6 @@
-// The Clients page: returned PDFs dropped anywhere on the import form go into its file field,
-// as if chosen with the button (the field alone takes a drop only on itself).
+// The Clients page: returned files (PDFs, phone answers files) dropped anywhere on the import
+// form go into its file field, as if chosen with the button (the field alone takes a drop only
+// on itself).
 (function () {
   "use strict";
   var form = document.querySelector("[data-drop-zone]");
