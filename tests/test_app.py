@@ -543,7 +543,7 @@ def test_the_switch_turns_the_app_and_its_library_to_spanish(client):
     ):
         assert words in page, words
     library = client.get("/", base_url=BASE).get_data(as_text=True)
-    assert "Hojas informativas y hojas de trabajo" in library
+    assert "hojas informativas, hojas de trabajo y medidas" in library
     assert "La independencia es una parada, no la meta" in library
     strings = re.search(r'data-strings="([^"]+)"', library).group(1)
     assert "Actualizando la vista previa" in strings.replace("&#34;", '"')
