@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import logging
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,12 +18,35 @@ from generator.core.options import Options
 from tests.helpers import PRACTICE
 
 
+def run_folder(tmp_path_factory) -> Path:
+    """A folder of this test run that every worker sees (with several workers, each has its own
+    temporary folder inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def made_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """The file or folder 'name' of this test run, made by the first worker that asks for it
+    while the others wait, then read by all: a render of the whole library costs seconds."""
+    folder = run_folder(tmp_path_factory) / "made-once"
+    folder.mkdir(exist_ok=True)
+    target = folder / name
+    with open(folder / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / f"{name}.done").exists():
+            make(target)
+            (folder / f"{name}.done").touch()
+    return target
+
+
 @pytest.fixture(scope="session", autouse=True)
 def user_folders(tmp_path_factory):
-    """The user's cache and config folders are the test session's own, never the real ones."""
+    """The user's cache and config folders are the test session's own, never the real ones.
+    The cache (page counts and compiled templates, nothing personal) is shared by the run's
+    workers, as one user's cache is shared by the commands they run."""
     folder = tmp_path_factory.mktemp("user")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(folder / "cache"))
+        patch.setenv("XDG_CACHE_HOME", str(run_folder(tmp_path_factory) / "cache"))
         patch.setenv("XDG_CONFIG_HOME", str(folder / "config"))
         patch.setenv("XDG_DATA_HOME", str(folder / "data"))  # the progress record's folder
         patch.delenv("HANDOUTS_PASSPHRASE", raising=False)
@@ -34,10 +61,13 @@ def fillable(tmp_path_factory):
     from generator.core.content import load_library
     from tests.helpers import build_handout
 
-    out = tmp_path_factory.mktemp("fillable")
     ids = sorted(load_library().modules)
-    built = build_handout(ids, out=out, options=Options(fillable=True))
-    return dict(zip(ids, built.paths, strict=True))
+
+    def make(out: Path) -> None:
+        build_handout(ids, out=out, options=Options(fillable=True))
+
+    out = made_once(tmp_path_factory, "fillable", make)
+    return {module_id: out / f"{module_id}.pdf" for module_id in ids}
 
 
 # The practice the library is built for in the print-variant and safety tests: its own lines.
@@ -57,9 +87,12 @@ def library_pdf(tmp_path_factory):
     def render(options: Options = Options()) -> Path:
         if options not in built:
             ids = sorted(load_library().modules)
-            out = tmp_path_factory.mktemp("library") / "library.pdf"
-            made = build_handout(ids, personal, out, combine=True, options=options)
-            built[options] = made.paths[0]
+
+            def make(out: Path) -> None:
+                build_handout(ids, personal, out, combine=True, options=options)
+
+            name = hashlib.sha256(repr(options).encode()).hexdigest()[:16]
+            built[options] = made_once(tmp_path_factory, f"library-{name}.pdf", make)
         return built[options]
 
     return render
