@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from generator.core.content import load_library, parse_module
+from generator.core.content import Source, load_library, parse_module
 from generator.core.errors import HandoutError, ProblemsFound
 from tests.helpers import module_text
 
@@ -97,6 +98,43 @@ def test_empty_sources_is_a_problem():
         "mine/modules/sample.md: line 9: front matter 'sources': expected a list of sources, "
         "each with author, title, year and licence, got [] (list)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("author", "short"),
+    [
+        ("John Bowlby", "Bowlby"),
+        ("Mary D. Salter Ainsworth", "Ainsworth"),
+        ("Mary Main and Judith Solomon", "Main & Solomon"),
+        ("Francis J. Flynn and Vanessa K. B. Lake", "Flynn & Lake"),
+        ("Mary D. S. Ainsworth, Mary C. Blehar, Everett Waters and Sally Wall", "Ainsworth et al."),
+        # Surname and initials, as a journal's reference list writes them
+        ("Kroenke K, Spitzer RL, Williams JB", "Kroenke et al."),
+        ("Spitzer RL, Kroenke K, Williams JB, Löwe B", "Spitzer et al."),
+        ("Main M and Solomon J", "Main & Solomon"),
+        ("Kroenke K", "Kroenke"),
+        # Surname, then initials after a comma
+        ("Bowlby, J.", "Bowlby"),
+        ("Main, M., & Solomon, J.", "Main & Solomon"),
+        ("Stanley, B. & Brown, G. K.", "Stanley & Brown"),
+        ("Ainsworth, M. D. S., Blehar, M. C., Waters, E., & Wall, S.", "Ainsworth et al."),
+        ("van IJzendoorn, M. H.", "van IJzendoorn"),
+        # A group, or the contributors, as written
+        ("Handouts project contributors", "Handouts project contributors"),
+        ("Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues; Pfizer Inc.",
+         "Spitzer et al."),
+    ],
+)  # fmt: skip
+def test_the_sources_line_names_each_author_by_surname_in_every_style(author, short):
+    assert Source(author, "A title", 2001, "CC BY 4.0").short_author == short
+
+
+def test_no_library_source_is_cited_by_initials():
+    initials = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.\s*)+)(?: et al\.| & |$)")
+    for language in ("en", "es"):
+        for module in load_library(language=language).modules.values():
+            for source in module.sources:
+                assert not initials.match(source.short_author), (module.id, source.author)
 
 
 def test_user_module_shadows_builtin_with_a_notice(tree):

@@ -451,6 +451,20 @@ def test_a_bilingual_page_holds_both_languages_and_the_answer_places_once(tmp_pa
         assert str(pdf.Root.Lang) == "es"
 
 
+# A handout, a worksheet with a table, a measure, a map and a long worksheet: text in two
+# columns, section beside section, and in components under their translations.
+BILINGUAL = ["journey", "where-am-i", "phq-9", "support-network-map", "needs-and-boundaries"]
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_bilingual_copy_keeps_both_columns_inside_the_margins(paper, tmp_path):
+    built = build(tmp_path, BILINGUAL, "es+en", paper=paper)
+    for path in built.paths:
+        assert outside_margins(path) == [], path.name
+    text = flat(" ".join(pdf_pages_text(built.paths[0])))
+    assert "Empezamos la vida" in text and "We start life" in text  # the two columns
+
+
 def test_bilingual_copies_build_in_large_print_and_as_packets(tmp_path):
     built = build(tmp_path, ["support-network-map", "journey"], "es+en", large_print=True)
     assert outside_margins(built.paths[0]) == []

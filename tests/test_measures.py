@@ -110,6 +110,54 @@ def test_a_measure_prints_its_items_options_and_notice_but_no_score_or_band(lang
     assert "Total" not in flat and "score" not in flat.lower()
 
 
+@pytest.fixture(scope="module")
+def phq9_pages(tmp_path_factory):
+    """The PHQ-9 as printed in English and in Spanish: each one's text, flattened."""
+    folder = tmp_path_factory.mktemp("phq9")
+    pages = {}
+    for language in ("en", "es"):
+        found = library(language=language)
+        pdf = build(["phq-9"], content=found, options=Options(language=language))[0]
+        reader = PdfReader(pdf.write(folder / language))
+        pages[language] = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    return pages
+
+
+FOOT = {
+    "en": (
+        "Fill in this page and give it back to your therapist or group leader. Your answers "
+        "help you talk together about how you have been feeling. This is not a diagnosis.",
+        "Sources: Spitzer et al. 1999; Kroenke et al. 2001 (Cited for the scoring and the "
+        "severity bands).",
+    ),
+    "es": (
+        "Complete esta hoja y entréguesela a su terapeuta o a quien coordina su grupo. Sus "
+        "respuestas les ayudan a conversar sobre cómo se ha sentido. Esto no es un diagnóstico.",
+        "Fuentes: Spitzer et al. 1999; Kroenke et al. 2001 (Base de la puntuación y de los "
+        "niveles de gravedad).",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_measures_page_says_it_is_filled_in_and_given_back_not_a_worksheet(language, phq9_pages):
+    note, _ = FOOT[language]
+    assert note in phq9_pages[language]
+    assert "worksheet" not in phq9_pages[language].lower()
+    assert "hoja de trabajo" not in phq9_pages[language].lower()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_measures_sources_line_names_each_first_author_in_the_pages_language(
+    language, phq9_pages
+):
+    _, sources = FOOT[language]
+    assert sources in phq9_pages[language]
+    assert " K et al." not in phq9_pages[language]
+    if language == "es":
+        assert "Cited for" not in phq9_pages["es"] and "severity" not in phq9_pages["es"]
+
+
 def test_a_fillable_measure_has_one_radio_group_per_item_valued_by_its_options(tmp_path):
     pdf = build(["phq-9"], options=Options(fillable=True))[0].write(tmp_path)
     with pikepdf.open(pdf) as document:

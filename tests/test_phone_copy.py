@@ -137,6 +137,37 @@ def test_in_spanish_the_page_speaks_spanish(key):
     assert '"clear_confirm": "¿Borrar todas sus respuestas' in copy.html
 
 
+@pytest.mark.parametrize(
+    ("language", "note", "terms"),
+    [
+        (
+            "en",
+            "Answer these questions and send your answers to your therapist or group leader.",
+            "No permission required to reproduce, translate, display or distribute",
+        ),
+        (
+            "es",
+            "Conteste estas preguntas y envíe sus respuestas a su terapeuta o a quien coordina "
+            "su grupo.",
+            "No se requiere permiso para reproducir, traducir, presentar o distribuir",
+        ),
+    ],
+)
+def test_a_measures_phone_copy_is_answered_and_sent_in_the_pages_language(
+    language, note, terms, key
+):
+    options = Options(language=language)
+    content = api.library(language=language)
+    (copy,) = api.build_phone(["gad-7"], options=options, content=content, public_key=key)
+    (foot,) = _tree(copy.html).xpath("//footer[@class='module-foot']")
+    text = " ".join(foot.text_content().split())
+    assert note in text
+    assert "worksheet" not in text.lower() and "hoja de trabajo" not in text.lower()
+    assert terms in text
+    if language == "es":
+        assert "No permission" not in text and "Cited for" not in text
+
+
 def test_the_command_writes_the_copy(run, key):
     result = run("build", "where-am-i", "--phone", "--client", "Zoë", "--lang", "es")
     assert result.exit_code == 0, result.output

@@ -83,6 +83,17 @@ def test_bad_files_are_reported_by_name_and_good_ones_still_added(record_file, r
     ]
 
 
+def test_when_no_file_can_be_imported_no_client_is_made(record_file, tmp_path):
+    (tmp_path / "notes.txt").write_text("not a pdf")
+    blank = filled(tmp_path, "blank.pdf", "gad-7", {})
+    with open_record(PASS, create=True) as record:
+        result = add_returned(record, [tmp_path / "notes.txt", blank], "AB-12")
+        assert (result.added, len(result.problems)) == (0, 2)
+        assert record.counts() == []
+        with pytest.raises(HandoutError, match="no client with the code AB-12"):
+            client_summary(record, "AB-12")
+
+
 def test_a_file_without_a_date_needs_one(record_file, tmp_path):
     undated = filled(tmp_path, "undated.pdf", "gad-7", gad7(3))
     with open_record(PASS) as record:
@@ -241,6 +252,18 @@ def test_cli_add_list_show_forget(run, record_file, returned):
     forgot = run("progress", "forget", "AB-12", "--yes")
     assert forgot.exit_code == 0
     assert run("progress", "list").output == "No clients in the record yet.\n"
+
+
+def test_cli_add_of_only_bad_files_fails_and_makes_no_client(run, record_file, tmp_path):
+    (tmp_path / "notes.txt").write_text("not a pdf")
+    blank = filled(tmp_path, "blank.pdf", "gad-7", {})
+    added = run("progress", "add", tmp_path / "notes.txt", blank, "--client", "AB-12")
+    assert added.exit_code == 1
+    assert "blank.pdf: nothing is filled in" in added.output
+    assert run("progress", "list").output == "No clients in the record yet.\n"
+    assert run("progress", "show", "AB-12").output == (
+        "Error: no client with the code AB-12 in the record\n"
+    )
 
 
 def test_cli_build_with_a_client_code_records_what_was_given(run, record_file):

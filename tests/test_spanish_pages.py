@@ -101,6 +101,23 @@ def test_the_sources_line_and_the_therapists_title_are_in_spanish(tmp_path, tree
 LICENCE = 'licence: "idea credited; no text reproduced"'
 
 
+def test_every_licence_in_words_that_the_library_uses_prints_in_spanish():
+    from generator.core.content import load_library
+    from generator.core.languages import Words, parse
+
+    words = Words(parse("es"))
+    licences = {
+        source.licence
+        for language in ("en", "es")
+        for module in load_library(language=language).modules.values()
+        for source in module.sources
+    }
+    names = {"CC BY 4.0"}  # a licence's name stays as it is
+    untranslated = [t for t in licences - names if words.licence(t).replace("\u00a0", " ") == t]
+    assert untranslated == []
+    assert words.licence("CC BY 4.0") == "CC\u00a0BY\u00a04.0"
+
+
 @pytest.mark.parametrize(
     "name, said",
     [

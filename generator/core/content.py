@@ -43,14 +43,51 @@ class Source:
     @property
     def short_author(self) -> str:
         """The author as a one-line sources footer cites them: 'Covey', 'Main & Solomon',
-        'Ainsworth et al.'; a group ('Handouts project contributors') as written."""
-        names = [n for n in re.split(r",\s*|\s+and\s+", self.author) if n.strip()]
-        if len(names) == 1 and len(names[0].split()) > 1 and names[0].split()[-1][:1].islower():
+        'Ainsworth et al.'; a group ('Handouts project contributors') as written. Names may be
+        written 'Mary Main', 'Main, M.' or 'Main M' (initials after the surname, as in a
+        journal's reference list)."""
+        surnames = _surnames(self.author)
+        if surnames is None:
             return self.author  # not a person's name: its last word is not a surname
-        surnames = [name.split()[-1] for name in names]
         if len(surnames) > 2:
             return f"{surnames[0]} et al."
         return " & ".join(surnames)
+
+
+# Between two authors: a comma, 'and' or '&' (with or without a comma before them).
+AUTHORS_SPLIT = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
+# Initials with full stops ('J.', 'B.W.', 'J.-P.'), and without, as a journal's references give
+# them after the surname ('K', 'JB').
+DOTTED_INITIALS = re.compile(r"^(?:[A-Z]\.-?)+$")
+BARE_INITIALS = re.compile(r"^[A-Z]{1,3}$")
+
+
+def _initials(words: list[str]) -> bool:
+    return bool(words) and all(DOTTED_INITIALS.match(w) or BARE_INITIALS.match(w) for w in words)
+
+
+def _surnames(author: str) -> list[str] | None:
+    """Each author's surname, or None for a group's name ('Handouts project contributors').
+    'Robert L. Spitzer', 'Spitzer, R. L.' and 'Spitzer RL' all give 'Spitzer'."""
+    parts = [part.split() for part in AUTHORS_SPLIT.split(author.strip()) if part.strip()]
+    if len(parts) == 1 and len(parts[0]) > 1 and parts[0][-1][:1].islower():
+        return None
+    surnames = []
+    index = 0
+    while index < len(parts):
+        words = parts[index]
+        following = parts[index + 1] if index + 1 < len(parts) else []
+        if not _initials(words) and _initials(following):
+            surnames.append(" ".join(words))  # 'Main, M.', 'van IJzendoorn, M. H.'
+            index += 2
+            continue
+        if len(words) > 1 and BARE_INITIALS.match(words[-1]):
+            words = [w for w in words if not BARE_INITIALS.match(w)] or words
+            surnames.append(" ".join(words))  # 'Main M', 'Salter Ainsworth MD'
+        else:
+            surnames.append(words[-1])  # 'Mary Main'
+        index += 1
+    return surnames
 
 
 @dataclass(frozen=True)

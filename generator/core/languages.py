@@ -128,7 +128,15 @@ def format_day(day: dt.date, code: str) -> str:
 
 # 'from %(name)s' is whole in Spanish's translation: 'de la Dra. ...', 'del Dr. ...' (typography).
 NOTE_FROM = N_("A note for you from %(name)s")
-LICENCE_WORDS = (N_("idea credited; no text reproduced"), N_("public domain"))
+# A source's terms where they are words (the Spanish modules' front matter keeps the English, so
+# that each source is the same in both: see parity), printed in the page's language.
+LICENCE_WORDS = (
+    N_("idea credited; no text reproduced"),
+    N_("idea credited; their form not reproduced"),
+    N_("public domain"),
+    N_("No permission required to reproduce, translate, display or distribute"),
+    N_("Cited for the scoring and the severity bands"),
+)
 AUTHOR_WORDS = (N_("Handouts project contributors"),)
 AND = N_("and")
 

@@ -37,6 +37,8 @@ def import_files(
     problems += [
         f"{c.where}: '{c.module}' is not a module of the library" for c in copies if c not in known
     ]
+    if not known:  # nothing to add: a client is not made for files that all failed
+        return 0, 0, tuple(problems), ()
     added, duplicates = record.add(code, [_entry(c) for c in known], library.language)
     return added, duplicates, tuple(problems), tuple(_alerts(known, library))
 
