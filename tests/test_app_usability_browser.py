@@ -158,7 +158,8 @@ def axe_violations(tab) -> list[str]:
     tab.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     found = tab.evaluate(
         "axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}, resultTypes: ['violations']})"
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}, "
+        "resultTypes: ['violations']})"
         ".then(r => r.violations.map(v => `${v.id}: ${v.nodes.length} (${v.nodes[0].target})`))"
     )
     return found

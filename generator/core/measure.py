@@ -4,6 +4,7 @@ worksheet says it tracks: checked here, scored in generator/progress."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .schema import Check, Choice, Integer, Keys, ListOf, Pattern, Text
@@ -81,7 +82,7 @@ def words_beside(mine: Scoring, theirs: Scoring, notice: str) -> OtherWords:
     """The other language's published words, one for each of this copy's (the checks keep
     both in step; a part the other lacks is left blank, never filled with other words)."""
 
-    def fit(found, length: int) -> tuple[str, ...]:
+    def fit(found: Sequence[str], length: int) -> tuple[str, ...]:
         return tuple(found[:length]) + ("",) * (length - len(found))
 
     other = theirs.followup if mine.followup else None
