@@ -144,16 +144,20 @@ def _take_turn(job: Job, args: tuple) -> None:
             if job.state != "waiting":
                 return
             job.state = "running"
-            queue = multiprocessing.get_context("spawn").Queue()
-            job.process = multiprocessing.get_context("spawn").Process(
-                target=_run, args=(*args, queue), daemon=True
-            )
+            # News comes back through a pipe, written by the run's own thread: a queue would
+            # add a thread to the process, and the run forks its workers (a fork taken while
+            # another thread holds a lock can leave a worker waiting for ever).
+            spawn = multiprocessing.get_context("spawn")
+            news, sender = spawn.Pipe(duplex=False)
+            job.process = spawn.Process(target=_run, args=(*args, sender), daemon=True)
             job.process.start()
-        _follow(job, queue)
+            sender.close()  # this end is the run's: once the run ends, reading meets the end
+        with news:
+            _follow(job, news)
         job.process.join(10)
 
 
-def _run(order: PacketOrder, run: RosterRun, who, options, queue) -> None:
+def _run(order: PacketOrder, run: RosterRun, who, options, news) -> None:
     """In the job's own process: the roster run, reporting each packet as it is written."""
     from .. import api
 
@@ -163,16 +167,16 @@ def _run(order: PacketOrder, run: RosterRun, who, options, queue) -> None:
             run,
             who,
             options,
-            progress=lambda n: queue.put(("step", n)),
-            planned=lambda n: queue.put(("total", n)),
+            progress=lambda n: news.send(("step", n)),
+            planned=lambda n: news.send(("total", n)),
         )
     except api.NoSpace as error:
-        queue.put(("nospace", {"need": error.need, "free": error.free}))
+        news.send(("nospace", {"need": error.need, "free": error.free}))
         return
     except HandoutError as error:
-        queue.put(("failed", _private(error.message, Path(run.roster), "the roster")))
+        news.send(("failed", _private(error.message, Path(run.roster), "the roster")))
         return
-    queue.put(("done", _summary(result)))
+    news.send(("done", _summary(result)))
 
 
 def _summary(result) -> dict:
@@ -192,16 +196,19 @@ NO_SPACE = N_(
 )
 
 
-def _follow(job: Job, queue) -> None:
+def _follow(job: Job, news) -> None:
     """Keep the job's progress up to date until its process says it is finished."""
     while job.state == "running":
         try:
-            kind, value = queue.get(timeout=0.5)
-        except Exception:  # nothing new yet, or the process died without a word
-            if job.process and not job.process.is_alive() and job.state == "running":
-                job.touched = time.monotonic()
-                job.state, job.error = "failed", N_("The build stopped unexpectedly.")
-            continue
+            if not news.poll(0.5):
+                continue  # nothing new yet
+            kind, value = news.recv()
+        except (EOFError, OSError):  # the process ended without a word
+            with _STATE:
+                if job.state == "running":
+                    job.touched = time.monotonic()
+                    job.state, job.error = "failed", N_("The build stopped unexpectedly.")
+            return
         # The idle time counts from the last news of the run, set before it can read as ended.
         job.touched = time.monotonic()
         if kind == "step":
