@@ -12,6 +12,7 @@ from generator.core.profiles import make_personal
 from generator.core.render import environment, render_document
 from generator.core.resources import TEMPLATES_DIR
 from generator.core.validate import check_modules
+from tests.helpers import module_text
 
 
 def checked(ids=("where-am-i",)):
@@ -77,3 +78,32 @@ def test_a_cache_folder_that_cannot_be_written_is_skipped(tmp_path, monkeypatch)
     html = render_document(checked(), make_personal(Person(client="J.D."))).html
     assert "J.D." in html
     environment.cache_clear()
+
+
+def test_sample_pages_are_rendered_once_until_a_file_they_come_from_changes(
+    tree, tmp_path, monkeypatch
+):
+    """check, previews and the catalog render the sample pages of a module once; a change to
+    the module renders them again, and a cut-off copy in the cache is never used."""
+    from generator.api import render_sample
+    from generator.core import build, cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tree({"mine.md": module_text("Words to count.", title="Mine")})
+    renders = []
+    real = build.render_group
+    monkeypatch.setattr(build, "render_group", lambda *a: renders.append(1) or real(*a))
+
+    def sample():
+        library = load_library([folder])
+        (entry,) = check_modules([library.modules["mine"]], library.roots)
+        return render_sample((entry,), library, remember=True)
+
+    first = sample()
+    assert sample() == first and len(renders) == 1
+    kept = list((tmp_path / "cache" / "handouts" / cache.SAMPLES).glob("*.pdf"))
+    assert len(kept) == 1 and kept[0].read_bytes() == first.data
+    kept[0].write_bytes(first.data[:100])  # cut short, as by a full disk
+    assert sample().data == first.data and len(renders) == 2
+    (folder / "mine.md").write_text(module_text("Other words.", title="Mine"), encoding="utf-8")
+    assert sample().data != first.data and len(renders) == 3

@@ -27,12 +27,15 @@ def render_sample(
     library: Library,
     practice: Practice | None = None,
     options: Options | None = None,
+    remember: bool = False,
 ) -> Rendered:
     """Checked modules rendered strictly for the sample client, as check, previews and the
-    catalog show them (with the practice's profile when given), in the library's language."""
+    catalog show them (with the practice's profile when given), in the library's language.
+    With 'remember', the same modules rendered before from the same files come from the
+    user's cache folder (sample pages only: no client's details)."""
     from ..core.build import render_sample as render
 
-    return render(group, library, practice, options)
+    return render(group, library, practice, options, remember)
 
 
 def preview_pages(

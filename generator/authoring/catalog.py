@@ -73,7 +73,7 @@ def _entry(module, library, out: Path) -> dict | str:
     if problems:
         return str(problems[0])
     try:
-        result = render_sample((checked,), library)
+        result = render_sample((checked,), library, remember=True)
     except HandoutError as error:
         return error.message
     (image,) = page_images(result.data, [0], THUMB_SCALE)

@@ -33,7 +33,7 @@ def library_previews(
     prepare_folder(out)
     written, firsts = [], []
     for entry in checked:
-        result = render_sample((entry,), library)
+        result = render_sample((entry,), library, remember=True)
         images = page_images(result.data, None if all_pages else [0])
         for number, image in enumerate(images, 1):
             name = f"{entry.module.id}-page{number}.png" if all_pages else f"{entry.module.id}.png"

@@ -125,12 +125,37 @@ def render_sample(
     library: Library,
     practice: Practice | None = None,
     options: Options | None = None,
+    remember: bool = False,
 ) -> Rendered:
     """Render modules strictly for the sample client, as check, previews and the catalog show
-    them (with the user's practice profile when given), in the library's language."""
+    them (with the user's practice profile when given), in the library's language. With
+    'remember', a PDF rendered before from the same files is taken from the cache, and a new
+    one is kept there."""
     personal = sample_person(library.language, practice)
-    chosen = options or Options(language=library.language)
-    return render_group(group, personal, settle(chosen, personal.practice), library, True)
+    chosen = settle(options or Options(language=library.language), personal.practice)
+    if not remember:
+        return render_group(group, personal, chosen, library, True)
+    roots = (TEMPLATES_DIR, LOCALE_DIR, *library.roots)
+    # Keyed by the modules as read (their checked form carries markers made afresh each time).
+    modules = repr(tuple(checked.module for checked in group))
+    entry = cache.key(
+        cache.code_fingerprint(), cache.fingerprint(roots), modules, repr(personal), repr(chosen)
+    )
+    found = cache.sample(entry)
+    if found:
+        data, about = found
+        return _remembered(data, about)
+    result = render_group(group, personal, chosen, library, True)
+    about = {"pages": result.pages, "height": result.page_height, "blank": result.blank_pages}
+    cache.keep_sample(entry, result.data, about)
+    return result
+
+
+def _remembered(data: bytes, about: dict) -> Rendered:
+    from .pdf import Rendered
+
+    blank = tuple(about["blank"])
+    return Rendered(data, about["pages"], (), (), about["height"], blank)
 
 
 def render_group(
@@ -284,7 +309,7 @@ def _check_one(
     if known_pages:
         return ModuleReport(module, module.where, (), known_pages, grade, ease)
     try:
-        result = render_sample((checked,), library, personal.practice)
+        result = render_sample((checked,), library, personal.practice, remember=True)
     except HandoutError as error:
         problems.append(Problem(module.where, error.message))
         return ModuleReport(module, module.where, tuple(problems), grade=grade, ease=ease)

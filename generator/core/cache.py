@@ -1,9 +1,12 @@
-"""Page counts remembered between runs, so 'handouts list' need not render the whole library.
+"""Page counts remembered between runs, so 'handouts list' need not render the whole library;
+and the sample PDFs that check, previews and the catalog render, so that one of them after
+another renders each module once.
 
-An entry is keyed by everything that can change a module's page count: the module itself, every
+An entry is keyed by everything that can change a module's pages: the module itself, every
 template, style sheet and font, every file under the content folders it may draw from, and the
-versions of this tool and of WeasyPrint. Only page counts are kept; never names or notes. (The
-same folder keeps the compiled page templates: see render.py.)"""
+versions of this tool and of WeasyPrint. Only page counts and sample pages (the sample client
+and the practice profile, never a client's name or note) are kept. (The same folder keeps the
+compiled page templates: see render.py.)"""
 
 from __future__ import annotations
 
@@ -18,6 +21,9 @@ from .output import write_atomic
 
 FILE_NAME = "pages.json"
 MAX_ENTRIES = 500
+SAMPLES = "samples"
+MAX_SAMPLES = 200  # sample PDFs kept (about 100 kB each); the oldest go first
+CODE = Path(__file__).resolve().parent.parent  # the tool's own code: a change renders again
 
 
 def cache_folder() -> Path:
@@ -30,11 +36,12 @@ def cache_file() -> Path:
     return cache_folder() / FILE_NAME
 
 
-def fingerprint(roots: Iterable[Path]) -> str:
-    """A digest of the names, sizes and change times of every file under the given folders."""
+def fingerprint(roots: Iterable[Path], pattern: str = "*") -> str:
+    """A digest of the names, sizes and change times of every file under the given folders
+    (of those whose names match the pattern)."""
     digest = hashlib.sha256(f"{__version__} {_engine_version()}".encode())
     for root in roots:
-        for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+        for path in sorted(p for p in Path(root).rglob(pattern) if p.is_file()):
             stat = path.stat()
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
@@ -73,5 +80,39 @@ def save(entries: dict[str, int]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps(entries, sort_keys=True).encode())
+    except OSError:
+        pass
+
+
+def code_fingerprint() -> str:
+    """A digest of the tool's Python files (compiled copies left out: they change on their own)."""
+    return fingerprint([CODE], "*.py")
+
+
+def sample(entry: str) -> tuple[bytes, dict] | None:
+    """A remembered sample PDF and what is known of it, or None."""
+    folder = cache_folder() / SAMPLES
+    try:
+        about = json.loads((folder / f"{entry}.json").read_text(encoding="utf-8"))
+        data = (folder / f"{entry}.pdf").read_bytes()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(about, dict) or about.get("size") != len(data):  # one half of a pair
+        return None
+    return data, about
+
+
+def keep_sample(entry: str, data: bytes, about: dict) -> None:
+    """Remember a sample PDF (the PDF first, then what is known of it, which makes it count);
+    a cache that cannot be written is skipped, never an error."""
+    folder = cache_folder() / SAMPLES
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / f"{entry}.pdf", data)
+        write_atomic(folder / f"{entry}.json", json.dumps(about | {"size": len(data)}).encode())
+        kept = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:-MAX_SAMPLES]:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".pdf").unlink(missing_ok=True)
     except OSError:
         pass
