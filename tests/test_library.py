@@ -13,7 +13,7 @@ from generator.core.options import Options
 from generator.core.profiles import make_personal
 from generator.core.readability import client_words
 from generator.core.validate import check_module
-from tests.helpers import build_handout
+from tests.helpers import build_handout, pdf_reader
 
 # Standard print: every handout on two Letter pages, every worksheet too.
 PAGES = {"handout": range(1, 3), "worksheet": range(1, 3), "measure": range(1, 3)}
@@ -78,16 +78,23 @@ def test_every_handout_holds_at_most_800_words_of_client_text():
     assert {m: n for m, n in words.items() if n > HANDOUT_WORDS} == {}
 
 
+A4 = Options(paper="a4")
+# Plain, fillable, large print, ink saver and A4 copies of every module, the new ones among
+# them, are rendered strictly by the library fixtures (conftest.py) the variant tests read.
 VARIANTS = {
-    "plain": Options(),
-    "fillable": Options(fillable=True),
-    "large print": Options(large_print=True),
-    "ink saver": Options(ink_saver=True),
-    "a4": Options(paper="a4"),
     "discreet": Options(discreet=True),
     "spanish": Options(language="es"),
     "spanish with english": Options(language="es+en"),
 }
+
+
+def test_the_library_renders_hold_the_new_modules_in_each_print_variant(library_pdf, fillable):
+    titles = {load_library().modules[m].title for m in NEW_MODULES}
+    for options in (Options(), Options(large_print=True), Options(ink_saver=True), A4):
+        items = pdf_reader(library_pdf(options)).outline  # each module's title, its headings below
+        outline = {item.title for item in items if not isinstance(item, list)}
+        assert titles - outline == set(), options
+    assert all(fillable[m].stat().st_size for m in NEW_MODULES)
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
