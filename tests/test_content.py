@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.core.content import Source, load_library, parse_module
+from generator.core.content import Citation, Source, citations, load_library, parse_module
 from generator.core.errors import HandoutError, ProblemsFound
 from tests.helpers import module_text
 
@@ -127,6 +127,39 @@ def test_empty_sources_is_a_problem():
 )  # fmt: skip
 def test_the_sources_line_names_each_author_by_surname_in_every_style(author, short):
     assert Source(author, "A title", 2001, "CC BY 4.0").short_author == short
+
+
+def test_sources_that_shorten_alike_are_told_apart_by_a_letter_after_the_year():
+    cited = citations(
+        [
+            Source("Robert L. Spitzer, Kurt Kroenke and colleagues", "The form", 2006, "free"),
+            Source("Spitzer RL, Kroenke K, Williams JB, Löwe B", "The paper", 2006, "cited"),
+            Source("John Bowlby", "Attachment", 1969, "idea"),
+            Source("Bowlby, J.", "Separation", 1973, "idea"),
+            Source("Spitzer, R. L., Williams, J. B. W., & Kroenke, K.", "Another", 2006, "x"),
+        ]
+    )
+    assert [(c.author, c.year) for c in cited] == [
+        ("Spitzer et al.", "2006a"),
+        ("Spitzer et al.", "2006b"),
+        ("Bowlby", "1969"),  # the same author in another year: nothing to tell apart
+        ("Bowlby", "1973"),
+        ("Spitzer et al.", "2006c"),
+    ]
+    assert cited[0] == Citation("Spitzer et al.", "2006a", "free")
+    assert citations([Source("Mary Main", "A", 1990, "idea")])[0].year == "1990"
+
+
+def test_no_library_module_cites_two_sources_alike():
+    for language in ("en", "es"):
+        for module in load_library(language=language).modules.values():
+            labels = [f"{c.author} {c.year}" for c in module.citations]
+            assert len(set(labels)) == len(labels), (module.id, labels)
+    gad7 = load_library().modules["gad-7"].citations
+    assert [f"{c.author} {c.year}" for c in gad7] == [
+        "Spitzer et al. 2006a",
+        "Spitzer et al. 2006b",
+    ]
 
 
 def test_no_library_source_is_cited_by_initials():

@@ -1,9 +1,15 @@
-"""Page layout on real PDFs: components stay whole across page breaks, headings stay with text."""
+"""Page layout on real PDFs: components stay whole across page breaks, headings stay with text,
+and the footer never has a page to itself."""
 
 from __future__ import annotations
 
+import pytest
+
+from generator.core.content import load_library
+from generator.core.languages import gettext
+from generator.core.options import Options
 from generator.core.profiles import make_personal
-from tests.helpers import build_handout, flat, module_text, pdf_pages_text
+from tests.helpers import body_lines, build_handout, flat, module_text, pdf_pages_text
 
 FILLER = "A sentence that takes up room on the page so that parts land near a page break. " * 5
 
@@ -44,3 +50,66 @@ def test_components_and_headings_are_never_split_from_what_follows(tree, tmp_pat
         tail = page.split(f"Part {number} ", 1)[1]
         assert first in tail, f"part {number}: heading and {kind} are on different pages"
         assert last in tail.split(first, 1)[1], f"part {number}: the {kind} is split"
+
+
+# --- The footer never has a page to itself ------------------------------------------------
+
+# What a module's footer (module.html) begins with, for each kind, and its other parts. The
+# footer comes last in a module and is never split, so a page whose first line begins one of
+# these holds nothing but furniture: the note, the crisis line, the phone link, the sources.
+FOOTER = (
+    "This handout supports your work with your therapist or group leader. It does not replace it.",
+    "This worksheet supports your work with your therapist or group leader. It does not replace "
+    "it.",
+    "Fill in this page and give it back to your therapist or group leader. Your answers help you "
+    "talk together about how you have been feeling. This is not a diagnosis.",
+    "On your phone:",
+    "Sources:",
+)
+
+
+def furniture_starts(language: str) -> tuple[str, ...]:
+    """The footer's parts in the language, and each measure's publisher's notice, which
+    prints just above the footer and is no content of its own either."""
+    translate = gettext(language)
+    measures = load_library(language=language).modules.values()
+    notices = [module.notice for module in measures if module.notice]
+    return tuple(flat(text)[:24] for text in [*map(translate, FOOTER), *notices])
+
+
+def furniture_only(path, language: str) -> list[str]:
+    """The pages that begin with the footer (or a measure's notice), by number."""
+    starts = furniture_starts(language)
+    return [
+        f"page {number}: {lines[0].text}"
+        for number, lines in enumerate(body_lines(path), 1)
+        if lines and lines[0].text.startswith(starts)
+    ]
+
+
+NOTE = "Bring this next time."
+# Paper, language, and a homework note or none: each shifts where a module's pages end.
+FURNITURE_VARIANTS = {
+    f"{language} {paper}{', note' if note else ''}": (Options(language=language, paper=paper), note)
+    for language in ("en", "es")
+    for paper in ("letter", "a4")
+    for note in ("", NOTE)
+} | {
+    f"{language} large print, note": (Options(language=language, large_print=True), NOTE)
+    for language in ("en", "es")
+}
+
+
+@pytest.mark.parametrize("variant", list(FURNITURE_VARIANTS))
+def test_no_page_holds_only_the_footer(variant, module_pdfs):
+    """Every module in English and Spanish, on Letter and A4 and in large print: where the
+    footer does not fit under the body, the body's last lines (or last component) go over with
+    it. The Spanish PHQ-9 printed its footer alone on page 2, and so did a dozen handouts and
+    worksheets; in large print a measure may take two pages, never a third for the footer."""
+    options, note = FURNITURE_VARIANTS[variant]
+    found = {
+        path.name: pages
+        for path in module_pdfs(options, note)
+        if (pages := furniture_only(path, options.languages.main))
+    }
+    assert found == {}

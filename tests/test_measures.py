@@ -3,6 +3,8 @@ every band boundary, the item-9 alert, and what worksheets track."""
 
 from __future__ import annotations
 
+import re
+
 import pikepdf
 import pytest
 from pypdf import PdfReader
@@ -12,7 +14,7 @@ from generator.core.content import parse_module
 from generator.core.measure import Track
 from generator.core.options import Options
 from generator.progress.scoring import alert, item_values, score, tracked
-from tests.helpers import module_text
+from tests.helpers import module_text, pdf_pages_text
 
 PHQ9_BANDS = [
     (0, "Minimal"), (4, "Minimal"), (5, "Mild"), (9, "Mild"), (10, "Moderate"),
@@ -139,6 +141,22 @@ FOOT = {
 }
 
 
+@pytest.mark.parametrize(
+    ("language", "sources"),
+    [
+        ("en", "Sources: Spitzer et al. 2006a; Spitzer et al. 2006b (Cited for the scoring and"),
+        ("es", "Fuentes: Spitzer et al. 2006a; Spitzer et al. 2006b (Base de la puntuación y"),
+    ],
+)
+def test_the_gad7_tells_its_two_spitzer_2006_sources_apart(language, sources):
+    """The published form and the paper on it shorten alike: the page used to cite 'Spitzer et
+    al. 2006; Spitzer et al. 2006'."""
+    found = library(language=language)
+    pdf = build(["gad-7"], content=found, options=Options(language=language))[0]
+    (page,) = page_words(pdf.data)
+    assert sources in page
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_a_measures_page_says_it_is_filled_in_and_given_back_not_a_worksheet(language, phq9_pages):
     note, _ = FOOT[language]
@@ -156,6 +174,46 @@ def test_a_measures_sources_line_names_each_first_author_in_the_pages_language(
     assert " K et al." not in phq9_pages[language]
     if language == "es":
         assert "Cited for" not in phq9_pages["es"] and "severity" not in phq9_pages["es"]
+
+
+def page_words(data: bytes) -> list[str]:
+    """Each page's text, flattened, a word broken at a line's end made whole again."""
+    return [" ".join(re.sub(r"[-\u2010]\n", "", text).split()) for text in pdf_pages_text(data)]
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("module_id", ["phq-9", "gad-7"])
+def test_a_measure_fits_on_one_page_with_its_footer_in_its_published_words(
+    module_id, language, paper
+):
+    """At standard print a measure is one page: its items, answers, question and notice exactly
+    as published, then the footer. The Spanish PHQ-9 used to leave its footer (the note, the
+    crisis line and the sources) alone on a second page, on Letter and on A4."""
+    found = library(language=language)
+    pdf = build([module_id], content=found, options=Options(language=language, paper=paper))[0]
+    (page,) = page_words(pdf.data)
+    module = found.select([module_id])[0]
+    scoring = module.scoring
+    published = [*scoring.items, *(o.label for o in scoring.options), module.notice]
+    published += [scoring.followup.question, *scoring.followup.options]
+    assert [words for words in published if " ".join(words.split()) not in page] == []
+    sources = {"en": "Sources:", "es": "Fuentes:"}[language]
+    assert page.index(module.notice) < page.index(FOOT[language][0][:40]) < page.index(sources)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("module_id", ["phq-9", "gad-7"])
+def test_a_measure_in_large_print_takes_two_pages_the_last_with_its_question(module_id, language):
+    """In large print the table runs on to a second page between rows, and the question after
+    the items goes with the footer: never a third page holding only the footer."""
+    found = library(language=language)
+    options = Options(language=language, large_print=True)
+    pdf = build([module_id], content=found, options=options)[0]
+    pages = page_words(pdf.data)
+    question = found.select([module_id])[0].scoring.followup.question
+    assert len(pages) == 2
+    assert " ".join(question.split()) in pages[1] and FOOT[language][0][:40] in pages[1]
 
 
 def test_a_fillable_measure_has_one_radio_group_per_item_valued_by_its_options(tmp_path):

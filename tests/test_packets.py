@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pytest
@@ -26,11 +25,11 @@ from generator.packets.pool import build_roster
 from generator.packets.reading import READING_PACE, reading_problems, readings, unread
 from generator.packets.roster import read_roster
 from tests.helpers import (
-    PageText,
+    Line,
+    body_lines,
     build_packet,
     flat,
     module_text,
-    pdf_pages,
     pdf_pages_text,
     pdf_reader,
 )
@@ -233,43 +232,6 @@ def test_packets_lists_the_built_in_packets(run):
 
 
 # --- Page by page: the text lines inside the margins -------------------------------------
-
-PX_PER_MM = 96 / 25.4  # WeasyPrint writes text positions in CSS pixels
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of text in a page's page area (header and footer left out)."""
-
-    text: str
-    heading: bool  # set in the headings' face (Noto Serif Bold), e.g. a Part heading
-
-
-def body_lines(path_or_bytes) -> list[list[Line]]:
-    """Each page's lines of text between the top and bottom margins (style.css: 19 and 20 mm),
-    top to bottom, in the order a reader meets them."""
-    return [_page_lines(page) for page in pdf_pages(path_or_bytes)]
-
-
-def _page_lines(page: PageText) -> list[Line]:
-    top, bottom = 19 * PX_PER_MM, page.height / 0.75 - 20 * PX_PER_MM
-    runs = []
-    for run in page.runs:
-        if run.cm:
-            cm, tm = run.cm, run.tm
-            y = (page.height - (tm[4] * cm[1] + tm[5] * cm[3] + cm[5])) / 0.75
-            if top < y < bottom:
-                runs.append((y, run.font, run.text))
-    grouped: list[tuple[float, list]] = []
-    for y, font, text in sorted(runs, key=lambda run: run[0]):
-        if grouped and y - grouped[-1][0] < 3:  # the same baseline, give or take
-            grouped[-1][1].append((font, text))
-        else:
-            grouped.append((y, [(font, text)]))
-    return [
-        Line(flat(" ".join(t for _, t in parts)), all("Serif-Bold" in f for f, _ in parts))
-        for _, parts in grouped
-    ]
 
 
 def is_notes_page(lines: list[Line]) -> bool:

@@ -159,13 +159,47 @@ def test_a_measures_phone_copy_is_answered_and_sent_in_the_pages_language(
     options = Options(language=language)
     content = api.library(language=language)
     (copy,) = api.build_phone(["gad-7"], options=options, content=content, public_key=key)
-    (foot,) = _tree(copy.html).xpath("//footer[@class='module-foot']")
+    tree = _tree(copy.html)
+    (foot,) = tree.xpath("//footer[@class='module-foot']")
     text = " ".join(foot.text_content().split())
     assert note in text
     assert "worksheet" not in text.lower() and "hoja de trabajo" not in text.lower()
-    assert terms in text
+    (notice,) = tree.xpath("//p[@class='measure-notice']")  # the publisher's, as on paper
+    assert terms in notice.text_content()
     if language == "es":
         assert "No permission" not in text and "Cited for" not in text
+
+
+def _sources_line(html: str) -> str:
+    (line,) = _tree(html).xpath("//p[@class='sources']")
+    return " ".join(line.text_content().split())
+
+
+@pytest.mark.parametrize("module_id", ["phq-9", "gad-7", "journey", "where-am-i"])
+def test_the_phone_copy_cites_its_sources_as_the_paper_page_does(module_id, key):
+    """The paper page's one sources line, in the page's language: a Spanish copy used to print
+    each source's author and title as the front matter has them ('... and colleagues',
+    'Handouts project contributors'), in English."""
+    options = Options(language="es")
+    content = api.library(language="es")
+    (copy,) = api.build_phone([module_id], options=options, content=content, public_key=key)
+    phone = _sources_line(copy.html)
+    prepared = prepare_handouts([module_id], api.person(api.Person()), content, options=options)
+    paper = render_document(prepared.checked, prepared.personal, prepared.options).html
+    assert phone == _sources_line(paper)
+    assert phone.startswith("Fuentes: ") and phone.endswith(").")
+    for english in ("and colleagues", "Handouts project contributors", "Spanish for the USA"):
+        assert english not in phone
+    expected = {
+        "phq-9": "Fuentes: Spitzer et al. 1999; Kroenke et al. 2001 (Base de la puntuación y de "
+        "los niveles de gravedad).",
+        "gad-7": "Fuentes: Spitzer et al. 2006a; Spitzer et al. 2006b (Base de la puntuación y "
+        "de los niveles de gravedad).",
+    }
+    if module_id in expected:
+        assert phone == expected[module_id]
+    else:
+        assert "Colaboradores del proyecto Handouts 2026 (CC BY 4.0)." in phone
 
 
 def test_the_command_writes_the_copy(run, key):

@@ -128,9 +128,9 @@ def test_large_print_loses_no_text(large_print, library_pdf):
 
     def words(path):  # a word broken after its hyphen at a line end counts as one word
         text = " ".join(pdf_pages_text(path)).replace("-\n", "-")
-        # A list's numbers are read after its text: where the list is cut by a page break,
-        # a number ("1.") can stick to the last word above the break.
-        return set(flat(LIST_NUMBER.sub(r" \1", text)).split())
+        # A list's numbers and bullets are read after its text: where the list is cut by a
+        # page break, a number ("1.") or a bullet can stick to the last word above the break.
+        return set(flat(LIST_NUMBER.sub(r" \1", text).replace("•", " ")).split())
 
     large, normal = words(large_print), words(plain)
     # Only page numbers ("Page 3 of 70") may differ; every word is still there.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -52,6 +53,40 @@ class Source:
         if len(surnames) > 2:
             return f"{surnames[0]} et al."
         return " & ".join(surnames)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source as the one-line sources footer cites it: its author shortened and its year,
+    with a letter after the year where two sources would otherwise read the same ('Spitzer
+    et al. 2006a; Spitzer et al. 2006b'), and the terms it is used under."""
+
+    author: str
+    year: str
+    licence: str
+
+
+def citations(sources: Sequence[Source]) -> tuple[Citation, ...]:
+    """The sources as the footer cites them, in their order: the same short author and year
+    told apart as a reference list does, by 'a', 'b', 'c'... after the year, in the order the
+    front matter lists them."""
+    labels = [(source.short_author, source.year) for source in sources]
+    shared = {label for label, count in Counter(labels).items() if count > 1}
+    seen: Counter[tuple[str, int]] = Counter()
+    cited = []
+    for source, label in zip(sources, labels, strict=True):
+        year = str(source.year)
+        if label in shared:
+            year += _letter(seen[label])
+            seen[label] += 1
+        cited.append(Citation(source.short_author, year, source.licence))
+    return tuple(cited)
+
+
+def _letter(index: int) -> str:
+    """'a' for the first, 'b' for the second ... 'z', then 'aa', 'ab' (a long list's 27th)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return _letter(index // 26 - 1) + letters[index % 26] if index >= 26 else letters[index]
 
 
 # Between two authors: a comma, 'and' or '&' (with or without a comma before them).
@@ -150,6 +185,11 @@ class Module:
     def where(self) -> str:
         """The module's file as shown in messages."""
         return display_path(self.path)
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        """The sources as the one-line footer cites them (paper and phone alike)."""
+        return citations(self.sources)
 
     @property
     def safety_note(self) -> bool:
