@@ -99,28 +99,6 @@ def library_pdf(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def module_pdfs(tmp_path_factory):
-    """Every built-in module as its own PDF, in a print variant (options), for a client with or
-    without a note and no practice profile, so with the built-in crisis line (the longest
-    footer): each variant rendered once a session. The PDFs, in the order of the module ids."""
-    from generator.core.content import load_library
-    from generator.core.profiles import make_personal
-    from tests.helpers import build_handout
-
-    def render(options: Options = Options(), note: str = "") -> list[Path]:
-        personal = make_personal(Person(client="Jordan D.", note=note))
-        ids = sorted(load_library().modules)
-
-        def make(out: Path) -> None:
-            build_handout(ids, personal, out, options=options)
-
-        name = hashlib.sha256(repr((options, note)).encode()).hexdigest()[:16]
-        return sorted(made_once(tmp_path_factory, f"modules-{name}", make).glob("*.pdf"))
-
-    return render
-
-
-@pytest.fixture(scope="session")
 def library_reports():
     """'handouts check' on the built-in library, by module id: each module checked and rendered
     strictly for the sample client with a note (the longest a module gets). The one render of
