@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.core.content import Citation, Source, citations, load_library, parse_module
+from generator.core.content import load_library, parse_module
 from generator.core.errors import HandoutError, ProblemsFound
+from generator.core.sources import Citation, Source, citations
 from tests.helpers import module_text
 
 PATH = Path("mine/modules/sample.md")

@@ -10,10 +10,10 @@ import re
 from collections import Counter
 
 from .components import Component
-from .content import Source
 from .errors import Problem
 from .languages import english_name
 from .measure import Scoring
+from .sources import Source
 from .validate import CheckedModule
 
 HEADING = re.compile(r"^#{1,6}\s", re.M)
