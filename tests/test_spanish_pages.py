@@ -178,7 +178,7 @@ def test_every_spanish_module_records_its_revision_and_show_prints_it(run):
 def test_a_revision_needs_a_date_and_what_was_revised(run, tree):
     text = module_text("Text.").replace("sources:", "revised:\n  date: soon\nsources:")
     folder = tree({"x.md": text})
-    result = run("check", "--content", folder)
+    result = run("check", "x", "--content", folder)  # the one module, not the library
     assert result.exit_code == 1
     assert "front matter 'revised.date': expected a date as YYYY-MM-DD" in result.output
     assert "front matter 'revised.notes': expected text, got nothing" in result.output
