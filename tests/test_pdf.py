@@ -12,8 +12,9 @@ from generator.core.content import load_library
 from generator.core.options import Options
 from generator.core.pdf import FetchRefused, LocalFetcher, RenderWarnings, render_pdf
 from generator.core.profiles import load_practice, make_personal
-from generator.core.render import Document
+from generator.core.render import Document, render_document
 from generator.core.resources import CONTENT_DIR, TEMPLATES_DIR
+from generator.core.validate import check_modules
 from tests.helpers import build_handout, flat, module_text, pdf_pages_text, pdf_reader
 
 LETTER = (612, 792)
@@ -189,3 +190,37 @@ def test_html_that_reaches_outside_fails_in_strict_mode(url):
     lenient = render_pdf(Document(html, "Probe", "en"), strict=False)
     assert any("refused to load" in w for w in lenient.warnings)
     assert b"root:" not in lenient.data
+
+
+def test_style_sheets_read_once_give_the_same_pdf_as_sheets_read_with_the_page(tmp_path):
+    """The house style sheet and the page's own sheet are read once in a process and given to
+    every later page; the PDF is byte for byte the one made when the page's sheets are read
+    with it (as they are when a sheet is linked some other way)."""
+    from generator.core import sheets
+
+    (built,) = build_handout(["needs-and-boundaries"], out=tmp_path / "a").paths
+    kept = len(sheets._READ)
+    (again,) = build_handout(["needs-and-boundaries"], out=tmp_path / "b").paths
+    assert again.read_bytes() == built.read_bytes() and len(sheets._READ) == kept
+    document = render_document(
+        check_modules(load_library().select(["needs-and-boundaries"]), load_library().roots),
+        make_personal(),
+    )
+    linked_otherwise = document.html.replace(
+        '<link rel="stylesheet" href="style.css">', '<link href="style.css" rel="stylesheet">'
+    )
+    assert linked_otherwise != document.html
+    read_with_page = render_pdf(Document(linked_otherwise, document.title, "en"))
+    read_once = render_pdf(document)
+    assert read_once.data == read_with_page.data
+
+
+@pytest.mark.weasyprint_warnings
+def test_a_style_sheet_that_draws_a_warning_says_so_each_time():
+    html = (
+        '<html lang="en"><head><title>t</title><style>p { colour: red }</style></head>'
+        "<body><p>Hi</p></body></html>"
+    )
+    for _ in range(2):
+        with pytest.raises(RenderWarnings, match="colour"):
+            render_pdf(Document(html, "Probe", "en"))

@@ -20,6 +20,7 @@ from .errors import HandoutError
 from .options import Options
 from .render import Document
 from .resources import TEMPLATES_DIR
+from .sheets import read_once
 from .weasy import boxes, font_folder, is_blank, remembered_library_lookups
 
 with remembered_library_lookups():
@@ -159,10 +160,9 @@ def render_pdf(
     with ONE_AT_A_TIME, captured_warnings() as warnings:
         warnings += accessibility_problems(document.html) if tagged else []
         fonts = font_configuration()
-        html = HTML(
-            string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
-        )
-        laid_out = html.render(font_config=fonts, **pdf_options)
+        page, sheets = read_once(document.html, fetcher, fonts, warnings)
+        html = HTML(string=page, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher)
+        laid_out = html.render(font_config=fonts, stylesheets=sheets, **pdf_options)
         finish = _finisher(tagged, options.fillable)
         data = laid_out.write_pdf(attachments=[], finisher=finish, **pdf_options)
     if strict and warnings:

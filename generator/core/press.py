@@ -3,55 +3,37 @@ packet, a live preview as it is typed) laid out with their style sheets read onc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
 
 from .pdf import LocalFetcher, RenderWarnings, captured_warnings, font_configuration
 from .render import Document
 from .resources import TEMPLATES_DIR
+from .sheets import STYLE_SHEETS, bare_head, sheet
 
 if TYPE_CHECKING:
-    from weasyprint import CSS
     from weasyprint.document import Document as Laid
-
-# The style sheets in a document's head: linked, or written out in a <style> element.
-STYLE_SHEETS = re.compile(r'<link rel="stylesheet" href="([^"]+)">|<style>(.*?)</style>', re.S)
 
 
 class Press:
     """Renders many documents whose heads are all alike (one participant's details each, or a
-    preview as it is typed): their style sheets are read once, and only each body is laid out.
-
-    The sheets are given to WeasyPrint as user style sheets, in the order of the head. That the
-    origin changes makes no difference: with no author sheet left, user rules win over the
-    browser's defaults exactly as author rules did, and style attributes still win over both."""
+    preview as it is typed): their style sheets are read once, and only each body is laid out
+    (as user style sheets, in the order of the head: see sheets.py)."""
 
     def __init__(self, sample: Document, roots: Iterable[Path] = (), strict: bool = True):
         self.head = sample.html.partition("</head>")[0]
-        self.bare_head = STYLE_SHEETS.sub("", self.head)
         # All the sheets or none, so that their order and origin stay as the head has them: a
         # sheet written some other way leaves every one to be read with each document.
-        if re.search(r"<(link|style)\b", self.bare_head, re.IGNORECASE):
-            self.bare_head = self.head
+        bare = bare_head(self.head)
+        self.bare_head = self.head if bare is None else bare
         self.fetcher = LocalFetcher([TEMPLATES_DIR, *roots])
         self.strict = strict
-        found = STYLE_SHEETS.finditer(self.head) if self.bare_head != self.head else ()
-        with captured_warnings() as warnings:
-            self.sheets = [self._sheet(match) for match in found]
-        self._check(sample.title, warnings)
-
-    def _sheet(self, match: re.Match) -> CSS:
-        from weasyprint import CSS  # loaded by core.pdf, which remembers the libraries it found
-
-        base = TEMPLATES_DIR.as_uri() + "/"
+        found = STYLE_SHEETS.finditer(self.head) if bare is not None else ()
         fonts = font_configuration()
-        if match[1]:
-            url = urljoin(base, match[1])
-            return CSS(url=url, url_fetcher=self.fetcher, font_config=fonts)
-        return CSS(string=match[2], base_url=base, url_fetcher=self.fetcher, font_config=fonts)
+        with captured_warnings() as warnings:
+            self.sheets = [sheet(match, self.fetcher, fonts) for match in found]
+        self._check(sample.title, warnings)
 
     def render(self, document: Document) -> bytes:
         """The document as an untagged PDF, without forms: a layer for shared, tagged pages."""
