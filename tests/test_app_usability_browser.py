@@ -168,6 +168,8 @@ def axe_violations(tab) -> list[str]:
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("width", WIDTHS.values())
 def test_every_page_has_no_accessibility_violation(opened, server, width, language):  # noqa: F811
+    """Wide and narrow, axe-core's rules; between them (a tablet), what changes with the width
+    alone: nothing wider than the window. A screenshot of each page at each width."""
     tab = opened(width, language)
     problems = {}
     for path in PAGES:
@@ -176,7 +178,11 @@ def test_every_page_has_no_accessibility_violation(opened, server, width, langua
             tab.locator(".preview img").first.wait_for()
         name = path.strip("/").replace("/", "-") or "library"
         shot(tab, f"{name}-{language}-{width}px")
-        found = axe_violations(tab)
+        if width == WIDTHS["tablet"]:
+            overflow = tab.evaluate("document.documentElement.scrollWidth - innerWidth")
+            found = [f"{overflow}px wider than the window"] if overflow > 0 else []
+        else:
+            found = axe_violations(tab)
         if found:
             problems[path] = found
     assert problems == {}
