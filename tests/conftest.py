@@ -101,9 +101,10 @@ def library_pdf(tmp_path_factory):
 @pytest.fixture(scope="session")
 def library_reports():
     """'handouts check' on the built-in library, by module id: each module checked and rendered
-    strictly for the sample client with a note (the longest a module gets). The one render of
-    the whole library that the library, command line and listing tests share; it also leaves
-    every module's page count in the session's cache, as a real 'check' does."""
+    strictly for the sample client with a note, and with the longest crisis line and the longest
+    safety line of any region printed on Letter (the longest a module gets in any of them). The
+    one render of the whole library that the library, command line and listing tests share; it
+    also leaves every module's page count in the session's cache, as a real 'check' does."""
     from generator.core.build import check_library
 
     return {report.module.id: report for report in check_library() if report.module}

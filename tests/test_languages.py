@@ -15,13 +15,13 @@ from pypdf import PdfReader
 
 from generator.api import Person
 from generator.core.answers import read_answers
-from generator.core.build import checked_in
+from generator.core.build import check_library, checked_in
 from generator.core.content import load_library
 from generator.core.languages import LOCALE_DIR, format_day, known, parse
 from generator.core.options import Options
 from generator.core.parity import out_of_step
 from generator.core.profiles import Practice, make_personal
-from generator.core.safety import load_regions, stale_warnings
+from generator.core.safety import load_regions, longest_lines, stale_warnings
 from generator.core.validate import check_module
 from tests.helpers import build_handout, flat, module_text, pdf_pages_text
 from tests.test_variants import outside_margins
@@ -248,7 +248,7 @@ def test_check_lang_es_lists_every_module_out_of_step_and_passes_the_library(tre
         r"^ok +content/modules/es/where-am-i\.md +\d pages, INFLESZ \d+\.\d$", out, re.M
     )
     # Standard print: every Spanish module on two Letter pages, like the English ones
-    # (tests/test_library.py).
+    # (tests/test_library.py), counted with the longest Spanish lines of any Letter region.
     kinds = {m.id: m.kind for m in load_library(language="es").modules.values()}
     pages = re.findall(r"^ok +content/modules/es/(\S+)\.md +(\d) pages?", out, re.M)
     assert len(pages) == len(kinds)
@@ -375,8 +375,51 @@ def test_each_region_line_says_whom_it_serves(tmp_path):
     assert "Hombres, y cualquier víctima de un delito" in es
     us = first_page(build(tmp_path / "us", ["codependency-self-check"], "es", region="US"))
     assert "Línea Nacional contra la Violencia Doméstica" in us
-    assert "chat en español en espanol.thehotline.org" in us
+    assert "también por chat en espanol.thehotline.org" in us
     assert "sin importar su situación migratoria" in us
+
+
+def test_pages_are_counted_with_the_longest_lines_of_the_letter_regions():
+    """'check' counts pages with the longest crisis line and the longest safety line of the
+    regions printed on Letter (Spain's, on A4, run longer but have taller pages): a module
+    that fits with both fits in each of those regions."""
+    content = [LOCALE_DIR.parent.parent / "content"]
+    regions = load_regions(content).values()
+    for language in ("en", "es"):
+        crisis = {r.code: r.crisis.text[language] for r in regions}
+        safety = {r.code: r.safety.text[language] for r in regions}
+        letter = [r.code for r in regions if r.paper == "letter"]
+        longest = tuple(max((lines[c] for c in letter), key=len) for lines in (crisis, safety))
+        assert longest_lines(content, language, "letter") == longest
+        assert longest[1] == safety["US"]  # the hotline's line, with its phone-safety advice
+        assert longest_lines(content, language, "a4")[1] == safety["ES"]
+
+
+LONG_LINE = """\
+ZZ:
+  name: Testland
+  paper: letter
+  crisis:
+    text: {en: "%s"}
+    source: "A test"
+    checked: 2026-12-06
+  safety:
+    text: {en: "Call 222."}
+    source: "A test"
+    checked: 2026-12-06
+""" % ("In a crisis, call 111. " * 80)
+
+
+def test_check_counts_pages_with_a_long_region_line(tree):
+    """A region of the user's own whose crisis line fills most of a page: 'check' counts the
+    pages a build in that region prints."""
+    plain = tree({"modules/x.md": module_text("Short text.")}, root="plain")
+    files = {"modules/x.md": module_text("Short text."), "regions.yaml": LONG_LINE}
+    long = tree(files, root="long")
+    (short,) = check_library([plain], ids=["x"])
+    (longer,) = check_library([long], ids=["x"])
+    assert short.problems == longer.problems == ()
+    assert (short.pages, longer.pages) == (1, 2)
 
 
 def page_size(path) -> tuple[int, int]:

@@ -23,9 +23,9 @@ def check(
 ) -> list[ModuleReport]:
     """Check every module, or only those with these ids (front matter, components, reading
     level, a strict render): a list of ModuleReport, one per module file, each with its
-    problems, pages and reading level. In another language, also each module against its
-    English original, and each one missing. An unknown id is a HandoutError naming the
-    closest ids there are."""
+    problems, pages (counted with the longest lines of the regions printed on Letter) and
+    reading level. In another language, also each module against its English original, and
+    each one missing. An unknown id is a HandoutError naming the closest ids there are."""
     from ..core.build import check_library
 
     return check_library(content_dirs, language, ids)

@@ -14,7 +14,7 @@ from .discreet import discreet_modules, discreet_names, discreet_personal
 from .errors import HandoutError, Problem, ProblemsFound, display_path, field_problem, raise_if
 from .fonts import unprintable_problem
 from .languages import LOCALE_DIR, N_, SOURCE, Languages, english_name, gettext
-from .options import Options, settle
+from .options import DEFAULT_PAPER, Options, settle
 from .output import file_name
 from .parity import component_problems, out_of_step
 from .profiles import Person, Personal, Practice, make_personal
@@ -24,6 +24,7 @@ from .resources import TEMPLATES_DIR
 from .safety import (
     SafetyLines,
     chosen_region,
+    longest_lines,
     safety_lines,
     stale_warnings,
 )
@@ -279,13 +280,17 @@ def survey(library: Library, modules: Sequence[Module], fresh: bool) -> list[Mod
     """Problems, reading level and pages of each module, as printed for a sample client; in
     another language than English, whether each is in step with its English original.
 
-    Page counts are remembered between runs; 'fresh' renders every module again regardless."""
-    personal = sample_person(library.language)
+    Pages are counted with the longest crisis line and the longest safety line of the regions
+    printed on the default paper: a module that fits with both fits in every one of them. They
+    are remembered between runs; 'fresh' renders every module again regardless."""
+    crisis, safety = longest_lines(library.roots, library.language, DEFAULT_PAPER)
+    practice = replace(SAMPLE_PRACTICE, crisis_line=crisis, safety_line=safety)
+    personal = sample_person(library.language, practice)
     counts = cache.load()
     stamp = cache.fingerprint((TEMPLATES_DIR, LOCALE_DIR, *library.roots))
     reports = []
     for module in modules:
-        entry = cache.key(stamp, repr(module))
+        entry = cache.key(stamp, repr(module), crisis, safety)
         report = _check_one(module, library, personal, None if fresh else counts.get(entry))
         if report.pages:
             counts[entry] = report.pages

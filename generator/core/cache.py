@@ -1,6 +1,7 @@
 """Page counts remembered between runs, so 'handouts list' need not render the whole library;
-and the sample PDFs that check, previews and the catalog render, so that one of them after
-another renders each module once.
+and the sample PDFs that check, previews and the catalog render, so that running one again
+renders nothing new (check prints the longest region lines, so previews and the catalog share
+theirs with each other, not with it).
 
 An entry is keyed by everything that can change a module's pages: the module itself, every
 template, style sheet and font, every file under the content folders it may draw from, and the

@@ -167,6 +167,22 @@ def stale_warnings(region: Region | None, today: dt.date | None = None) -> list[
     ]
 
 
+def longest_lines(roots: Iterable[Path], language: str, paper: str) -> tuple[str, str]:
+    """The longest crisis line and the longest safety line, in this language, of the regions
+    printed on this paper (the defaults count as one more region). 'check' and 'list' count
+    pages with them, so that a module that fits with both fits in every one of those regions.
+    A regions file with a problem is left out here: a build that chooses one of its regions
+    reports the problem."""
+    translate = gettext(language)
+    try:
+        regions = [r for r in load_regions(roots).values() if (r.paper or paper) == paper]
+    except ProblemsFound:
+        regions = []
+    crisis = [translate(DEFAULT_CRISIS), *(r.crisis.text.get(language, "") for r in regions)]
+    safety = [translate(DEFAULT_SAFETY), *(r.safety.text.get(language, "") for r in regions)]
+    return max(crisis, key=len), max(safety, key=len)
+
+
 # --- what a document prints ------------------------------------------------------------
 
 
