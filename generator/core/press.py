@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .pdf import LocalFetcher, RenderWarnings, captured_warnings, font_configuration
 from .render import Document
 from .resources import TEMPLATES_DIR
-from .sheets import STYLE_SHEETS, bare_head, sheet
+from .sheets import read_once
 
 if TYPE_CHECKING:
     from weasyprint.document import Document as Laid
@@ -23,16 +23,11 @@ class Press:
 
     def __init__(self, sample: Document, roots: Iterable[Path] = (), strict: bool = True):
         self.head = sample.html.partition("</head>")[0]
-        # All the sheets or none, so that their order and origin stay as the head has them: a
-        # sheet written some other way leaves every one to be read with each document.
-        bare = bare_head(self.head)
-        self.bare_head = self.head if bare is None else bare
         self.fetcher = LocalFetcher([TEMPLATES_DIR, *roots])
         self.strict = strict
-        found = STYLE_SHEETS.finditer(self.head) if bare is not None else ()
-        fonts = font_configuration()
         with captured_warnings() as warnings:
-            self.sheets = [sheet(match, self.fetcher, fonts) for match in found]
+            page, self.sheets = read_once(sample.html, self.fetcher, font_configuration(), warnings)
+        self.bare_head = page.partition("</head>")[0]
         self._check(sample.title, warnings)
 
     def render(self, document: Document) -> bytes:

@@ -27,14 +27,14 @@ KEEP = 32  # sheets kept in a process (a practice's colour or a paper size makes
 _READ: OrderedDict[tuple, CSS] = OrderedDict()
 
 
-def bare_head(head: str) -> str | None:
+def _bare_head(head: str) -> str | None:
     """The head without its style sheets; None when a sheet is written some other way (then
     every sheet is left to be read with the document, keeping their order and origin)."""
     bare = STYLE_SHEETS.sub("", head)
     return None if re.search(r"<(link|style)\b", bare, re.IGNORECASE) else bare
 
 
-def sheet(match: re.Match, fetcher: Any, fonts: Any) -> CSS:
+def _sheet(match: re.Match, fetcher: Any, fonts: Any) -> CSS:
     """One style sheet of a head, parsed with the fetcher and font configuration given."""
     from weasyprint import CSS  # loaded by core.pdf, which remembers the libraries it found
 
@@ -49,7 +49,7 @@ def read_once(html: str, fetcher: Any, fonts: Any, warnings: list[str]) -> tuple
     for the fetcher's folders (a forked worker, whose fonts are its own, reads them again). A
     sheet that drew a warning is not kept: read again, it says so again."""
     head, end, body = html.partition("</head>")
-    bare = bare_head(head)
+    bare = _bare_head(head)
     if bare is None:
         return html, []
     sheets = []
@@ -59,7 +59,7 @@ def read_once(html: str, fetcher: Any, fonts: Any, warnings: list[str]) -> tuple
             _READ.move_to_end(key)
         else:
             before = len(warnings)
-            read = sheet(match, fetcher, fonts)
+            read = _sheet(match, fetcher, fonts)
             if len(warnings) > before:
                 sheets.append(read)
                 continue
