@@ -134,19 +134,35 @@ def render_sample(
     one is kept there."""
     personal = sample_person(library.language, practice)
     chosen = settle(options or Options(language=library.language), personal.practice)
-    if not remember:
-        return render_group(group, personal, chosen, library, True)
+    stamp = sample_stamp(library) if remember else None
+    return _sample(group, library, personal, chosen, stamp)
+
+
+def sample_stamp(library: Library) -> str:
+    """A digest of what a library's sample pages come from: the tool's code, and every file
+    under the templates, the message catalogues and the library's content folders."""
     roots = (TEMPLATES_DIR, LOCALE_DIR, *library.roots)
+    return cache.key(cache.code_fingerprint(), cache.fingerprint(roots))
+
+
+def _sample(
+    group: Sequence[CheckedModule],
+    library: Library,
+    personal: Personal,
+    options: Options,
+    stamp: str | None,
+) -> Rendered:
+    """The sample pages; with a stamp, remembered under it (see render_sample)."""
+    if stamp is None:
+        return render_group(group, personal, options, library, True)
     # Keyed by the modules as read (their checked form carries markers made afresh each time).
     modules = repr(tuple(checked.module for checked in group))
-    entry = cache.key(
-        cache.code_fingerprint(), cache.fingerprint(roots), modules, repr(personal), repr(chosen)
-    )
+    entry = cache.key(stamp, modules, repr(personal), repr(options))
     found = cache.sample(entry)
     if found:
         data, about = found
         return _remembered(data, about)
-    result = render_group(group, personal, chosen, library, True)
+    result = render_group(group, personal, options, library, True)
     about = {"pages": result.pages, "height": result.page_height, "blank": result.blank_pages}
     cache.keep_sample(entry, result.data, about)
     return result
@@ -287,11 +303,12 @@ def survey(library: Library, modules: Sequence[Module], fresh: bool) -> list[Mod
     practice = replace(SAMPLE_PRACTICE, crisis_line=crisis, safety_line=safety)
     personal = sample_person(library.language, practice)
     counts = cache.load()
-    stamp = cache.fingerprint((TEMPLATES_DIR, LOCALE_DIR, *library.roots))
+    stamp = sample_stamp(library)
     reports = []
     for module in modules:
         entry = cache.key(stamp, repr(module), crisis, safety)
-        report = _check_one(module, library, personal, None if fresh else counts.get(entry))
+        known = None if fresh else counts.get(entry)
+        report = _check_one(module, library, personal, stamp, known)
         if report.pages:
             counts[entry] = report.pages
         reports.append(report)
@@ -300,7 +317,7 @@ def survey(library: Library, modules: Sequence[Module], fresh: bool) -> list[Mod
 
 
 def _check_one(
-    module: Module, library: Library, personal: Personal, known_pages: int | None = None
+    module: Module, library: Library, personal: Personal, stamp: str, known_pages: int | None
 ) -> ModuleReport:
     checked, problems = check_module(module, library.roots)
     grade = reading_grade(checked) if not problems else None
@@ -314,7 +331,8 @@ def _check_one(
     if known_pages:
         return ModuleReport(module, module.where, (), known_pages, grade, ease)
     try:
-        result = render_sample((checked,), library, personal.practice, remember=True)
+        options = settle(Options(language=library.language), personal.practice)
+        result = _sample((checked,), library, personal, options, stamp)
     except HandoutError as error:
         problems.append(Problem(module.where, error.message))
         return ModuleReport(module, module.where, tuple(problems), grade=grade, ease=ease)
