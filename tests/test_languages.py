@@ -600,3 +600,21 @@ def test_init_explains_language_and_region(run):
     assert "Or set 'region' (US, PR, MX, ES, AR, CO or CL)" in result.output
     text = Path("practice.yaml").read_text(encoding="utf-8")
     assert 'region: ""' in text and 'language: ""' in text
+
+
+def test_every_topic_of_the_library_is_named_in_each_language():
+    """The app's filter and cards, the catalog's shelves and the homework site name topics in
+    the page's language: a topic the library uses without a name would show as its key."""
+    from generator.api import shelves, topic_name
+    from generator.core.topics import TOPICS
+
+    topics = {t for lang in ("en", "es") for m in load_library(language=lang).modules.values()
+              for t in m.topics}  # fmt: skip
+    assert sorted(topics - set(TOPICS)) == []
+    same = [t for t in topics if topic_name(t, "es") == topic_name(t, "en")]
+    assert same == ["crisis"]  # the one word the two languages share
+    spanish = load_library(language="es").modules.values()
+    names = [name for name, _ in shelves([{"module": m} for m in spanish], "es")]
+    assert names and set(names) <= {topic_name(t, "es").capitalize() for t in topics}
+    english = {topic_name(t, "en").capitalize() for t in topics if t != "crisis"}
+    assert set(names) & english == set()

@@ -93,6 +93,7 @@ from .pages import (
     render_sample,
     sample_page,
     shelves,
+    topic_name,
 )
 from .progress import (
     Imported,
@@ -238,6 +239,7 @@ __all__ = [
     "shelves",
     "slugify",
     "survey",
+    "topic_name",
     "trimmed",
     "user_profile",
     "write",

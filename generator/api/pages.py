@@ -98,9 +98,16 @@ def render_html(
     return render_pdf(Document(html, title, language), roots, strict)
 
 
-def shelves(entries: list[dict]) -> list[tuple[str, list[dict]]]:
+def shelves(entries: list[dict], language: str = "en") -> list[tuple[str, list[dict]]]:
     """Modules (entries with a 'module') on shelves by topic, as the catalog and the homework
-    site show them."""
+    site show them, each shelf named in the language."""
     from ..core.topics import shelves as on_shelves
 
-    return on_shelves(entries)
+    return on_shelves(entries, language)
+
+
+def topic_name(topic: str, language: str = "en") -> str:
+    """A topic's name in a language, as the app, the catalog and the homework site show it."""
+    from ..core.topics import topic_name as name
+
+    return name(topic, language)

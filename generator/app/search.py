@@ -35,40 +35,12 @@ ENDINGS = (
     "ings", "ing", "es", "s",
 )  # fmt: skip
 
+
 # The built-in topics in the app's words (the modules name them by these English keys in
 # every language).
-TOPICS = {
-    "anxious-attachment": api.N_("anxious attachment"),
-    "asking-for-help": api.N_("asking for help"),
-    "attachment": api.N_("attachment"),
-    "avoidant-attachment": api.N_("avoidant attachment"),
-    "belonging": api.N_("belonging"),
-    "boundaries": api.N_("boundaries"),
-    "codependency": api.N_("codependency"),
-    "communication": api.N_("communication"),
-    "community": api.N_("community"),
-    "couples": api.N_("couples"),
-    "dependence": api.N_("dependence"),
-    "family": api.N_("family"),
-    "feedback": api.N_("feedback"),
-    "goals": api.N_("goals"),
-    "groups": api.N_("groups"),
-    "independence": api.N_("independence"),
-    "interdependence": api.N_("interdependence"),
-    "journey": api.N_("journey"),
-    "secure-base": api.N_("secure base"),
-    "self-compassion": api.N_("self-compassion"),
-    "self-worth": api.N_("self-worth"),
-    "support-network": api.N_("support network"),
-    "trust": api.N_("trust"),
-    "work": api.N_("work"),
-}
-
-
 def topic_name(topic: str, language: str = "en") -> str:
     """A topic as the app shows it, in its language (a topic of your own: its words)."""
-    known = TOPICS.get(topic)
-    return api.gettext(language)(known) if known else topic.replace("-", " ")
+    return api.topic_name(topic, language)
 
 
 def stems(text: str) -> list[str]:

@@ -57,7 +57,7 @@ def build_catalog(out: Path, content_dirs: Iterable[Path | str] = (), language: 
             entries.append(entry)
     if not entries:
         raise HandoutError("no module could be shown; run 'handouts check' to see why")
-    groups = shelves(entries)
+    groups = shelves(entries, language)
     html = _page(groups, len(entries), language, for_print=False)
     write_file(out / "catalog.html", html.encode("utf-8"))
     title = gettext(language)(CATALOG_TITLE)

@@ -81,7 +81,7 @@ def _index(library: Library, copies: Sequence[PhoneCopy], practice: Practice, op
         practice=practice,
         logo=_logo(practice.logo),
         crisis=safety_lines(practice, None, languages).crisis,
-        topics=shelves(entries),  # as the catalog shelves them
+        topics=shelves(entries, languages.main),  # as the catalog shelves them
         csp=content_policy(INDEX_SCRIPT, style, site=True),
         style=Markup(style),
         script=Markup(INDEX_SCRIPT),
