@@ -804,6 +804,25 @@ def test_a_line_or_paragraph_separator_in_a_one_line_field_is_refused(client, se
     assert not settings.practice_file.exists()
 
 
+def test_a_save_with_a_new_logo_on_a_full_disk_says_so_and_writes_nothing(
+    client, settings, monkeypatch
+):
+    """The disk fills up between choosing a logo and pressing Save: the page says so in plain
+    words (never a 500, even though the logo cannot be held for the next try either), and no
+    file is left behind, empty or whole."""
+    from tests.test_input_edges import fill_disk
+
+    token = csrf(client)
+    fill_disk(monkeypatch)
+    answer = save_practice(client, token, png("navy"), name="Harbour")
+    page = html.unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 400
+    assert "the disk is full; nothing was written there. Free some space and try again" in page
+    assert 'value="Harbour"' in page and 'name="held_logo"' not in page
+    assert list(settings.practice_file.parent.iterdir()) == []
+    assert list(settings.workdir.rglob("*.*")) == []
+
+
 def test_a_profile_that_cannot_be_written_leaves_no_new_logo_behind(tmp_path):
     """The logo is written first; when the profile then cannot be (here a folder is in its
     place), the new logo goes again and the user hears why, naming the file."""

@@ -155,6 +155,49 @@ def test_cancel_stops_a_job_and_removes_its_files(client, settings):
     assert status(client, job).status_code == 404
 
 
+def built_in_this_process(job, args) -> None:
+    """The job's run in the test's own process (so that a patched disk is the run's disk too),
+    its news read as the app reads a job process's news."""
+    import multiprocessing
+
+    news, sender = multiprocessing.Pipe(duplex=False)
+    job.state = "running"
+    with sender:
+        jobs._run(*args, sender)
+    with news:
+        jobs._follow(job, news)
+
+
+def test_too_little_free_disk_is_said_before_any_packet_is_built(client, settings, monkeypatch):
+    from generator.core import output
+
+    real = output.shutil.disk_usage
+    monkeypatch.setattr(output.shutil, "disk_usage", lambda p: real(p)._replace(free=5_000_000))
+    monkeypatch.setattr(jobs, "_take_turn", built_in_this_process)
+    job = start(client, "name\nAna\nBo\n").get_json()["job"]
+    state = finished(client, job)
+    assert state["state"] == "failed" and state["written"] == []
+    assert state["error"].startswith(
+        "There is not enough free disk space to build these packets: they need about "
+    )
+    assert "MB and 5 MB are free. Free some space, then build them again." in state["error"]
+    assert "handouts-app" not in state["error"] and "job-" not in state["error"]
+    (folder,) = job_folders(settings)
+    assert not list(folder.glob("packets/*.pdf"))  # not one packet was started
+
+
+def test_a_roster_sent_to_a_full_disk_is_refused_in_plain_words(client, settings, monkeypatch):
+    from tests.test_input_edges import fill_disk
+
+    fill_disk(monkeypatch)
+    answer = start(client, "name\nAna\nBo\n")
+    assert answer.status_code == 400
+    error = answer.get_json()["error"]
+    assert "the disk is full; nothing was written there. Free some space and try again" in error
+    assert "handouts-app" not in error and "job-" not in error and "Ana" not in error
+    assert job_folders(settings) == []
+
+
 def test_one_roster_at_a_time_the_next_one_waits_and_says_so(client):
     first = start(client, "name\n" + "".join(f"P{n}\n" for n in range(40))).get_json()["job"]
     second = start(client, "name\nAna\n").get_json()["job"]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from flask import abort
 
-from ..api import N_, HandoutError, PacketOrder, RosterRun, display_path
+from ..api import N_, HandoutError, PacketOrder, RosterRun, display_path, write_file
 from . import forms
 from .language import translate as _
 
@@ -104,8 +104,8 @@ def start(settings, packet: str, roster: Upload, form, practice, language: str =
     job = Job(forms.new_key(), packet, settings.workdir / f"job-{forms.new_key()}")
     job.folder.mkdir(mode=0o700)
     source = job.folder / "roster.csv"
-    source.write_bytes(roster.data)
     try:
+        write_file(source, roster.data)  # a full disk: said, never an unexpected problem
         job.total = _buildable(source)
     except HandoutError as error:
         shutil.rmtree(job.folder, ignore_errors=True)

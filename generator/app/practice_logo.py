@@ -38,11 +38,16 @@ def chosen(settings, remove: bool) -> tuple[api.Logo | None, str, dict[str, str]
 
 
 def hold(settings, logo: api.Logo) -> str:
-    """Keep a logo that passed its checks until the form is saved; its name for the page."""
+    """Keep a logo that passed its checks until the form is saved; its name for the page, or
+    "" when it cannot be kept (a full disk: the page says why nothing was saved, and the logo
+    is chosen again once there is room)."""
     folder = settings.workdir / "logos"
-    folder.mkdir(mode=0o700, exist_ok=True)
     name = forms.new_key() + logo.suffix
-    api.write_atomic(folder / name, logo.data)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        api.write_atomic(folder / name, logo.data)
+    except OSError:
+        return ""
     return name
 
 
