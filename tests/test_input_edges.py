@@ -59,6 +59,12 @@ def test_list_still_lists_the_library_beside_a_module_with_a_control_character(r
     result = run("list", "--content", folder, "--topic", "journey")  # two modules to count
     assert result.exit_code == 0 and "unexpected problem" not in result.output
     assert "journey" in result.output and "run 'handouts check'" in result.output
+    # The module left out is named, with the line of the character, not only counted.
+    assert re.search(
+        r"mine-first\.md: line \d+: front matter holds a character that does not print "
+        r"\(U\+000C\)",
+        result.output,
+    )
 
 
 def test_the_app_shows_a_users_unreadable_module_as_broken(tree, tmp_path):

@@ -43,11 +43,22 @@ def list_modules(content_dirs, language, topic, kind) -> None:
     for line in _table(survey(library, rows, fresh=False)) if rows else ["No modules match."]:
         click.echo(line)
     if library.problems:
-        click.echo(
-            f"{len(library.problems)} problem(s) in module files; "
-            "run 'handouts check' to see them.",
-            err=True,
-        )
+        _say_problems(library.problems)
+
+
+SHOWN_PROBLEMS = 10  # the rest are for 'handouts check'
+
+
+def _say_problems(problems) -> None:
+    """On stderr: the problems that kept module files out of the list, each with its file and
+    line (the first few), and where to see them all."""
+    click.echo(f"{len(problems)} problem(s) in module files, left out of the list:", err=True)
+    for problem in problems[:SHOWN_PROBLEMS]:
+        click.echo(f"  {problem}", err=True)
+    more = len(problems) - SHOWN_PROBLEMS
+    if more > 0:
+        click.echo(f"  and {more} more", err=True)
+    click.echo("run 'handouts check' to see them all.", err=True)
 
 
 def _table(reports) -> list[str]:
