@@ -19,7 +19,15 @@ import pytest
 from .test_app_browser import browser, server, shot, until  # noqa: F401 (fixtures)
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-PAGES = ("/", "/module/journey", "/packets", "/practice", "/answers", "/module/no-such-module")
+PAGES = (
+    "/",
+    "/module/journey",
+    "/packets",
+    "/practice",
+    "/answers",
+    "/clients",
+    "/module/no-such-module",
+)
 WIDTHS = {"desktop": 1280, "tablet": 820, "phone": 390}
 
 
