@@ -107,3 +107,29 @@ def test_sample_pages_are_rendered_once_until_a_file_they_come_from_changes(
     assert sample().data == first.data and len(renders) == 2
     (folder / "mine.md").write_text(module_text("Other words.", title="Mine"), encoding="utf-8")
     assert sample().data != first.data and len(renders) == 3
+
+
+def test_a_thumbnail_is_drawn_once_until_its_module_changes(tree, tmp_path, monkeypatch):
+    """The app's thumbnails are kept in the cache folder: a second start of the app shows the
+    library without laying a page out; a changed module, or a cut-off file, is drawn again."""
+    from generator.api import sample_page
+    from generator.core import cache, preview
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tree({"mine.md": module_text("Words to show.", title="Mine")})
+    layouts = []
+    real = preview._layout
+    monkeypatch.setattr(preview, "_layout", lambda *a: layouts.append(1) or real(*a))
+
+    def thumbnail():
+        return sample_page(load_library([folder]), "mine", 0.3)
+
+    first = thumbnail()
+    assert first.startswith(b"\x89PNG") and thumbnail() == first and len(layouts) == 1
+    (kept,) = (tmp_path / "cache" / "handouts" / cache.THUMBNAILS).glob("*.png")
+    assert kept.read_bytes() == first
+    kept.write_bytes(first[:200])  # cut short, as by a full disk
+    assert thumbnail() == first and len(layouts) == 2
+    assert sample_page(load_library([folder]), "mine", 0.5) != first and len(layouts) == 3
+    (folder / "mine.md").write_text(module_text("Other words.", title="Mine"), encoding="utf-8")
+    assert thumbnail() != first and len(layouts) == 4

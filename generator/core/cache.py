@@ -1,13 +1,14 @@
 """Page counts remembered between runs, so 'handouts list' need not render the whole library;
-and the sample PDFs that check, previews and the catalog render, so that running one again
+the sample PDFs that check, previews and the catalog render, so that running one again
 renders nothing new (check prints the longest region lines, so previews and the catalog share
-theirs with each other, not with it).
+theirs with each other, not with it); and the app's thumbnails, so that a second start shows
+the library at once.
 
 An entry is keyed by everything that can change a module's pages: the module itself, every
 template, style sheet and font, every file under the content folders it may draw from, and the
-versions of this tool and of WeasyPrint. Only page counts and sample pages (the sample client
-and the practice profile, never a client's name or note) are kept. (The same folder keeps the
-compiled page templates: see render.py.)"""
+versions of this tool and of WeasyPrint. Only page counts, sample pages and thumbnails (the
+sample client and the practice profile, never a client's name or note) are kept. (The same
+folder keeps the compiled page templates: see render.py.)"""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ FILE_NAME = "pages.json"
 MAX_ENTRIES = 500
 SAMPLES = "samples"
 MAX_SAMPLES = 200  # sample PDFs kept (about 100 kB each); the oldest go first
+THUMBNAILS = "thumbnails"
+MAX_THUMBNAILS = 400  # thumbnails kept (about 30 kB each): the library in a few languages
+PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 CODE = Path(__file__).resolve().parent.parent  # the tool's own code: a change renders again
 
 
@@ -111,9 +115,36 @@ def keep_sample(entry: str, data: bytes, about: dict) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(folder / f"{entry}.pdf", data)
         write_atomic(folder / f"{entry}.json", json.dumps(about | {"size": len(data)}).encode())
-        kept = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for old in kept[:-MAX_SAMPLES]:
-            old.unlink(missing_ok=True)
-            old.with_suffix(".pdf").unlink(missing_ok=True)
+        _keep_newest(folder, "*.json", MAX_SAMPLES, (".pdf",))
     except OSError:
         pass
+
+
+def thumbnail(entry: str) -> bytes | None:
+    """A remembered thumbnail (PNG data), or None; a cut-off file is never used."""
+    try:
+        data = (cache_folder() / THUMBNAILS / f"{entry}.png").read_bytes()
+    except OSError:
+        return None
+    return data if data.startswith(PNG_START) and data.endswith(PNG_END) else None
+
+
+def keep_thumbnail(entry: str, data: bytes) -> None:
+    """Remember a thumbnail; a cache that cannot be written is skipped, never an error."""
+    folder = cache_folder() / THUMBNAILS
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / f"{entry}.png", data)
+        _keep_newest(folder, "*.png", MAX_THUMBNAILS)
+    except OSError:
+        pass
+
+
+def _keep_newest(folder: Path, pattern: str, limit: int, also: tuple[str, ...] = ()) -> None:
+    """Remove all but the newest 'limit' files matching the pattern, each with its companions
+    of the same name ending in 'also'."""
+    kept = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime)
+    for old in kept[:-limit]:
+        old.unlink(missing_ok=True)
+        for suffix in also:
+            old.with_suffix(suffix).unlink(missing_ok=True)

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .build import named_groups, prepare_handouts, sample_person
+from . import cache
+from .build import named_groups, prepare_handouts, sample_person, sample_stamp
 from .content import Library
 from .options import Options, settle
 from .pdf import ONE_AT_A_TIME
@@ -52,13 +53,22 @@ def preview_pages(
 
 
 def sample_page(library: Library, module_id: str, scale: float) -> bytes:
-    """A module's page 1 for the sample client, as a PNG, laid out as the live preview is."""
+    """A module's page 1 for the sample client, as a PNG, laid out as the live preview is;
+    remembered in the cache folder until the module, a template or the tool changes."""
     personal = sample_person(library.language)
     options = settle(Options(language=library.language), personal.practice)
-    checked = check_modules(library.select([module_id]), library.roots)
+    (module,) = library.select([module_id])
+    made_from = (sample_stamp(library), repr(module), repr(personal), repr(options), f"{scale}")
+    entry = cache.key(*made_from)
+    found = cache.thumbnail(entry)
+    if found:
+        return found
+    checked = check_modules([module], library.roots)
     laid_out = _layout(render_document(checked, personal, options), library.roots)
     (image,) = page_images(_written(laid_out, laid_out.pages[:1]), [0], scale)
-    return png_bytes(image, fast=True)
+    data = png_bytes(image, fast=True)
+    cache.keep_thumbnail(entry, data)
+    return data
 
 
 def forget() -> None:
