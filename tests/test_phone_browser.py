@@ -279,3 +279,27 @@ def test_a_ticked_box_is_kept_and_read_back(browser, run, tmp_path):
     assert values[f"{module}.checklist.1.1"] is False
     assert phone.outside() == [] and phone.errors == []
     phone.close()
+
+
+def _printed_ink(page) -> int:
+    """Dark pixels on the printed first page (Chromium's own print, backgrounds left out as a
+    phone prints them by default)."""
+    import pypdfium2
+
+    image = pypdfium2.PdfDocument(page.pdf(width="390px", height="400px"))[0].render(scale=2)
+    grey = image.to_pil().convert("L")
+    return sum(1 for value in grey.getdata() if value < 100)
+
+
+def test_a_chosen_number_shows_on_the_printed_copy(browser, tmp_path):
+    """Printed, the client's choice on a scale is there to see: the chosen number stands out
+    from the ones not chosen (its coloured fill is a background, which printing leaves out)."""
+    phone = Phone(browser, _copy(tmp_path))
+    page = phone.page
+    # the first scale alone on the page, as printed (the rest would only add pages)
+    page.evaluate("document.body.replaceChildren(document.querySelector('.c-scale'))")
+    blank = _printed_ink(page)
+    page.locator('input[name="where-am-i.scale.5"][value="7"]').check()
+    chosen = _printed_ink(page)
+    assert chosen > blank + 2000, (blank, chosen)  # a filled box, not a paler number
+    phone.close()
