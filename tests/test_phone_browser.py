@@ -78,6 +78,7 @@ class Phone:
 def _fill(page, module: str = "where-am-i"):
     page.locator(f'textarea[name="{module}.lines.3"]').fill(WORDS)
     page.locator(f'input[name="{module}.scale.5"][value="7"]').check()
+    page.locator(f'input[name="{module}.checklist.11.2"]').check()
     stop = page.locator(f'input[name="{module}.journey-map.1"]').nth(4)  # the pit stop
     stop.check()
     return stop.get_attribute("value")
@@ -115,6 +116,7 @@ def test_answers_are_kept_sent_and_read_back(browser, run, tmp_path, language, s
     page.reload()
     assert page.locator('textarea[name="where-am-i.lines.3"]').input_value() == WORDS
     assert page.locator('input[name="where-am-i.scale.5"][value="7"]').is_checked()
+    assert page.locator('input[name="where-am-i.checklist.11.2"]').is_checked()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"phone-copy-{language}.png"))
     sent = _send(page, send, tmp_path)
@@ -123,6 +125,8 @@ def test_answers_are_kept_sent_and_read_back(browser, run, tmp_path, language, s
     assert values["where-am-i.lines.3"] == WORDS
     assert values["where-am-i.scale.5"] == "7"
     assert values["where-am-i.scale.7"] is None
+    assert values["where-am-i.checklist.11.2"] is True
+    assert values["where-am-i.checklist.11.1"] is False
     pit_stop = {"en": "Independence (the pit stop)", "es": stop}[language]
     assert values["where-am-i.journey-map.1"] == stop == pit_stop
     assert values["@"]["module"] == "where-am-i" and values["@"]["language"] == language
@@ -139,6 +143,7 @@ def test_clearing_removes_the_answers_from_the_phone(browser, tmp_path):
     page.reload()
     assert page.locator('textarea[name="where-am-i.lines.3"]').input_value() == ""
     assert not page.locator('input[name="where-am-i.scale.5"][value="7"]').is_checked()
+    assert not page.locator('input[name="where-am-i.checklist.11.2"]').is_checked()
     assert "cleared" not in page.locator("#status").inner_text()  # a new page says nothing
     phone.close()
 
