@@ -100,7 +100,23 @@ def page():
     errors, held = _save(settings, values)
     if errors:
         return _show(settings, values, errors, held=held, failed=True), 400
-    return _show(settings, _values(current(settings)), {}, saved=True)
+    key = practice_key(settings, make=True)
+    return _show(settings, _values(current(settings)), {}, saved=True, key=key)
+
+
+def practice_key(settings, make: bool = False) -> dict:
+    """The practice key as the page shows it: its fingerprint, whether it was made just now, or
+    why it could not be. A save makes it when there is none, as 'handouts init' does, with its
+    public key beside the profile (phone copies lock their answers to it)."""
+    try:
+        if make:
+            key, made = api.ensure_practice_key(profile_path(settings).parent)
+            return {"fingerprint": api.key_fingerprint(key.fingerprint), "made": made}
+        keys = api.practice_keys()
+    except HandoutError as error:
+        return {"fingerprint": "", "made": False, "problem": error.message}
+    shown = api.key_fingerprint(keys[0].fingerprint) if keys else ""
+    return {"fingerprint": shown, "made": False}
 
 
 def logo_file():
@@ -145,7 +161,7 @@ def _on_disk(settings) -> tuple[dict, dict]:
         return _values(Practice()) | given, errors
 
 
-def _show(settings, values: dict, errors: dict, held="", saved=False, failed=False):
+def _show(settings, values: dict, errors: dict, held="", saved=False, failed=False, key=None):
     order = ("form", *LABELS)  # the list at the top follows the form
     summary = [(key, LABELS.get(key, ""), errors[key]) for key in order if key in errors]
     return render_template(
@@ -162,6 +178,7 @@ def _show(settings, values: dict, errors: dict, held="", saved=False, failed=Fal
         remove_logo=failed and bool(request.form.get("remove_logo")),
         practice_languages=_languages(),
         regions=_regions(settings),
+        key=key or practice_key(settings),
     )
 
 
