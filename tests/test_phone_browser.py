@@ -293,7 +293,7 @@ def _printed_ink(page) -> int:
 
     image = pypdfium2.PdfDocument(page.pdf(width="390px", height="400px"))[0].render(scale=2)
     grey = image.to_pil().convert("L")
-    return sum(1 for value in grey.getdata() if value < 100)
+    return sum(grey.histogram()[:100])  # pixels darker than 100 of 255
 
 
 def test_a_chosen_number_shows_on_the_printed_copy(browser, tmp_path):
@@ -308,3 +308,29 @@ def test_a_chosen_number_shows_on_the_printed_copy(browser, tmp_path):
     chosen = _printed_ink(page)
     assert chosen > blank + 2000, (blank, chosen)  # a filled box, not a paler number
     phone.close()
+
+
+# The size of every piece of text on the page that shows (the drawings' own labels aside).
+TEXT_SIZES = """() => { const sizes = {};
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el.offsetParent || el.closest('svg')) continue;
+    sizes[el.className || el.tagName] = parseFloat(getComputedStyle(el).fontSize);
+  }
+  return sizes; }"""
+
+
+@pytest.mark.parametrize("width", [320, 430, 195])  # 195: a 390 px phone at 200 % zoom
+def test_every_phone_copy_is_one_column_with_text_of_16_px(browser, every_copy, width):
+    context = browser.new_context(**(PHONE | {"viewport": {"width": width, "height": 800}}))
+    page = context.new_page()
+    wide, small = {}, {}
+    for path in every_copy:
+        page.goto(path.as_uri())
+        if (scroll := page.evaluate("document.documentElement.scrollWidth")) > width:
+            wide[path.name] = scroll  # the page would scroll sideways
+        sizes = page.evaluate(TEXT_SIZES)
+        small |= {f"{path.name} {name}": size for name, size in sizes.items() if size < 16}
+    context.close()
+    assert wide == {} and small == {}
