@@ -321,8 +321,17 @@ TEXT_SIZES = """() => { const sizes = {};
   return sizes; }"""
 
 
+# What a finger touches that is smaller than 44 px either way (a tick box counts as its row).
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'button, a, .scale-choice, .tick-row, textarea, input[type="text"]')]
+  .filter(e => e.offsetParent).filter(e => { const r = e.getBoundingClientRect();
+    return r.height < 44 || r.width < 44; }).map(e => e.className || e.tagName)"""
+
+
 @pytest.mark.parametrize("width", [320, 430, 195])  # 195: a 390 px phone at 200 % zoom
-def test_every_phone_copy_is_one_column_with_text_of_16_px(browser, every_copy, width):
+def test_every_phone_copy_is_one_column_with_16_px_text_and_44_px_targets(
+    browser, every_copy, width
+):
     context = browser.new_context(**(PHONE | {"viewport": {"width": width, "height": 800}}))
     page = context.new_page()
     wide, small = {}, {}
@@ -332,5 +341,7 @@ def test_every_phone_copy_is_one_column_with_text_of_16_px(browser, every_copy, 
             wide[path.name] = scroll  # the page would scroll sideways
         sizes = page.evaluate(TEXT_SIZES)
         small |= {f"{path.name} {name}": size for name, size in sizes.items() if size < 16}
+        targets = page.evaluate(SMALL_TARGETS)
+        small |= {f"{path.name} {name}": "under 44 px" for name in targets}
     context.close()
     assert wide == {} and small == {}
