@@ -100,8 +100,7 @@ def page():
     errors, held = _save(settings, values)
     if errors:
         return _show(settings, values, errors, held=held, failed=True), 400
-    key = practice_key(settings, make=True)
-    return _show(settings, _values(current(settings)), {}, saved=True, key=key)
+    return _show(settings, _values(current(settings)), {}, saved=True)
 
 
 def practice_key(settings, make: bool = False) -> dict:
@@ -161,7 +160,7 @@ def _on_disk(settings) -> tuple[dict, dict]:
         return _values(Practice()) | given, errors
 
 
-def _show(settings, values: dict, errors: dict, held="", saved=False, failed=False, key=None):
+def _show(settings, values: dict, errors: dict, held="", saved=False, failed=False):
     order = ("form", *LABELS)  # the list at the top follows the form
     summary = [(key, LABELS.get(key, ""), errors[key]) for key in order if key in errors]
     return render_template(
@@ -178,7 +177,7 @@ def _show(settings, values: dict, errors: dict, held="", saved=False, failed=Fal
         remove_logo=failed and bool(request.form.get("remove_logo")),
         practice_languages=_languages(),
         regions=_regions(settings),
-        key=key or practice_key(settings),
+        key=practice_key(settings, make=saved),  # a save makes it when there is none
     )
 
 
