@@ -25,7 +25,14 @@ from ..core.content import Library
 from ..core.languages import N_
 from ..core.options import Options
 from ..core.profiles import Personal
-from ..core.render import environment, item_context, load_template, metadata, render_template
+from ..core.render import (
+    environment,
+    item_context,
+    load_template,
+    metadata,
+    render_template,
+    words_of,
+)
 from ..core.resources import TEMPLATES_DIR
 from ..core.validate import CheckedModule
 from .keys import fingerprint
@@ -118,7 +125,7 @@ def render_copy(
         version=__version__,
     )
     slug = f"-{personal.slug}" if personal.slug else ""
-    table = env.globals["words"].one(TABLE_LABEL)
+    table = words_of(env).one(TABLE_LABEL)
     return PhoneCopy(f"{module.id}{slug}.html", _for_phone(html, table), module.id, copy)
 
 
