@@ -74,3 +74,29 @@ def test_unlock_drop_and_open_a_client(browser, app_url, tmp_path):  # noqa: F81
     assert "AB-12" not in page.url
     page.screenshot(path=str(SHOTS / "client.png"), full_page=True)
     page.close()
+
+
+def test_the_answers_page_reads_files_dropped_on_it(browser, app_url, tmp_path, monkeypatch):  # noqa: F811
+    """A phone answers file and a fillable PDF dropped together anywhere on the form (not only
+    on its small file field), then read at once."""
+    from generator import api
+
+    from .phone_support import answers_file, current_public
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / "config"))  # the app's own
+    api.new_practice_key()
+    words = "Zoë's café ☕ — שלום"
+    answer = {"field": "where-am-i.lines.3", "question": "Why?", "value": words}
+    sent = answers_file(tmp_path / "answers-20261206-1000.txt", current_public(), [answer])
+    returned = [sent, filled(tmp_path, "week1.pdf", "phq-9", {**phq9(7), "date": "2026-10-01"})]
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(app_url)
+    page.click("nav >> text=Answers")
+    drop(page, "form[data-drop-zone] .actions", returned)  # beside the button
+    assert page.inner_text("[data-drop-names]") == "answers-20261206-1000.txt, week1.pdf"
+    with page.expect_navigation():
+        page.click("button:has-text('Read answers')")
+    headings = page.locator("section.returned h2").all_inner_texts()
+    assert headings == ["answers-20261206-1000.txt", "week1.pdf"]
+    assert words in page.inner_text("main")
+    page.close()

@@ -45,3 +45,25 @@ def test_the_api_docs_name_everything_the_api_exports_and_show_the_front_door():
     functions = [name for name in generator.__all__ if callable(getattr(generator, name))]
     headed = re.findall(r"^### `(\w+)\(", text, re.M)
     assert [n for n in functions if n[0].islower()] == headed
+
+
+README = ROOT / "README.md"
+
+
+def test_every_section_the_readme_points_to_is_there():
+    """'(see "Phone copies")' leads somewhere: a heading that starts with those words."""
+    text = README.read_text(encoding="utf-8")
+    headings = [h.strip() for h in re.findall(r"^#+ (.+)$", text, re.M)]
+    pointed = set(re.findall(r'see "([^"]+)"', text))
+    assert "Phone copies" in pointed
+    assert [p for p in sorted(pointed) if not any(h.startswith(p) for h in headings)] == []
+
+
+def test_the_readme_tells_a_therapist_what_losing_the_practice_key_means():
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    assert (
+        "If you lose the key, you cannot read any answers sent to it that you have not read" in text
+    )
+    assert "handouts key export practice-key-backup.json" in text
+    assert "handouts key import practice-key-backup.json" in text
+    assert "| `phone_url` |" in text

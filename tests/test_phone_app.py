@@ -66,3 +66,26 @@ def test_the_answers_page_reads_a_phone_answers_file_with_the_pdfs(client, tmp_p
     assert "Zoë's café ☕" in page  # the phone file's words, read in memory
     assert "odd.txt: " in page  # a file that is not an answers file is named with its problem
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_saving_the_practice_page_makes_the_practice_key(client, settings):  # noqa: F811
+    from generator.phone.keys import PUBLIC_NAME, fingerprint, practice_keys, read_public
+
+    page = client.get("/practice", base_url=BASE).get_data(as_text=True)
+    assert "No practice key yet. Saving this page makes one" in page
+    saved = post(client, "/practice", {"csrf": csrf(client), "name": "Harbour Therapy"})
+    assert saved.status_code == 200
+    (key,) = practice_keys()
+    assert oct(key.path.stat().st_mode & 0o777) == "0o600"
+    beside = settings.practice_file.parent / PUBLIC_NAME
+    assert fingerprint(read_public(beside)) == key.fingerprint  # beside the profile
+    short = api.key_fingerprint(key.fingerprint)
+    page = html.unescape(saved.get_data(as_text=True))
+    assert f"Made your practice key: {short}." in page
+    assert "If you lose the key, you cannot read any answers sent to it" in page
+    again = post(client, "/practice", {"csrf": csrf(client), "name": "Harbour Therapy"})
+    assert len(practice_keys()) == 1  # made once, then kept
+    assert f"Your practice key: {short}." in html.unescape(again.get_data(as_text=True))
+    copy = post(client, "/module/where-am-i/phone", {"csrf": csrf(client), "client": "Zoë"})
+    assert copy.status_code == 200  # a phone copy, locked to that key
+    assert f'"fingerprint": "{key.fingerprint}"' in copy.get_data(as_text=True)

@@ -78,6 +78,7 @@ class Phone:
 def _fill(page, module: str = "where-am-i"):
     page.locator(f'textarea[name="{module}.lines.3"]').fill(WORDS)
     page.locator(f'input[name="{module}.scale.5"][value="7"]').check()
+    page.locator(f'input[name="{module}.checklist.11.2"]').check()
     stop = page.locator(f'input[name="{module}.journey-map.1"]').nth(4)  # the pit stop
     stop.check()
     return stop.get_attribute("value")
@@ -115,6 +116,7 @@ def test_answers_are_kept_sent_and_read_back(browser, run, tmp_path, language, s
     page.reload()
     assert page.locator('textarea[name="where-am-i.lines.3"]').input_value() == WORDS
     assert page.locator('input[name="where-am-i.scale.5"][value="7"]').is_checked()
+    assert page.locator('input[name="where-am-i.checklist.11.2"]').is_checked()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"phone-copy-{language}.png"))
     sent = _send(page, send, tmp_path)
@@ -123,6 +125,8 @@ def test_answers_are_kept_sent_and_read_back(browser, run, tmp_path, language, s
     assert values["where-am-i.lines.3"] == WORDS
     assert values["where-am-i.scale.5"] == "7"
     assert values["where-am-i.scale.7"] is None
+    assert values["where-am-i.checklist.11.2"] is True
+    assert values["where-am-i.checklist.11.1"] is False
     pit_stop = {"en": "Independence (the pit stop)", "es": stop}[language]
     assert values["where-am-i.journey-map.1"] == stop == pit_stop
     assert values["@"]["module"] == "where-am-i" and values["@"]["language"] == language
@@ -139,6 +143,7 @@ def test_clearing_removes_the_answers_from_the_phone(browser, tmp_path):
     page.reload()
     assert page.locator('textarea[name="where-am-i.lines.3"]').input_value() == ""
     assert not page.locator('input[name="where-am-i.scale.5"][value="7"]').is_checked()
+    assert not page.locator('input[name="where-am-i.checklist.11.2"]').is_checked()
     assert "cleared" not in page.locator("#status").inner_text()  # a new page says nothing
     phone.close()
 
@@ -279,3 +284,64 @@ def test_a_ticked_box_is_kept_and_read_back(browser, run, tmp_path):
     assert values[f"{module}.checklist.1.1"] is False
     assert phone.outside() == [] and phone.errors == []
     phone.close()
+
+
+def _printed_ink(page) -> int:
+    """Dark pixels on the printed first page (Chromium's own print, backgrounds left out as a
+    phone prints them by default)."""
+    import pypdfium2
+
+    image = pypdfium2.PdfDocument(page.pdf(width="390px", height="400px"))[0].render(scale=2)
+    grey = image.to_pil().convert("L")
+    return sum(grey.histogram()[:100])  # pixels darker than 100 of 255
+
+
+def test_a_chosen_number_shows_on_the_printed_copy(browser, tmp_path):
+    """Printed, the client's choice on a scale is there to see: the chosen number stands out
+    from the ones not chosen (its coloured fill is a background, which printing leaves out)."""
+    phone = Phone(browser, _copy(tmp_path))
+    page = phone.page
+    # the first scale alone on the page, as printed (the rest would only add pages)
+    page.evaluate("document.body.replaceChildren(document.querySelector('.c-scale'))")
+    blank = _printed_ink(page)
+    page.locator('input[name="where-am-i.scale.5"][value="7"]').check()
+    chosen = _printed_ink(page)
+    assert chosen > blank + 2000, (blank, chosen)  # a filled box, not a paler number
+    phone.close()
+
+
+# The size of every piece of text on the page that shows (the drawings' own labels aside).
+TEXT_SIZES = """() => { const sizes = {};
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el.offsetParent || el.closest('svg')) continue;
+    sizes[el.className || el.tagName] = parseFloat(getComputedStyle(el).fontSize);
+  }
+  return sizes; }"""
+
+
+# What a finger touches that is smaller than 44 px either way (a tick box counts as its row).
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'button, a, .scale-choice, .tick-row, textarea, input[type="text"]')]
+  .filter(e => e.offsetParent).filter(e => { const r = e.getBoundingClientRect();
+    return r.height < 44 || r.width < 44; }).map(e => e.className || e.tagName)"""
+
+
+@pytest.mark.parametrize("width", [320, 430, 195])  # 195: a 390 px phone at 200 % zoom
+def test_every_phone_copy_is_one_column_with_16_px_text_and_44_px_targets(
+    browser, every_copy, width
+):
+    context = browser.new_context(**(PHONE | {"viewport": {"width": width, "height": 800}}))
+    page = context.new_page()
+    wide, small = {}, {}
+    for path in every_copy:
+        page.goto(path.as_uri())
+        if (scroll := page.evaluate("document.documentElement.scrollWidth")) > width:
+            wide[path.name] = scroll  # the page would scroll sideways
+        sizes = page.evaluate(TEXT_SIZES)
+        small |= {f"{path.name} {name}": size for name, size in sizes.items() if size < 16}
+        targets = page.evaluate(SMALL_TARGETS)
+        small |= {f"{path.name} {name}": "under 44 px" for name in targets}
+    context.close()
+    assert wide == {} and small == {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 
 import pytest
@@ -135,6 +136,36 @@ def test_in_spanish_the_page_speaks_spanish(key):
         assert words in text
     assert "Sus respuestas se quedan en este teléfono hasta que las envíe." in text  # usted
     assert '"clear_confirm": "¿Borrar todas sus respuestas' in copy.html
+
+
+# Forms of tú: the house register for adults is usted.
+TU = re.compile(r"\b(tu|tus|te|ti|abre|envía|envíalo|envíes|sueles|tengas|tienes|puedes)\b", re.I)
+
+
+def test_in_spanish_the_copy_and_the_site_say_usted_to_the_client(key, tmp_path):
+    """Every word of the copy's own (outside the module's body, whose quoted speech may say tú),
+    its script's messages and the homework site's index address the client as usted."""
+    spanish = Options(language="es")
+    said = []
+    for module in ("where-am-i", "what-is-interdependence"):
+        (copy,) = api.build_phone([module], options=spanish, public_key=key)
+        tree = _tree(copy.html)
+        for body in tree.xpath("//div[@class='module-body']"):
+            body.getparent().remove(body)
+        (data,) = tree.xpath("//script[@id='copy-data']")
+        said += [_said(tree), *json.loads(data.text)["strings"].values()]
+    site = api.build_site(tmp_path / "site", ["where-am-i"], options=spanish, public_key=key)
+    said.append(_said(_tree(site.pages[0].read_text(encoding="utf-8"))))
+    text = " ".join(" ".join(said).split())
+    assert "Cuando lo tenga listo" in text and "abra este archivo" in text
+    assert TU.findall(text) == []
+
+
+def _said(tree) -> str:
+    """The page's words, without its style sheet and scripts."""
+    for code in tree.xpath("//style|//script"):
+        code.getparent().remove(code)
+    return tree.text_content()
 
 
 @pytest.mark.parametrize(

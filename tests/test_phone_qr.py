@@ -38,6 +38,9 @@ def test_a_printed_worksheet_carries_a_qr_code_to_its_phone_copy(tmp_path, langu
     text = flat(pdf_pages_text(pdf.data)[last])
     assert address.removeprefix("https://") in text
     assert ("On your phone:" if language == "en" else "En su teléfono:") in text
+    # The page holds no picture at all: the code just read is drawn in vector paths.
+    objects = pypdfium2.PdfDocument(pdf.data)[last].get_objects(max_depth=5)
+    assert pypdfium2.raw.FPDF_PAGEOBJ_IMAGE not in [found.type for found in objects]
 
 
 def test_handouts_and_practices_without_phone_url_print_none(tmp_path):

@@ -12,6 +12,7 @@ import pytest
 from lxml import html as lxml_html
 
 from generator import api
+from generator.core.topics import topic_name
 
 from .phone_support import config  # noqa: F401 (the fixture, used by every test here)
 from .test_phone_browser import PHONE, SHOTS, WORDS, browser  # noqa: F401 (fixture)
@@ -51,6 +52,13 @@ def test_the_site_holds_an_index_a_manifest_and_a_worker(site, run):
     assert set(index.xpath("//a/@href")) == {n for n in names if n.endswith(".html")} - {
         "index.html"
     }
+    shelves = index.xpath("//section[@class='topic']")  # by topic: each under one of its own
+    assert len(shelves) > 1 and sum(len(s.xpath(".//a")) for s in shelves) == 3
+    modules = api.library().modules
+    for shelf in shelves:
+        for href in shelf.xpath(".//a/@href"):
+            topics = [topic_name(t) for t in modules[href.removesuffix(".html")].topics]
+            assert shelf.xpath("string(h2)").lower() in topics, href
     manifest = json.loads((made.folder / "manifest.webmanifest").read_text())
     assert manifest["start_url"] == "./index.html" and manifest["display"] == "standalone"
     page = lxml_html.fromstring((made.folder / "where-am-i.html").read_text())

@@ -103,6 +103,21 @@ def page():
     return _show(settings, _values(current(settings)), {}, saved=True)
 
 
+def practice_key(settings, make: bool = False) -> dict:
+    """The practice key as the page shows it: its fingerprint, whether it was made just now, or
+    why it could not be. A save makes it when there is none, as 'handouts init' does, with its
+    public key beside the profile (phone copies lock their answers to it)."""
+    try:
+        if make:
+            key, made = api.ensure_practice_key(profile_path(settings).parent)
+            return {"fingerprint": api.key_fingerprint(key.fingerprint), "made": made}
+        keys = api.practice_keys()
+    except HandoutError as error:
+        return {"fingerprint": "", "made": False, "problem": error.message}
+    shown = api.key_fingerprint(keys[0].fingerprint) if keys else ""
+    return {"fingerprint": shown, "made": False}
+
+
 def logo_file():
     settings = current_app.extensions["handouts"]
     return practice_logo.picture(practice_logo.now(profile_path(settings)))
@@ -162,6 +177,7 @@ def _show(settings, values: dict, errors: dict, held="", saved=False, failed=Fal
         remove_logo=failed and bool(request.form.get("remove_logo")),
         practice_languages=_languages(),
         regions=_regions(settings),
+        key=practice_key(settings, make=saved),  # a save makes it when there is none
     )
 
 

@@ -16,7 +16,7 @@ from urllib.request import url2pathname
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import __version__
 from ..core.build import prepare_handouts
@@ -25,7 +25,14 @@ from ..core.content import Library
 from ..core.languages import N_
 from ..core.options import Options
 from ..core.profiles import Personal
-from ..core.render import environment, item_context, load_template, metadata, render_template
+from ..core.render import (
+    environment,
+    item_context,
+    load_template,
+    metadata,
+    render_template,
+    words_of,
+)
 from ..core.resources import TEMPLATES_DIR
 from ..core.validate import CheckedModule
 from .keys import fingerprint
@@ -47,6 +54,8 @@ SCRIPT_STRINGS = {
     "cleared": N_("Your answers are cleared from this phone."),
     "read_question": N_("Read this aloud"),
 }
+# A table wider than the phone scrolls within its own box, named for a screen reader by this.
+TABLE_LABEL = N_("Table")
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,8 @@ def render_copy(
         version=__version__,
     )
     slug = f"-{personal.slug}" if personal.slug else ""
-    return PhoneCopy(f"{module.id}{slug}.html", _for_phone(html), module.id, copy)
+    table = words_of(env).one(TABLE_LABEL)
+    return PhoneCopy(f"{module.id}{slug}.html", _for_phone(html, table), module.id, copy)
 
 
 def _answers(segment) -> bool:
@@ -159,14 +169,19 @@ IMAGE_TYPES |= {".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp
 
 
 EMPTY_HEADER = re.compile(r"<th>\s*</th>")
+TABLE = re.compile(r"<table>.*?</table>", re.S)
 
 
-def _for_phone(html: str) -> str:
+def _for_phone(html: str, table_label: str) -> str:
     """The module's pictures written into the page: a phone copy fetches nothing, and carries
     no path of this computer (the body's checks allowed only pictures under the content
-    roots). A table's empty corner is a plain cell: a screen reader has no header to read."""
+    roots). A table's empty corner is a plain cell: a screen reader has no header to read. A
+    table is in a box of its own that scrolls sideways when the table is wider than a small
+    phone, so that the page never does (and the box can be reached and scrolled by keyboard)."""
     html = IMAGE_SOURCE.sub(lambda match: f'src="{_data_uri(match.group(1))}"', html)
-    return EMPTY_HEADER.sub("<td></td>", html)
+    html = EMPTY_HEADER.sub("<td></td>", html)
+    box = f'<div class="table-box" role="region" tabindex="0" aria-label="{escape(table_label)}">'
+    return TABLE.sub(lambda match: f"{box}{match.group(0)}</div>", html)
 
 
 def _data_uri(address: str) -> str:

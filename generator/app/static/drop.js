@@ -1,6 +1,6 @@
-// The Clients page: returned files (PDFs, phone answers files) dropped anywhere on the import
-// form go into its file field, as if chosen with the button (the field alone takes a drop only
-// on itself).
+// The Clients and Answers pages: returned files (PDFs, phone answers files) dropped anywhere on
+// the form go into its file field, as if chosen with the button (the field alone takes a drop
+// only on itself; elsewhere the browser would open the file in place of the page).
 (function () {
   "use strict";
   var form = document.querySelector("[data-drop-zone]");
