@@ -57,3 +57,25 @@ def test_phone_url_must_be_https(tmp_path):
     with pytest.raises(api.HandoutError) as raised:
         api.practice(path)
     assert "'phone_url': expected a web address starting https://" in raised.value.message
+
+
+def test_the_qr_code_adds_no_page_and_points_into_the_site_as_written(tmp_path):
+    """The code stands beside the footer's words and its address prints in the bottom margin,
+    so a full worksheet keeps its two pages; 'handouts site' puts each language's copies where
+    the codes point (Spanish under es/), so one folder copied whole serves both."""
+    practice = _profile(tmp_path, "https://example.org/homework")
+    api.new_practice_key()
+    client = api.Person(client="Ana", note="Bring this next week.")
+    modules = ["support-network-map", "codependency-self-check", "trust-tracker"]
+    for language in ("en", "es"):
+        options = Options(language=language)
+        plain = api.build(modules, api.person(client), options)
+        printed = api.build(modules, api.person(client, practice), options)
+        assert [p.pages for p in printed] == [p.pages for p in plain], language
+        api.build_site(tmp_path / "site", modules, practice, options)
+        for pdf in printed:
+            (address,) = _codes(pdf.data, pdf.pages - 1)
+            served = tmp_path / "site" / address.removeprefix("https://example.org/homework/")
+            assert served.is_file(), address
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert (tmp_path / "site" / "es" / "index.html").is_file()

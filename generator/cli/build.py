@@ -271,5 +271,5 @@ def site(content_dirs, out, module_ids, practice_file, language, region) -> None
         content=content_dirs,
         public_key=key,
     )
-    click.echo(f"{len(made.pages) - 1} phone copies and an index in {display_path(out)}/")
+    click.echo(f"{len(made.pages) - 1} phone copies and an index in {display_path(made.folder)}/")
     click.echo(f"Copy the folder to your web host; clients start at {display_path(made.pages[0])}.")

@@ -210,6 +210,7 @@ def named_groups(prepared: Prepared, combine: bool) -> list[tuple[str, tuple[Che
 # --- checking the whole library ----------------------------------------------------------
 
 SAMPLE_NOTE = N_("Notice one moment each day when you let someone help.")
+PHONES = "https://www.sample-practice.example/homework"  # where check's phone copies are
 SAMPLE_PRACTICE = Practice(
     name="Sample Practice",
     therapist="Sam Sample",
@@ -297,10 +298,11 @@ def survey(library: Library, modules: Sequence[Module], fresh: bool) -> list[Mod
     another language than English, whether each is in step with its English original.
 
     Pages are counted with the longest crisis line and the longest safety line of the regions
-    printed on the default paper: a module that fits with both fits in every one of them. They
+    printed on the default paper, and with a worksheet's QR code to its phone copy: a module
+    that fits with these fits in every region, with or without a phone_url. They
     are remembered between runs; 'fresh' renders every module again regardless."""
     crisis, safety = longest_lines(library.roots, library.language, DEFAULT_PAPER)
-    practice = replace(SAMPLE_PRACTICE, crisis_line=crisis, safety_line=safety)
+    practice = replace(SAMPLE_PRACTICE, crisis_line=crisis, safety_line=safety, phone_url=PHONES)
     personal = sample_person(library.language, practice)
     counts = cache.load()
     stamp = sample_stamp(library)

@@ -219,6 +219,12 @@ class PhoneLink:
     svg: Markup  # the QR code as inline SVG (paths: vector, sharp at any size)
 
 
+def phone_folder(language: str) -> str:
+    """Where a language's phone copies are under the homework site's root: English at the
+    root, another language in a folder of its own ('es/')."""
+    return "" if language == SOURCE else f"{language}/"
+
+
 def phone_link(base: str, module_id: str, language: str, label: str) -> PhoneLink | None:
     """The worksheet's phone copy at the practice's phone_url ('es/' for a Spanish one): the
     module's address only, never a client's detail."""
@@ -226,8 +232,7 @@ def phone_link(base: str, module_id: str, language: str, label: str) -> PhoneLin
         return None
     import segno
 
-    folder = "" if language == SOURCE else f"{language}/"
-    address = f"{base.rstrip('/')}/{folder}{module_id}.html"
+    address = f"{base.rstrip('/')}/{phone_folder(language)}{module_id}.html"
     code = segno.make(address, error="m")
     svg = code.svg_inline(border=2, omitsize=True, svgclass="phone-qr", lineclass=None, title=label)
     # segno escapes the title; the address is of the letters PHONE_URL allows.

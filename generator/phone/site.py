@@ -13,6 +13,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..core.content import Library
+from ..core.drawings import phone_folder
 from ..core.languages import N_
 from ..core.options import Options, settle
 from ..core.output import prepare_folder, write_file
@@ -47,7 +48,9 @@ def build_site(
     options: Options = Options(),
     ids: Sequence[str] = (),
 ) -> Site:
-    """Render every page in memory first, then write them all into the folder."""
+    """Render every page in memory first, then write them all into the folder: 'out' for
+    English, a folder of its own in 'out' for another language ('out/es'), where the QR codes
+    of printed worksheets point."""
     practice = practice or Practice()
     options = settle(options, practice)
     chosen = sorted(ids or library.in_language(options.languages.main).modules)
@@ -57,10 +60,12 @@ def build_site(
     files["index.html"] = _index(library, copies, practice, options).encode("utf-8")
     files["manifest.webmanifest"] = _manifest(practice, options)
     files["sw.js"] = _worker(files)
-    prepare_folder(out)
+    folder = out / phone_folder(options.languages.main)
+    prepare_folder(folder)
     for name, data in files.items():
-        write_file(out / name, data)
-    return Site(out, tuple(out / name for name in ["index.html", *(c.name for c in copies)]))
+        write_file(folder / name, data)
+    names = ["index.html", *(c.name for c in copies)]
+    return Site(folder, tuple(folder / name for name in names))
 
 
 def _index(library: Library, copies: Sequence[PhoneCopy], practice: Practice, options) -> str:
