@@ -818,6 +818,7 @@ def test_a_save_with_a_new_logo_on_a_full_disk_says_so_and_writes_nothing(
     page = html.unescape(answer.get_data(as_text=True))
     assert answer.status_code == 400
     assert "the disk is full; nothing was written there. Free some space and try again" in page
+    assert not re.search(r"logo-[0-9a-f]{16}", page)  # the folder is named, not a made-up file
     assert 'value="Harbour"' in page and 'name="held_logo"' not in page
     assert list(settings.practice_file.parent.iterdir()) == []
     assert list(settings.workdir.rglob("*.*")) == []

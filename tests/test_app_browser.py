@@ -229,17 +229,26 @@ def test_keyboard_alone_reaches_the_form(page):
     assert page.get_by_label("Client").input_value() == "Sam"
 
 
+PAGES_NARROW = {
+    "library": "/",
+    "module": "/module/journey",
+    "packets": "/packets",
+    "practice": "/practice",
+    "answers": "/answers",
+}
+
+
 @pytest.mark.parametrize("width", [390, 640])  # a phone, and 1280 px at 200 % zoom
 def test_pages_fit_a_narrow_window(browser, server, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     narrow = context.new_page()
     narrow.goto(server[0])
     base = re.match(r"http://[^/]+", server[0]).group(0)
-    for path in ("/", "/module/journey", "/packets", "/practice", "/answers"):
+    for name, path in PAGES_NARROW.items():
         narrow.goto(base + path)
         overflow = narrow.evaluate("document.documentElement.scrollWidth - innerWidth")
         assert overflow <= 0, (path, overflow)
-    shot(narrow, f"module-{width}px")
+        shot(narrow, f"{name}-{width}px")
     context.close()
 
 

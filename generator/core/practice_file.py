@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import HandoutError, Problem, ProblemsFound, display_path, raise_if
-from .output import write_file
+from .output import write_atomic, write_error, write_file
 from .profiles import (
     PRACTICE,
     PRACTICE_KEYS,
@@ -111,11 +111,14 @@ def _make_folder(folder: Path) -> None:
 
 def _write_logo(folder: Path, logo: Logo) -> Path:
     """The logo, written under a name no other file has (so no save overwrites a logo that a
-    profile still names)."""
+    profile still names). A failure names the folder: the file's name is the tool's own."""
     while True:
         path = folder / f"logo-{secrets.token_hex(8)}{logo.suffix.lower()}"
         if not path.exists():
-            write_file(path, logo.data)
+            try:
+                write_atomic(path, logo.data)
+            except OSError as error:
+                raise write_error(folder, error) from None
             return path
 
 
