@@ -1,15 +1,19 @@
 """What the tests share besides fixtures: sample modules and practices, and the PDF readers
-(text, lines inside the margins, font sizes and form fields of real PDFs, read with pypdf)."""
+(text and form fields of real PDFs read with pypdf; lines inside the margins and font sizes
+read with PDFium)."""
 
 from __future__ import annotations
 
 import copy
+import ctypes
 import functools
 import io
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2
+import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
 
 from generator import api
@@ -63,39 +67,68 @@ def per_pdf(function):
 
 @dataclass(frozen=True)
 class TextRun:
-    """A piece of a page's text as pypdf's extraction meets it: where and in what it is set."""
+    """A piece of a page's text as the PDF draws it (one text object): in what font and at what
+    size it is set, and where its baseline is."""
 
     text: str
-    cm: tuple[float, ...]  # the current transformation matrix
-    tm: tuple[float, ...]  # the text matrix
-    font: str  # the font's /BaseFont
-    size: float
+    font: str  # the font's base name
+    points: float  # the size it prints at
+    top: float  # the baseline's distance from the top of the page, in CSS pixels
+
+
+@per_pdf
+def pdf_pages(data: bytes) -> list[str]:
+    """Each page's extracted text (pypdf: its spacing is what the text tests were written to)."""
+    return [page.extract_text() for page in _reader(data).pages]
 
 
 @dataclass(frozen=True)
-class PageText:
-    text: str
+class PageRuns:
     runs: tuple[TextRun, ...]
     height: float  # in points
 
 
 @per_pdf
-def pdf_pages(data: bytes) -> list[PageText]:
-    """Each page's extracted text, with the pieces it is made of and the page's height: one pass
-    of pypdf's extraction (the slow part of many tests) gives the text, lines and sizes."""
-    return [_page_text(page) for page in _reader(data).pages]
+def pdf_runs(data: bytes) -> list[PageRuns]:
+    """Each page's pieces of text, read with PDFium (the PDF engine of Chromium): where they
+    are and how big, much faster than extracting the text, for tests of layout and sizes."""
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return [_page_runs(document[number]) for number in range(len(document))]
+    finally:
+        document.close()
 
 
-def _page_text(page) -> PageText:
+def _page_runs(page) -> PageRuns:
+    textpage = page.get_textpage()
+    height = page.get_height()
     runs = []
-
-    def visit(text, cm, tm, font, size):
+    for found in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=4):
+        text = _utf16(pdfium_c.FPDFTextObj_GetText, found.raw, textpage.raw)
         if text.strip():
-            name = str((font or {}).get("/BaseFont", ""))
-            runs.append(TextRun(text, tuple(cm or ()), tuple(tm or ()), name, size))
+            matrix = found.get_matrix()
+            size = ctypes.c_float()
+            pdfium_c.FPDFTextObj_GetFontSize(found.raw, size)
+            points = round(size.value * abs(matrix.d), 1)
+            font = _font_name(pdfium_c.FPDFTextObj_GetFont(found.raw))
+            runs.append(TextRun(text, font, points, (height - matrix.f) / 0.75))
+    return PageRuns(tuple(runs), height)
 
-    text = page.extract_text(visitor_text=visit)
-    return PageText(text, tuple(runs), float(page.mediabox.height))
+
+def _utf16(call, *args) -> str:
+    size = call(*args, None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    call(*args, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size)
+    return buffer.raw[: size - 2].decode("utf-16-le", errors="replace")
+
+
+def _font_name(font) -> str:
+    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
+    return buffer.value.decode("latin-1")
 
 
 PX_PER_MM = 96 / 25.4  # WeasyPrint writes text positions in CSS pixels
@@ -112,18 +145,12 @@ class Line:
 def body_lines(path_or_bytes) -> list[list[Line]]:
     """Each page's lines of text between the top and bottom margins (style.css: 19 and 20 mm),
     top to bottom, in the order a reader meets them."""
-    return [_page_lines(page) for page in pdf_pages(path_or_bytes)]
+    return [_page_lines(page) for page in pdf_runs(path_or_bytes)]
 
 
-def _page_lines(page: PageText) -> list[Line]:
+def _page_lines(page: PageRuns) -> list[Line]:
     top, bottom = 19 * PX_PER_MM, page.height / 0.75 - 20 * PX_PER_MM
-    runs = []
-    for run in page.runs:
-        if run.cm:
-            cm, tm = run.cm, run.tm
-            y = (page.height - (tm[4] * cm[1] + tm[5] * cm[3] + cm[5])) / 0.75
-            if top < y < bottom:
-                runs.append((y, run.font, run.text))
+    runs = [(run.top, run.font, run.text) for run in page.runs if top < run.top < bottom]
     grouped: list[tuple[float, list]] = []
     for y, font, text in sorted(runs, key=lambda run: run[0]):
         if grouped and y - grouped[-1][0] < 3:  # the same baseline, give or take
@@ -138,7 +165,7 @@ def _page_lines(page: PageText) -> list[Line]:
 
 def pdf_pages_text(path_or_bytes) -> list[str]:
     """The extracted text of each page."""
-    return [page.text for page in pdf_pages(path_or_bytes)]
+    return pdf_pages(path_or_bytes)
 
 
 def _reader(path_or_bytes) -> PdfReader:

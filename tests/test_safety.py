@@ -17,7 +17,7 @@ from generator.core.content import SAFETY_TOPICS, load_library
 from generator.core.options import Options
 from generator.core.profiles import make_personal
 from generator.core.validate import check_module
-from tests.helpers import PRACTICE, build_handout, flat, pdf_pages, pdf_pages_text, pdf_reader
+from tests.helpers import PRACTICE, build_handout, flat, pdf_pages_text, pdf_reader, pdf_runs
 
 FEAR_NOTE = "If someone frightens you"
 # The pages that describe pleasing, checking moods, giving in, couples work or limits: each must
@@ -160,14 +160,14 @@ def test_the_safety_text_prints_at_body_size(tmp_path):
     size most of the page's text is set at (11 pt), never smaller."""
     personal = make_personal(practice=PRACTICE)
     built = build_handout(["attachment-styles"], personal, tmp_path)
-    first = pdf_pages(built.paths[0])[0]
+    first = pdf_runs(built.paths[0])[0]
     sizes = Counter()
     for run in first.runs:
-        sizes[_points(run)] += len(run.text.strip())
+        sizes[run.points] += len(run.text.strip())
     body = sizes.most_common(1)[0][0]
     assert body == 11.0
-    crisis = {_points(r) for r in first.runs if "Harbour crisis team" in r.text}
-    fear = {_points(r) for r in first.runs if "giving in or watching" in r.text}
+    crisis = {r.points for r in first.runs if "Harbour crisis team" in r.text}
+    fear = {r.points for r in first.runs if "giving in or watching" in r.text}
     assert crisis == {body} and fear == {body}
 
 
@@ -221,7 +221,3 @@ def test_the_discreet_edition_keeps_numbers_in_place_of_the_violence_line(discre
         options=Options(discreet=True),
     )
     assert own.discreet_line in flat(pdf_pages_text(built.paths[0])[0])
-
-
-def _points(run) -> float:
-    return round(run.size * abs(run.tm[3]) * abs(run.cm[3]), 1)

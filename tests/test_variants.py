@@ -17,7 +17,7 @@ from generator.core.pdf import RenderWarnings, accessibility_problems, render_pd
 from generator.core.profiles import load_practice, make_personal
 from generator.core.render import Document
 from generator.core.resources import TEMPLATES_DIR
-from tests.helpers import build_handout, flat, pdf_pages, pdf_pages_text
+from tests.helpers import body_lines, build_handout, flat, pdf_pages_text, pdf_runs
 
 MARGIN = 20 * 72 / 25.4  # the page's left and right margins, in points
 LIST_NUMBER = re.compile(r"(?<=[^\d\s])(\d+\.)(?=\s|$)")
@@ -54,11 +54,7 @@ def text_sizes(path, containing: str = "") -> dict[float, int]:
 
 def sized_texts(path) -> list[tuple[str, float]]:
     """Every piece of text on every page, with the size it is printed at, in points."""
-    return [
-        (run.text, round(run.size * abs(run.tm[3]) * abs(run.cm[3]), 1))
-        for page in pdf_pages(path)
-        for run in page.runs
-    ]
+    return [(run.text, run.points) for page in pdf_runs(path) for run in page.runs]
 
 
 def colours(path) -> set[tuple[float, float, float]]:
@@ -90,20 +86,22 @@ def test_large_print_sets_body_text_at_16_points(large_print):
 
 
 def stranded_headings(path) -> list[str]:
-    """Headings left at the foot of a page, with nothing of their section under them."""
+    """Headings left at the foot of a page, with nothing of their section under them: the
+    page's last lines are set in the headings' face and read as one of the modules' headings."""
     modules = load_library().modules.values()
     headings = {
-        flat(line.lstrip("#"))
+        "".join(line.lstrip("#").split())
         for module in modules
         for line in module.body.splitlines()
         if line.startswith(("## ", "### "))
     }
-    titles = sorted({module.title for module in modules}, key=len, reverse=True)
     found = []
-    for number, text in enumerate(pdf_pages_text(path), 1):
-        body = re.sub(r"\s*Page \d+ of \d+$", "", flat(text))  # the footer: title, page
-        body = next((body[: -len(t)].rstrip() for t in titles if body.endswith(t)), body)
-        found += [f"page {number}: {h}" for h in headings if body.endswith(h)]
+    for number, lines in enumerate(body_lines(path), 1):
+        last = []
+        while lines and lines[-1].heading:
+            last.insert(0, lines.pop().text)
+        if "".join("".join(last).split()) in headings:
+            found.append(f"page {number}: {' '.join(last)}")
     return found
 
 
