@@ -255,19 +255,24 @@ def every_copy(tmp_path_factory) -> list[Path]:
 AXE_RULES = {"light": None, "dark": {"runOnly": ["color-contrast", "link-in-text-block"]}}
 
 
-@pytest.mark.parametrize("scheme", list(AXE_RULES))
-def test_every_phone_copy_passes_axe(browser, every_copy, scheme):
+def test_every_phone_copy_passes_axe_in_light_and_dark(browser, every_copy):
+    """Each copy opened once, axe-core added once, then run in the light scheme (every rule)
+    and in the dark one (the colour rules)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    context = browser.new_context(**PHONE, color_scheme=scheme)
+    context = browser.new_context(**PHONE)
     page = context.new_page()
-    options = {"resultTypes": ["violations"], **(AXE_RULES[scheme] or {})}
-    axe = Axe()
     found = {}
     for path in every_copy:
         page.goto(path.as_uri())
-        violations = axe.run(page, options=options).response["violations"]
-        found |= {path.name: [v["id"] for v in violations]} if violations else {}
+        page.evaluate(Axe().axe_script)
+        for scheme, rules in AXE_RULES.items():
+            page.emulate_media(color_scheme=scheme)
+            assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
+            options = {"resultTypes": ["violations"], **(rules or {})}
+            answer = page.evaluate("options => axe.run(document, options)", options)
+            violations = [v["id"] for v in answer["violations"]]
+            found |= {f"{path.name} ({scheme})": violations} if violations else {}
     context.close()
     assert len(every_copy) > 30 and found == {}
 
@@ -328,20 +333,27 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
     return r.height < 44 || r.width < 44; }).map(e => e.className || e.tagName)"""
 
 
-@pytest.mark.parametrize("width", [320, 430, 195])  # 195: a 390 px phone at 200 % zoom
-def test_every_phone_copy_is_one_column_with_16_px_text_and_44_px_targets(
-    browser, every_copy, width
-):
-    context = browser.new_context(**(PHONE | {"viewport": {"width": width, "height": 800}}))
+# 195: a 390 px phone at 200 % zoom
+WIDTHS = (320, 430, 195)
+
+
+def test_every_phone_copy_is_one_column_with_16_px_text_and_44_px_targets(browser, every_copy):
+    """Each copy opened once and looked at in each width, as a phone turned or zoomed lays
+    it out again."""
+    context = browser.new_context(**(PHONE | {"viewport": {"width": WIDTHS[0], "height": 800}}))
     page = context.new_page()
     wide, small = {}, {}
     for path in every_copy:
         page.goto(path.as_uri())
-        if (scroll := page.evaluate("document.documentElement.scrollWidth")) > width:
-            wide[path.name] = scroll  # the page would scroll sideways
-        sizes = page.evaluate(TEXT_SIZES)
-        small |= {f"{path.name} {name}": size for name, size in sizes.items() if size < 16}
-        targets = page.evaluate(SMALL_TARGETS)
-        small |= {f"{path.name} {name}": "under 44 px" for name in targets}
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            assert page.evaluate("innerWidth") == width
+            where = f"{path.name} at {width} px"
+            if (scroll := page.evaluate("document.documentElement.scrollWidth")) > width:
+                wide[where] = scroll  # the page would scroll sideways
+            sizes = page.evaluate(TEXT_SIZES)
+            small |= {f"{where}: {name}": size for name, size in sizes.items() if size < 16}
+            targets = page.evaluate(SMALL_TARGETS)
+            small |= {f"{where}: {name}": "under 44 px" for name in targets}
     context.close()
     assert wide == {} and small == {}
