@@ -75,6 +75,14 @@ class Phone:
         self.context.close()
 
 
+def _reopen(page) -> None:
+    """Load the copy again, as a client who comes back to it. A page's writes to its storage
+    reach the browser's own copy a moment later (Chromium sends them to another process); a
+    reload within milliseconds, which no client makes, may come first on a busy machine."""
+    page.wait_for_timeout(300)
+    page.reload()
+
+
 def _fill(page, module: str = "where-am-i"):
     page.locator(f'textarea[name="{module}.lines.3"]').fill(WORDS)
     page.locator(f'input[name="{module}.scale.5"][value="7"]').check()
@@ -113,7 +121,7 @@ def test_answers_are_kept_sent_and_read_back(browser, run, tmp_path, language, s
     phone = Phone(browser, _copy(tmp_path, language))
     page = phone.page
     stop = _fill(page)
-    page.reload()
+    _reopen(page)
     assert page.locator('textarea[name="where-am-i.lines.3"]').input_value() == WORDS
     assert page.locator('input[name="where-am-i.scale.5"][value="7"]').is_checked()
     assert page.locator('input[name="where-am-i.checklist.11.2"]').is_checked()
@@ -140,7 +148,7 @@ def test_clearing_removes_the_answers_from_the_phone(browser, tmp_path):
     _fill(page)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Clear my answers").click()
-    page.reload()
+    _reopen(page)
     assert page.locator('textarea[name="where-am-i.lines.3"]').input_value() == ""
     assert not page.locator('input[name="where-am-i.scale.5"][value="7"]').is_checked()
     assert not page.locator('input[name="where-am-i.checklist.11.2"]').is_checked()
@@ -169,7 +177,7 @@ def test_larger_text_and_controls_fit_a_phone(browser, tmp_path):
     page.get_by_role("button", name="Larger text").click()
     after = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
     assert after == pytest.approx(before * 1.25)
-    page.reload()  # the choice is kept
+    _reopen(page)  # the choice is kept
     kept = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
     assert kept == after
     page.get_by_role("button", name="Larger text").click()
@@ -282,7 +290,7 @@ def test_a_ticked_box_is_kept_and_read_back(browser, run, tmp_path):
     phone = Phone(browser, _copy(tmp_path, "en", module))
     page = phone.page
     page.locator(f'input[name="{module}.checklist.1.2"]').check()
-    page.reload()
+    _reopen(page)
     assert page.locator(f'input[name="{module}.checklist.1.2"]').is_checked()
     values = _read_back(run, _send(page, "Send to my therapist", tmp_path))
     assert values[f"{module}.checklist.1.2"] is True
