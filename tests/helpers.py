@@ -76,12 +76,6 @@ class TextRun:
     top: float  # the baseline's distance from the top of the page, in CSS pixels
 
 
-@per_pdf
-def pdf_pages(data: bytes) -> list[str]:
-    """Each page's extracted text (pypdf: its spacing is what the text tests were written to)."""
-    return [page.extract_text() for page in _reader(data).pages]
-
-
 @dataclass(frozen=True)
 class PageRuns:
     runs: tuple[TextRun, ...]
@@ -163,9 +157,10 @@ def _page_lines(page: PageRuns) -> list[Line]:
     ]
 
 
-def pdf_pages_text(path_or_bytes) -> list[str]:
-    """The extracted text of each page."""
-    return pdf_pages(path_or_bytes)
+@per_pdf
+def pdf_pages_text(data: bytes) -> list[str]:
+    """Each page's extracted text (pypdf: its spacing is what the text tests were written to)."""
+    return [page.extract_text() for page in _reader(data).pages]
 
 
 def _reader(path_or_bytes) -> PdfReader:

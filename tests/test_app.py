@@ -12,10 +12,10 @@ import pytest
 from generator import api
 from generator.app import Settings, create_app
 from generator.app.gate import cookie_name
+from generator.phone.keys import PUBLIC_NAME
 from tests.helpers import flat, pdf_pages_text, pdf_reader
 
 BASE = "http://127.0.0.1:5123"
-PUBLIC_KEY = "practice-public-key.pem"  # the practice key's public half, beside the profile
 ORIGIN = {"Origin": BASE, "Sec-Fetch-Site": "same-origin"}
 
 
@@ -649,7 +649,7 @@ def test_a_failed_save_with_a_new_logo_writes_nothing_and_keeps_the_logo_chosen(
     assert answer.status_code == 200
     saved = api.practice(settings.practice_file)
     assert saved.name == "Cove" and saved.logo.read_bytes() == png("darkred")
-    logos = [p.name for p in folder.iterdir() if p.name not in ("practice.yaml", PUBLIC_KEY)]
+    logos = [p.name for p in folder.iterdir() if p.name not in ("practice.yaml", PUBLIC_NAME)]
     assert logos == [saved.logo.name]  # the old logo went once the new profile was in place
     assert client.get(f"/practice/held/{held}", base_url=BASE).status_code == 404
     assert list((settings.workdir / "logos").iterdir()) == []
@@ -742,7 +742,7 @@ def test_concurrent_saves_never_collide(app, settings):
     saved = api.practice(settings.practice_file)
     index = int(saved.name.split()[1].partition("-")[0])
     assert saved.logo.read_bytes() == png(colours[index])
-    kept = {p.name for p in settings.practice_file.parent.iterdir()} - {PUBLIC_KEY}
+    kept = {p.name for p in settings.practice_file.parent.iterdir()} - {PUBLIC_NAME}
     assert kept == {"practice.yaml", saved.logo.name}  # (the practice key's public half too)
 
 
