@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := output/demo
 
-.PHONY: demo test bench previews lint types docs format golden system browser app clean messages
+.PHONY: demo test bench previews screenshots lint types docs format golden system browser app clean messages
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system
@@ -40,6 +40,12 @@ bench: $(STAMP)
 ## Page 1 of every module as PNG in output/previews/, plus library.png showing them all.
 previews: $(STAMP)
 	$(BIN)/handouts previews --out output/previews
+
+## The browser tests, saving every page they open in output/screenshots/ for review.
+screenshots: $(STAMP) browser
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --screenshots \
+	  tests/test_app_browser.py tests/test_app_usability_browser.py tests/test_app_clients_browser.py \
+	  tests/test_phone_browser.py tests/test_phone_site.py
 
 ## Rewrite the golden files from the current output (review the diff before committing).
 golden: $(STAMP)

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from generator.api import Person
 from generator.cli import cli
 from generator.core.options import Options
-from tests.helpers import PRACTICE
+from tests.helpers import PRACTICE, SCREENSHOTS
 
 
 def run_folder(tmp_path_factory) -> Path:
@@ -167,7 +167,13 @@ def weasyprint_guard(request):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "weasyprint_warnings: the test expects WeasyPrint warnings")
+    SCREENSHOTS["wanted"] = config.getoption("--screenshots")
 
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="Rewrite the golden files.")
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="Save screenshots of the pages the browser tests open in output/screenshots/.",
+    )

@@ -1,6 +1,6 @@
 """What the tests share besides fixtures: sample modules and practices, and the PDF readers
-(text and form fields of real PDFs read with pypdf; lines inside the margins and font sizes
-read with PDFium)."""
+(text, lines inside the margins and font sizes read with PDFium; names in every script, form
+fields, bookmarks and structure with pypdf)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,21 @@ sources:
 def module_text(body: str = "Some text.", title: str = "Test module", kind: str = "handout") -> str:
     """A complete, valid module file with the given body."""
     return MODULE.format(title=title, kind=kind, body=textwrap.dedent(body))
+
+
+SHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"
+SCREENSHOTS = {"wanted": False}  # set from pytest's --screenshots (make screenshots)
+
+
+def shot(target, name: str, full_page: bool = True) -> None:
+    """A screenshot of a browser page (or of one element of it) in output/screenshots/, for a
+    person to look at, when the run was asked for them ('make screenshots'): no test reads
+    them, and taking them is a fifth of the browser tests' time."""
+    if not SCREENSHOTS["wanted"]:
+        return
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    whole = {"full_page": full_page} if hasattr(target, "goto") else {}  # a page, not an element
+    target.screenshot(path=SHOTS / f"{name}.png", **whole)
 
 
 PRACTICE = Practice(
@@ -159,7 +174,27 @@ def _page_lines(page: PageRuns) -> list[Line]:
 
 @per_pdf
 def pdf_pages_text(data: bytes) -> list[str]:
-    """Each page's extracted text (pypdf: its spacing is what the text tests were written to)."""
+    """Each page's text as PDFium reads it, a line to a line. A word hyphenated at a line end is
+    read whole (with its hyphen, if it has one of its own: "self-compassion")."""
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return [_page_text(document[number]) for number in range(len(document))]
+    finally:
+        document.close()
+
+
+def _page_text(page) -> str:
+    text = page.get_textpage().get_text_range()
+    # PDFium writes U+FFFE for a hyphen it joined across a line end, and U+0002 for a hyphen
+    # the line break added (WeasyPrint's hyphenation), which the word does not have.
+    return text.replace("\ufffe", "-").replace("\x02", "").replace("\r\n", "\n")
+
+
+@per_pdf
+def pypdf_pages_text(data: bytes) -> list[str]:
+    """Each page's text as pypdf extracts it: slower, but a name in a right-to-left or joined
+    script (Hebrew, Devanagari) comes back as it was typed, where PDFium gives the words in
+    their order on the page; the golden page texts are in its spacing too."""
     return [page.extract_text() for page in _reader(data).pages]
 
 

@@ -1,7 +1,7 @@
 """The web app in a real browser (Playwright driving the system Chromium), as a new user meets it:
 open the printed address, find a module, fill the form, download and check the PDF; save the
-practice profile; run a small roster with a bad row; read answers back. Screenshots of each page
-go to output/screenshots/ for review."""
+practice profile; run a small roster with a bad row; read answers back. With --screenshots ('make
+screenshots'), each page is saved in output/screenshots/ for review."""
 
 from __future__ import annotations
 
@@ -22,9 +22,8 @@ from pathlib import Path
 import pytest
 
 from generator import api
-from tests.helpers import flat, pdf_pages_text
+from tests.helpers import flat, pdf_pages_text, shot
 
-SHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"
 playwright = pytest.importorskip("playwright.sync_api")
 
 
@@ -133,18 +132,16 @@ def test_a_huge_upload_without_the_key_is_refused_before_it_is_read(tmp_path):
     stop_app(process, tmp_path)
 
 
-def test_two_launches_on_two_ports_both_work_in_one_browser(browser, tmp_path):
+def test_two_launches_on_two_ports_both_work_in_one_browser(browser, server, tmp_path):
     """Two apps started one after the other (two terminals, two ports): logging in to the
     second does not log the first out."""
-    first_home, second_home = tmp_path / "one", tmp_path / "two"
-    first_home.mkdir(), second_home.mkdir()
-    launches = [start_app(first_home), start_app(second_home)]
+    process, second = start_app(tmp_path)
     context = browser.new_context()
     page = context.new_page()
     try:
-        for _, url in launches:
+        for url in (server[0], second):
             assert page.goto(url).status == 200
-        for _, url in launches:
+        for url in (server[0], second):
             base = re.match(r"http://[^/]+", url).group(0)
             assert page.goto(base + "/practice").status == 200
             page.get_by_role("heading", name="Practice", exact=True).wait_for()
@@ -152,8 +149,7 @@ def test_two_launches_on_two_ports_both_work_in_one_browser(browser, tmp_path):
             assert "expired" not in page.content() and "Refused" not in page.content()
     finally:
         context.close()
-        for (process, _), home in zip(launches, (first_home, second_home), strict=True):
-            stop_app(process, home)
+        stop_app(process, tmp_path)
 
 
 @pytest.fixture
@@ -173,11 +169,6 @@ def until(page, condition: str, seconds: float = 60) -> None:
             return
         page.wait_for_timeout(250)
     raise AssertionError(f"still not true after {seconds} s: {condition}")
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
 def test_a_new_user_finds_a_module_fills_it_in_and_downloads_it(page, tmp_path):
@@ -227,29 +218,6 @@ def test_keyboard_alone_reaches_the_form(page):
     assert page.evaluate("document.activeElement.id") == "client"
     page.keyboard.type("Sam")
     assert page.get_by_label("Client").input_value() == "Sam"
-
-
-PAGES_NARROW = {
-    "library": "/",
-    "module": "/module/journey",
-    "packets": "/packets",
-    "practice": "/practice",
-    "answers": "/answers",
-}
-
-
-@pytest.mark.parametrize("width", [390, 640])  # a phone, and 1280 px at 200 % zoom
-def test_pages_fit_a_narrow_window(browser, server, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    narrow = context.new_page()
-    narrow.goto(server[0])
-    base = re.match(r"http://[^/]+", server[0]).group(0)
-    for name, path in PAGES_NARROW.items():
-        narrow.goto(base + path)
-        overflow = narrow.evaluate("document.documentElement.scrollWidth - innerWidth")
-        assert overflow <= 0, (path, overflow)
-        shot(narrow, f"{name}-{width}px")
-    context.close()
 
 
 def test_the_practice_form_saves_the_profile(page, server):
@@ -466,7 +434,7 @@ def test_a_packet_made_from_ticked_modules_then_downloaded_with_a_busy_button(pa
     page.get_by_label("Add Where am I on the journey? to a new packet").check()
     page.get_by_label("Title", exact=True).fill("Two steps")
     page.get_by_label("Sessions").fill("2")
-    page.locator("#make-packet").screenshot(path=SHOTS / "library-make-packet.png")
+    shot(page.locator("#make-packet"), "library-make-packet")
     with page.expect_navigation(timeout=60_000):
         page.get_by_role("button", name="Save packet").click()
     page.locator(".saved", has_text="two-steps.yaml").wait_for()

@@ -8,8 +8,9 @@ import os
 
 import pytest
 
+from .helpers import shot
 from .progress_fixtures import filled, phq9
-from .test_app_browser import SHOTS, browser, start_app, stop_app  # noqa: F401  (fixtures)
+from .test_app_browser import browser, start_app, stop_app  # noqa: F401  (fixtures)
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -61,18 +62,16 @@ def test_unlock_drop_and_open_a_client(browser, app_url, tmp_path):  # noqa: F81
     assert page.inner_text("[data-drop-names]") == "week1.pdf, week3.pdf, week5.pdf"
     with page.expect_navigation():
         page.click("button:has-text('Add')")
-    page.screenshot(path=str(tmp_path / "after-add.png"), full_page=True)
     assert "Added 3; already in the record: 0." in page.inner_text("main")
     assert "Several days" in page.inner_text(".alerts")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "clients.png"), full_page=True)
+    shot(page, "clients")
     with page.expect_navigation():
         page.click("button:has-text('Open')")
     assert page.inner_text("h1") == "AB-12"
     assert page.locator("svg.progress-chart").count() == 1
     assert "October 1, 2026" in page.inner_text("main")
     assert "AB-12" not in page.url
-    page.screenshot(path=str(SHOTS / "client.png"), full_page=True)
+    shot(page, "client")
     page.close()
 
 

@@ -16,7 +16,7 @@ from generator.api import Person, page_images
 from generator.core.options import Options
 from generator.core.profiles import load_practice, make_personal
 from generator.core.resources import CONTENT_DIR
-from tests.helpers import build_handout, pdf_pages_text
+from tests.helpers import build_handout, pypdf_pages_text
 
 GOLDEN = Path(__file__).parent / "golden"
 IMAGE_SCALE = 0.5  # 36 dpi: enough to see layout, small enough to store
@@ -38,7 +38,7 @@ def _build(module_id: str, tmp_path: Path, language: str = "") -> Path:
 @pytest.mark.parametrize("module_id", ["journey", "where-am-i"])
 def test_page_text_matches_golden(module_id, tmp_path, request):
     built = _build(module_id, tmp_path)
-    pages = pdf_pages_text(built)
+    pages = pypdf_pages_text(built)
     actual = "".join(f"=== page {n} ===\n{text.rstrip()}\n" for n, text in enumerate(pages, 1))
     expected_file = GOLDEN / f"{module_id}.txt"
     if request.config.getoption("--update-golden"):

@@ -22,7 +22,7 @@ from generator.core.profiles import make_personal
 from generator.core.render import render_document
 from generator.core.validate import check_modules
 from generator.packets.participants import make_participant
-from tests.helpers import build_handout, flat, module_text, pdf_pages_text
+from tests.helpers import build_handout, flat, module_text, pypdf_pages_text
 
 HELLO = module_text("Dear {{ client.name }} 4 sessions are planned for you.")
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
@@ -88,7 +88,7 @@ def test_a_name_in_another_script_prints_shaped_in_a_shipped_font(
     hello, tmp_path, name, family, shaped
 ):
     path = build(hello, tmp_path, name)  # strict: a missing glyph (a box) would fail the build
-    text = flat(pdf_pages_text(path)[0])
+    text = flat(pypdf_pages_text(path)[0])
     assert f"Name: {name} Date:" in text
     assert f"Dear {name} 4 sessions are planned for you." in text
     fonts = embedded_fonts(path)
@@ -104,7 +104,7 @@ def test_a_name_in_another_script_prints_shaped_in_a_shipped_font(
 
 def test_cyrillic_prints_in_a_font_without_it(hello, tmp_path):
     path = build(hello, tmp_path, "Иван Петров", font="atkinson")
-    assert "Name: Иван Петров Date:" in flat(pdf_pages_text(path)[0])
+    assert "Name: Иван Петров Date:" in flat(pypdf_pages_text(path)[0])
     assert "Noto Sans" in embedded_fonts(path)
 
 
@@ -150,7 +150,7 @@ def test_a_right_to_left_name_does_not_reorder_the_sentence_around_it(hello, tmp
 
 def test_bidi_controls_in_a_name_are_stripped_and_reverse_nothing(hello, tmp_path):
     path = build(hello, tmp_path, "Ann\u202eabc")
-    text = flat(pdf_pages_text(path)[0])
+    text = flat(pypdf_pages_text(path)[0])
     assert "Name: Annabc Date:" in text
     assert "Dear Annabc 4 sessions are planned for you." in text
 

@@ -13,11 +13,11 @@ import pytest
 from generator import api
 from generator.core.options import Options
 
+from .helpers import shot
 from .phone_support import config  # noqa: F401 (the fixture, used by every test here)
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.usefixtures("config")
-SHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"
 PHONE = dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
 WORDS = "Zoë's café ☕ 🙂 — שלום עולם and مرحبا\nsecond line"
 
@@ -125,8 +125,7 @@ def test_answers_are_kept_sent_and_read_back(browser, run, tmp_path, language, s
     assert page.locator('textarea[name="where-am-i.lines.3"]').input_value() == WORDS
     assert page.locator('input[name="where-am-i.scale.5"][value="7"]').is_checked()
     assert page.locator('input[name="where-am-i.checklist.11.2"]').is_checked()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"phone-copy-{language}.png"))
+    shot(page, f"phone-copy-{language}", full_page=False)
     sent = _send(page, send, tmp_path)
     assert saved in page.locator("#status").inner_text()
     values = _read_back(run, sent)
@@ -191,7 +190,7 @@ def test_at_200_percent_zoom_nothing_runs_off_the_side(browser, tmp_path):
     page = phone.page
     page.set_viewport_size({"width": 195, "height": 422})
     assert page.evaluate("document.documentElement.scrollWidth") <= 200
-    page.screenshot(path=str(SHOTS / "phone-copy-zoom-200.png"), full_page=False)
+    shot(page, "phone-copy-zoom-200", full_page=False)
     phone.close()
 
 
@@ -202,7 +201,7 @@ def test_dark_mode_and_no_script(browser, tmp_path):
     assert background == "rgb(18, 22, 22)"
     heading = dark.page.evaluate("getComputedStyle(document.querySelector('h1')).color")
     assert heading == "rgb(238, 242, 242)"  # not the brand's dark teal on a dark page
-    dark.page.screenshot(path=str(SHOTS / "phone-copy-dark.png"))
+    shot(dark.page, "phone-copy-dark", full_page=False)
     dark.close()
     plain = Phone(browser, path, java_script_enabled=False)
     note = plain.page.locator(".no-script")

@@ -14,8 +14,9 @@ from lxml import html as lxml_html
 from generator import api
 from generator.core.topics import topic_name
 
+from .helpers import shot
 from .phone_support import config  # noqa: F401 (the fixture, used by every test here)
-from .test_phone_browser import PHONE, SHOTS, WORDS, browser  # noqa: F401 (fixture)
+from .test_phone_browser import PHONE, WORDS, browser  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.usefixtures("config")
 
@@ -77,8 +78,7 @@ def test_a_page_opened_once_works_offline_and_sends(browser, site, run, tmp_path
     context.on("request", lambda request: requests.append(request.url))
     page = context.new_page()
     page.goto(address + "index.html")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "phone-site-index.png"))
+    shot(page, "phone-site-index", full_page=False)
     page.get_by_role("link", name="Where am I on the journey?").click()
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
