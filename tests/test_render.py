@@ -84,7 +84,8 @@ def test_sample_pages_are_rendered_once_until_a_file_they_come_from_changes(
     tree, tmp_path, monkeypatch
 ):
     """check, previews and the catalog render the sample pages of a module once; a change to
-    the module renders them again, and a cut-off copy in the cache is never used."""
+    the module, or to a file beside the modules, renders them again, a new module beside it
+    does not, and a cut-off copy in the cache is never used."""
     from generator.api import render_sample
     from generator.core import build, cache
 
@@ -106,7 +107,13 @@ def test_sample_pages_are_rendered_once_until_a_file_they_come_from_changes(
     kept[0].write_bytes(first.data[:100])  # cut short, as by a full disk
     assert sample().data == first.data and len(renders) == 2
     (folder / "mine.md").write_text(module_text("Other words.", title="Mine"), encoding="utf-8")
-    assert sample().data != first.data and len(renders) == 3
+    changed = sample()
+    assert changed.data != first.data and len(renders) == 3
+    (folder / "yours.md").write_text(module_text("A module beside it."), encoding="utf-8")
+    assert sample() == changed and len(renders) == 3  # another module leaves this one's as it was
+    (folder / "images").mkdir()
+    (folder / "images" / "map.svg").write_text("<svg/>", encoding="utf-8")
+    assert sample() == changed and len(renders) == 4  # a page may show any other file: again
 
 
 def test_a_thumbnail_is_drawn_once_until_its_module_changes(tree, tmp_path, monkeypatch):

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache
-from .content import Library, Module, load_library, read_module_cached, translation_path
+from .content import (
+    MODULE_SUFFIX,
+    Library,
+    Module,
+    load_library,
+    read_module_cached,
+    translation_path,
+)
 from .discreet import discreet_modules, discreet_names, discreet_personal
 from .errors import HandoutError, Problem, ProblemsFound, display_path, field_problem, raise_if
 from .fonts import unprintable_problem
@@ -139,10 +146,14 @@ def render_sample(
 
 
 def sample_stamp(library: Library) -> str:
-    """A digest of what a library's sample pages come from: the tool's code, and every file
-    under the templates, the message catalogues and the library's content folders."""
-    roots = (TEMPLATES_DIR, LOCALE_DIR, *library.roots)
-    return cache.key(cache.code_fingerprint(), cache.fingerprint(roots))
+    """A digest of what a library's sample pages come from besides their modules: the tool's
+    code, and every file under the templates, the message catalogues and the library's content
+    folders but the module files. Each sample is also keyed by its module as read, so a module
+    added or changed leaves the other modules' samples (and thumbnails) as they were."""
+    shared = cache.fingerprint(library.roots, skip=(MODULE_SUFFIX,))
+    return cache.key(
+        cache.code_fingerprint(), cache.fingerprint((TEMPLATES_DIR, LOCALE_DIR)), shared
+    )
 
 
 def _sample(

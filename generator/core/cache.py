@@ -41,12 +41,13 @@ def cache_file() -> Path:
     return cache_folder() / FILE_NAME
 
 
-def fingerprint(roots: Iterable[Path], pattern: str = "*") -> str:
+def fingerprint(roots: Iterable[Path], pattern: str = "*", skip: tuple[str, ...] = ()) -> str:
     """A digest of the names, sizes and change times of every file under the given folders
-    (of those whose names match the pattern)."""
+    (of those whose names match the pattern, and do not end in one of 'skip')."""
     digest = hashlib.sha256(f"{__version__} {_engine_version()}".encode())
     for root in roots:
-        for path in sorted(p for p in Path(root).rglob(pattern) if p.is_file()):
+        found = (p for p in Path(root).rglob(pattern) if p.is_file() and not p.name.endswith(skip))
+        for path in sorted(found):
             stat = path.stat()
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()

@@ -26,6 +26,7 @@ TOPIC = MODULE_ID
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
 FRONT_MATTER_LIMIT = 64_000  # characters of YAML between the '---' lines
+MODULE_SUFFIX = ".md"  # a module file's name: its id, then this
 MODULE_FILE_LIMIT = 300_000  # bytes: the front matter and a body of up to 200 kB (see validate)
 # Pages on these topics describe pleasing, checking moods or giving in, which can be how a person
 # with a frightening partner stays safe: they carry a safety note on page 1.
@@ -377,7 +378,7 @@ def translation_path(english: Path, language: str) -> Path:
 
 def _module_files(root: Path, language: str = SOURCE) -> list[Path]:
     folder = root / "modules" if (root / "modules").is_dir() else root
-    return sorted((folder if language == SOURCE else folder / language).glob("*.md"))
+    return sorted((folder if language == SOURCE else folder / language).glob(f"*{MODULE_SUFFIX}"))
 
 
 def load_library(
