@@ -312,30 +312,38 @@ def test_a_finished_run_leaves_nothing_in_the_temp_folder(tmp_path):
 FULL_DISK = """
 import resource, sys
 from pathlib import Path
-from generator.api import build_packet, prepare_packet
+from generator.api import PacketOrder, build_packet, prepare_packet
 from generator.packets.pool import build_roster
 from generator.packets.roster import read_roster
-the_job = prepare_packet("couples")
-build_packet("couples").write(Path("warm"))
-for out, limit in zip(sys.argv[1::2], sys.argv[2::2]):
+order = PacketOrder("short", content=[sys.argv[1]])
+the_job = prepare_packet(order)
+build_packet(order).write(Path("warm"))
+for out, limit in zip(sys.argv[2::2], sys.argv[3::2]):
     resource.setrlimit(resource.RLIMIT_FSIZE, (int(limit), resource.RLIM_INFINITY))
     build_roster(the_job, read_roster(Path("roster.csv")), Path(out), workers=1)
 """
 
 
-def test_a_full_disk_leaves_a_report_that_lists_each_row(tmp_path):
+def test_a_full_disk_leaves_a_report_that_lists_each_row(tmp_path, short):
     names = [f"P{n}" for n in range(10)]  # rows 2 to 11
     roster = "name\n" + "\n".join(names) + "\n\n" + "W" * 81 + "\n"  # row 13: too long
     (tmp_path / "roster.csv").write_text(roster, encoding="utf-8")
     for out in ("fits", "full"):
         (tmp_path / out).mkdir()
         (tmp_path / out / "all-participants.pdf").write_bytes(b"%PDF- an earlier run's")
-    shared = build_packet(prepare_packet("couples"), None, tmp_path).paths[0].stat().st_size
-    # A participant's own PDF is the shared one and a few kB; the print file for ten is larger
-    # (about two thirds of the shared PDF, then 9 kB a participant).
+    order = PacketOrder(PACKET, content=[short])
+    shared = build_packet(prepare_packet(order), None, tmp_path).paths[0].stat().st_size
+    # A participant's own PDF is the shared one and a few kB (65 and 71 kB); the print file for
+    # ten is far larger (127 kB).
     limits = {"fits": shared + 30_000, "full": shared // 2}
     done = subprocess.run(
-        [sys.executable, "-c", FULL_DISK, *(str(x) for pair in limits.items() for x in pair)],
+        [
+            sys.executable,
+            "-c",
+            FULL_DISK,
+            short,
+            *(str(x) for pair in limits.items() for x in pair),
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
