@@ -65,7 +65,12 @@ def stop_app(process: subprocess.Popen, home: Path, how=signal.SIGTERM) -> str:
     """Stop the app; it says so, exits cleanly and leaves nothing behind in its temporary
     folder ('home'). What it printed to stderr."""
     process.send_signal(how)
-    out, err = process.communicate(timeout=30)
+    try:
+        out, err = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()  # never left running after the test
+        process.communicate()
+        raise AssertionError(f"the app did not stop within 30 s of signal {how}") from None
     assert process.returncode == 0, err
     assert "Stopped." in out and "Traceback" not in err
     assert [p.name for p in home.iterdir() if p.name != "config"] == []  # nor font copies
@@ -82,26 +87,45 @@ def server(tmp_path_factory):
 
 
 def test_ctrl_c_while_pages_load_stops_quietly(tmp_path):
-    """Many pictures asked for at once, then Ctrl-C while they are on their way: the terminal
-    shows the address and 'Stopped.', and nothing on stderr (no queue notes, no tracebacks)."""
+    """Many pictures asked for at once, and six connections kept open that go on asking (as
+    a browser's do), then Ctrl-C while they are on their way: the app stops at once, the
+    terminal shows the address and 'Stopped.', and nothing on stderr (no queue notes, no
+    tracebacks). A connection that asks after the stop began must not keep the app waiting."""
+    import http.client
+
     process, url = start_app(tmp_path)
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    jar = urllib.request.HTTPCookieProcessor()
+    opener = urllib.request.build_opener(jar)
     page = opener.open(url, timeout=30).read().decode()  # the key becomes a cookie
     base = re.match(r"http://[^/]+", url).group(0)
     pictures = [base + src for src in re.findall(r'<img [^>]*src="(/[^"]+)"', page)]
     assert len(pictures) > 20
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar.cookiejar)
+    stopped = threading.Event()
 
     def fetch(address):
         with contextlib.suppress(OSError):
             opener.open(address, timeout=30).read()
 
+    def keep_asking(first: int):
+        connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=30)
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            for address in pictures[first:] * 10:
+                if stopped.is_set():
+                    break
+                connection.request("GET", address.removeprefix(base), headers={"Cookie": cookie})
+                connection.getresponse().read()
+        connection.close()
+
     # 80 requests at once, whatever the library's size: under waitress's limit of 100 open
     # connections (a browser opens at most six to one host; only this test opens so many).
     loading = [threading.Thread(target=fetch, args=(p,)) for p in pictures[:20] * 4]
+    loading += [threading.Thread(target=keep_asking, args=(n,)) for n in range(6)]
     for thread in loading:
         thread.start()
     time.sleep(0.1)
     assert stop_app(process, tmp_path, signal.SIGINT) == ""
+    stopped.set()
     for thread in loading:
         thread.join()
 

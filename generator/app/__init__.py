@@ -100,12 +100,15 @@ def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
     import signal
     import webbrowser
 
+    from waitress import wasyncore
+
     from . import jobs
 
     sweep_left_behind()
 
+    connections: dict = {}  # waitress's: the listening socket, and each browser connection
     try:
-        server = listen(settings)
+        server = listen(settings, connections)
     except BaseException:  # a port in use, or a stop before the app was up
         settings.finish_background()
         settings.clean_up()
@@ -122,7 +125,8 @@ def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
         # Answers under way (a preview, a download) are finished first: a thread still inside
         # the renderer when Python exits can crash it. (Closing waits 5 s at most.)
         server.task_dispatcher.shutdown(timeout=ANSWER_SECONDS)
-        server.close()
+        # The listening socket, and every connection a browser still holds.
+        wasyncore.close_all(connections, ignore_all=True)
 
     # Ctrl-C, a termination, and the terminal closing (SIGHUP) all stop the app the same way.
     names = ("SIGTERM", "SIGINT", "SIGHUP")
@@ -137,8 +141,8 @@ def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
         tidy.start()
         if open_browser:
             webbrowser.open(url)
-        server.run()
-    except OSError:  # a stop closing the sockets under run()
+        _run(server, connections, settings.stopping)
+    except OSError:  # a stop closing the sockets under the loop
         pass
     finally:
         for sig, handler in previous.items():
@@ -151,8 +155,20 @@ def serve(settings: Settings, say=print, open_browser: bool = False) -> None:
             say("Stopped. Nothing the app made is left on disk.")
 
 
-def listen(settings: Settings):
-    """The server on 127.0.0.1 at the chosen port (any free one when 0)."""
+def _run(server, connections: dict, stopping: threading.Event) -> None:
+    """Serve until the app stops, one pass of waitress's loop at a time. (waitress's own loop
+    goes on while any connection is open, and a browser's request read as the app stopped
+    waits for ever for an answer: a stop under load could leave the app running.)"""
+    from waitress import wasyncore
+
+    while not stopping.is_set():
+        timeout, use_poll = server.adj.asyncore_loop_timeout, server.adj.asyncore_use_poll
+        wasyncore.loop(timeout, use_poll, connections, count=1)
+
+
+def listen(settings: Settings, connections: dict | None = None):
+    """The server on 127.0.0.1 at the chosen port (any free one when 0); its sockets are kept
+    in 'connections' when given."""
     from waitress.server import create_server
 
     try:
@@ -160,6 +176,7 @@ def listen(settings: Settings):
         # (else waitress would spool it to a temporary file first, key or no key).
         return create_server(
             create_app(settings),
+            map=connections,
             host="127.0.0.1",
             port=settings.port,
             threads=6,
