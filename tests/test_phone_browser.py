@@ -277,8 +277,10 @@ def test_every_phone_copy_passes_axe_in_light_and_dark(browser, every_copy):
             page.emulate_media(color_scheme=scheme)
             assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
             options = {"resultTypes": ["violations"], **(rules or {})}
-            answer = page.evaluate("options => axe.run(document, options)", options)
-            violations = [v["id"] for v in answer["violations"]]
+            violations = page.evaluate(
+                "options => axe.run(document, options).then(r => r.violations.map(v => v.id))",
+                options,
+            )
             found |= {f"{path.name} ({scheme})": violations} if violations else {}
     context.close()
     assert len(every_copy) > 30 and found == {}
