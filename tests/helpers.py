@@ -101,9 +101,14 @@ class PageRuns:
 def pdf_runs(data: bytes) -> list[PageRuns]:
     """Each page's pieces of text, read with PDFium (the PDF engine of Chromium): where they
     are and how big, much faster than extracting the text, for tests of layout and sizes."""
+    return _each_page(data, _page_runs)
+
+
+def _each_page(data: bytes, read):
+    """What 'read' finds on each page of a PDF opened with PDFium, page by page."""
     document = pypdfium2.PdfDocument(data)
     try:
-        return [_page_runs(document[number]) for number in range(len(document))]
+        return [read(document[number]) for number in range(len(document))]
     finally:
         document.close()
 
@@ -176,11 +181,7 @@ def _page_lines(page: PageRuns) -> list[Line]:
 def pdf_pages_text(data: bytes) -> list[str]:
     """Each page's text as PDFium reads it, a line to a line. A word hyphenated at a line end is
     read whole (with its hyphen, if it has one of its own: "self-compassion")."""
-    document = pypdfium2.PdfDocument(data)
-    try:
-        return [_page_text(document[number]) for number in range(len(document))]
-    finally:
-        document.close()
+    return _each_page(data, _page_text)
 
 
 def _page_text(page) -> str:
