@@ -191,6 +191,27 @@ def _page_text(page) -> str:
     return text.replace("\ufffe", "-").replace("\x02", "").replace("\r\n", "\n")
 
 
+@dataclass(frozen=True)
+class Bookmark:
+    level: int  # 0 for a module's title, 1 for the headings under it, and so on
+    title: str
+    page: int  # the page it opens, from 0
+
+
+@per_pdf
+def pdf_outline(data: bytes) -> list[Bookmark]:
+    """The PDF's bookmarks in their order, read with PDFium (a whole library's in a hundredth
+    of pypdf's time)."""
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return [
+            Bookmark(item.level, item.get_title(), item.get_dest().get_index())
+            for item in document.get_toc()
+        ]
+    finally:
+        document.close()
+
+
 @per_pdf
 def pypdf_pages_text(data: bytes) -> list[str]:
     """Each page's text as pypdf extracts it: slower, but a name in a right-to-left or joined

@@ -17,7 +17,15 @@ from generator.core.content import SAFETY_TOPICS, load_library
 from generator.core.options import Options
 from generator.core.profiles import make_personal
 from generator.core.validate import check_module
-from tests.helpers import PRACTICE, build_handout, flat, pdf_pages_text, pdf_reader, pdf_runs
+from tests.helpers import (
+    PRACTICE,
+    build_handout,
+    flat,
+    pdf_outline,
+    pdf_pages_text,
+    pdf_reader,
+    pdf_runs,
+)
 
 FEAR_NOTE = "If someone frightens you"
 # The pages that describe pleasing, checking moods, giving in, couples work or limits: each must
@@ -45,13 +53,9 @@ def first_pages(library, library_pdf):
     """The text of page 1 of every built-in module, in the library built for a client with the
     practice's own lines (each module starts where its bookmark points)."""
     path = library_pdf()
-    reader, pages = pdf_reader(path), pdf_pages_text(path)
+    pages = pdf_pages_text(path)
     by_title = {module.title: module_id for module_id, module in library.modules.items()}
-    starts = {
-        by_title[item.title]: reader.get_destination_page_number(item)
-        for item in reader.outline
-        if not isinstance(item, list)
-    }
+    starts = {by_title[mark.title]: mark.page for mark in pdf_outline(path) if mark.level == 0}
     assert sorted(starts) == sorted(library.modules)
     return {module_id: flat(pages[start]) for module_id, start in starts.items()}
 
