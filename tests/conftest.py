@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,18 +26,25 @@ def run_folder(tmp_path_factory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+@contextlib.contextmanager
+def one_worker_at_a_time(tmp_path_factory, name: str) -> Iterator[Path]:
+    """While one worker of this test run is inside, another that asks for the same name waits;
+    yields the run's folder for what is made once."""
+    folder = run_folder(tmp_path_factory) / "made-once"
+    folder.mkdir(exist_ok=True)
+    with open(folder / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield folder
+
+
 def made_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
     """The file or folder 'name' of this test run, made by the first worker that asks for it
     while the others wait, then read by all: a render of the whole library costs seconds."""
-    folder = run_folder(tmp_path_factory) / "made-once"
-    folder.mkdir(exist_ok=True)
-    target = folder / name
-    with open(folder / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with one_worker_at_a_time(tmp_path_factory, name) as folder:
         if not (folder / f"{name}.done").exists():
-            make(target)
+            make(folder / name)
             (folder / f"{name}.done").touch()
-    return target
+    return folder / name
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -99,7 +107,7 @@ def library_pdf(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def library_reports():
+def library_reports(tmp_path_factory):
     """'handouts check' on the built-in library, by module id: each module checked and rendered
     strictly for the sample client with a note, and with the longest crisis line and the longest
     safety line of any region printed on Letter (the longest a module gets in any of them). The
@@ -107,7 +115,10 @@ def library_reports():
     also leaves every module's page count in the session's cache, as a real 'check' does."""
     from generator.core.build import check_library
 
-    return {report.module.id: report for report in check_library() if report.module}
+    # Two workers checking at once would both render every module; one after the other, the
+    # second finds the first's sample pages in the run's cache, as a second 'check' does.
+    with one_worker_at_a_time(tmp_path_factory, "library-reports"):
+        return {report.module.id: report for report in check_library() if report.module}
 
 
 @pytest.fixture
