@@ -4,11 +4,13 @@ fields, bookmarks and structure with pypdf)."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import ctypes
 import functools
 import io
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,13 +106,20 @@ def pdf_runs(data: bytes) -> list[PageRuns]:
     return _each_page(data, _page_runs)
 
 
-def _each_page(data: bytes, read):
-    """What 'read' finds on each page of a PDF opened with PDFium, page by page."""
+@contextlib.contextmanager
+def _pdfium(data: bytes) -> Iterator[pypdfium2.PdfDocument]:
+    """A PDF opened with PDFium, closed after use."""
     document = pypdfium2.PdfDocument(data)
     try:
-        return [read(document[number]) for number in range(len(document))]
+        yield document
     finally:
         document.close()
+
+
+def _each_page(data: bytes, read):
+    """What 'read' finds on each page of a PDF opened with PDFium, page by page."""
+    with _pdfium(data) as document:
+        return [read(document[number]) for number in range(len(document))]
 
 
 def _page_runs(page) -> PageRuns:
@@ -202,14 +211,11 @@ class Bookmark:
 def pdf_outline(data: bytes) -> list[Bookmark]:
     """The PDF's bookmarks in their order, read with PDFium (a whole library's in a hundredth
     of pypdf's time)."""
-    document = pypdfium2.PdfDocument(data)
-    try:
+    with _pdfium(data) as document:
         return [
             Bookmark(item.level, item.get_title(), item.get_dest().get_index())
             for item in document.get_toc()
         ]
-    finally:
-        document.close()
 
 
 @per_pdf

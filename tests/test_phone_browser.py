@@ -267,12 +267,13 @@ def test_every_phone_copy_passes_axe_in_light_and_dark(browser, every_copy):
     and in the dark one (the colour rules)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    script = Axe().axe_script
     context = browser.new_context(**PHONE)
     page = context.new_page()
     found = {}
     for path in every_copy:
         page.goto(path.as_uri())
-        page.evaluate(Axe().axe_script)
+        page.evaluate(script)
         for scheme, rules in AXE_RULES.items():
             page.emulate_media(color_scheme=scheme)
             assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")

@@ -161,8 +161,8 @@ def _run(server, connections: dict, stopping: threading.Event) -> None:
     waits for ever for an answer: a stop under load could leave the app running.)"""
     from waitress import wasyncore
 
+    timeout, use_poll = server.adj.asyncore_loop_timeout, server.adj.asyncore_use_poll
     while not stopping.is_set():
-        timeout, use_poll = server.adj.asyncore_loop_timeout, server.adj.asyncore_use_poll
         wasyncore.loop(timeout, use_poll, connections, count=1)
 
 
