@@ -4,7 +4,6 @@ the largest file, and how soon a copy is ready to use on a phone with its CPU sl
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -43,13 +42,15 @@ def build_all(api, library, ids) -> tuple[float, float]:
 
 def time_to_ready(path: Path) -> float | None:
     """Milliseconds from navigation to the end of the load event, CPU throttled 4x."""
-    chromium = os.environ.get("HANDOUTS_CHROMIUM") or shutil.which("chromium")
-    if chromium is None:
+    from tests.helpers import chromium
+
+    browser_path = chromium()
+    if browser_path is None:
         return None
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        browser = driver.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
         page = context.new_page()
         page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from generator.api import Person
 from generator.cli import cli
 from generator.core.options import Options
-from tests.helpers import PRACTICE, SCREENSHOTS
+from tests.helpers import PRACTICE, SCREENSHOTS, chromium
 
 
 def run_folder(tmp_path_factory) -> Path:
@@ -119,6 +119,40 @@ def library_reports(tmp_path_factory):
     # second finds the first's sample pages in the run's cache, as a second 'check' does.
     with one_worker_at_a_time(tmp_path_factory, "library-reports"):
         return {report.module.id: report for report in check_library() if report.module}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium driven by Playwright, launched once by each worker that runs a browser test."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    path = chromium()
+    if path is None:
+        message = "no Chromium: install it (Debian: apt-get install chromium); make test does"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def thumbnails(tmp_path_factory):
+    """Every module's thumbnail in every language, made once in the run's cache before the
+    run's first app starts: each app then finds them there, as on a user's second start,
+    where two apps started at once on two workers would each draw them all."""
+    from generator import api
+    from generator.app.library_view import THUMB_SCALE
+
+    def make(done: Path) -> None:
+        for language in api.known_languages():
+            found = api.library((), language)
+            for module_id in found.modules:
+                api.sample_page(found, module_id, THUMB_SCALE)
+        done.touch()
+
+    made_once(tmp_path_factory, "thumbnails", make)
 
 
 @pytest.fixture

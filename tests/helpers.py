@@ -9,6 +9,8 @@ import copy
 import ctypes
 import functools
 import io
+import os
+import shutil
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,6 +45,14 @@ sources:
 def module_text(body: str = "Some text.", title: str = "Test module", kind: str = "handout") -> str:
     """A complete, valid module file with the given body."""
     return MODULE.format(title=title, kind=kind, body=textwrap.dedent(body))
+
+
+def chromium() -> str | None:
+    """Debian's Chromium for the browser tests (Playwright's own download cannot be reached
+    here): its headless shell, the same engine without the windows around it and a third
+    lighter to run, or else the browser itself; HANDOUTS_CHROMIUM names another."""
+    names = ("chromium-headless-shell", "chromium", "chromium-browser")
+    return os.environ.get("HANDOUTS_CHROMIUM") or next(filter(None, map(shutil.which, names)), None)
 
 
 SHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"

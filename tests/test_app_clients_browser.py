@@ -10,9 +10,10 @@ import pytest
 
 from .helpers import shot
 from .progress_fixtures import filled, phq9
-from .test_app_browser import browser, start_app, stop_app  # noqa: F401  (fixtures)
+from .test_app_browser import start_app, stop_app
 
 playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.usefixtures("thumbnails")  # made before the first app starts
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def drop(page, selector, paths):
     page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
 
 
-def test_unlock_drop_and_open_a_client(browser, app_url, tmp_path):  # noqa: F811
+def test_unlock_drop_and_open_a_client(browser, app_url, tmp_path):
     returned = [
         filled(tmp_path, "week1.pdf", "phq-9", {**phq9(19), "date": "2026-10-01"}),
         filled(tmp_path, "week3.pdf", "phq-9", {**phq9(13, item9=1), "date": "2026-10-15"}),
@@ -75,7 +76,7 @@ def test_unlock_drop_and_open_a_client(browser, app_url, tmp_path):  # noqa: F81
     page.close()
 
 
-def test_the_answers_page_reads_files_dropped_on_it(browser, app_url, tmp_path, monkeypatch):  # noqa: F811
+def test_the_answers_page_reads_files_dropped_on_it(browser, app_url, tmp_path, monkeypatch):
     """A phone answers file and a fillable PDF dropped together anywhere on the form (not only
     on its small file field), then read at once."""
     from generator import api

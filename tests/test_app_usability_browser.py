@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from .helpers import shot
-from .test_app_browser import browser, server, until  # noqa: F401 (fixtures)
+from .test_app_browser import server, until  # noqa: F401 (the app, a fixture)
+
+pytestmark = pytest.mark.usefixtures("thumbnails")  # made before the first app starts
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PAGES = (

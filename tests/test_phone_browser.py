@@ -4,8 +4,6 @@ a locked file, and read back word for word by 'handouts answers'; no request lea
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,19 +18,6 @@ playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.usefixtures("config")
 PHONE = dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
 WORDS = "Zoë's café ☕ 🙂 — שלום עולם and مرحبا\nsecond line"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = os.environ.get("HANDOUTS_CHROMIUM") or shutil.which("chromium")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("no Chromium: install it (Debian: apt-get install chromium)")
-        pytest.skip("no Chromium: install it (Debian: apt-get install chromium); make test does")
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 def _copy(tmp_path: Path, language: str = "en", module: str = "where-am-i") -> Path:

@@ -16,7 +16,7 @@ from generator.core.topics import topic_name
 
 from .helpers import shot
 from .phone_support import config  # noqa: F401 (the fixture, used by every test here)
-from .test_phone_browser import PHONE, WORDS, browser  # noqa: F401 (fixture)
+from .test_phone_browser import PHONE, WORDS
 
 pytestmark = pytest.mark.usefixtures("config")
 
@@ -71,7 +71,7 @@ def test_the_site_holds_an_index_a_manifest_and_a_worker(site, run):
     assert changed.exit_code == 0 and "1 phone copies and an index in again/" in changed.output
 
 
-def test_a_page_opened_once_works_offline_and_sends(browser, site, run, tmp_path):  # noqa: F811
+def test_a_page_opened_once_works_offline_and_sends(browser, site, run, tmp_path):
     _, address = site
     context = browser.new_context(**PHONE, accept_downloads=True)
     requests: list[str] = []
