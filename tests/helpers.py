@@ -42,6 +42,12 @@ sources:
 """
 
 
+# The A4 copy of the library the print-variant tests read (conftest.py, library_pdf) is also the
+# ink-saver copy: the two variants combine freely, and the checks of each (page size, margins,
+# no colour) hold for the pair as they do for each alone, for one render of every module.
+A4_INK_SAVER = Options(paper="a4", ink_saver=True)
+
+
 def module_text(body: str = "Some text.", title: str = "Test module", kind: str = "handout") -> str:
     """A complete, valid module file with the given body."""
     return MODULE.format(title=title, kind=kind, body=textwrap.dedent(body))

@@ -9,7 +9,7 @@ from generator.core.content import load_library
 from generator.core.languages import gettext
 from generator.core.options import Options
 from generator.core.profiles import make_personal
-from tests.helpers import body_lines, build_handout, flat, module_text, pdf_pages_text
+from tests.helpers import A4_INK_SAVER, body_lines, build_handout, flat, module_text, pdf_pages_text
 
 FILLER = "A sentence that takes up room on the page so that parts land near a page break. " * 5
 
@@ -89,12 +89,12 @@ def furniture_only(path, language: str) -> list[str]:
 
 # Paper, language and print size each shift where a module's pages end. The library is read as
 # the print-variant tests render it (conftest.py: every module, each from a fresh page, for a
-# client with a homework note, the fullest a page gets): English on Letter, A4 and in large
-# print, Spanish on Letter and A4. (The footer's rule is one for every page; these are where it
-# was found wanting.)
+# client with a homework note, the fullest a page gets): English on Letter, A4 (in ink saver,
+# as the print-variant tests read it) and in large print, Spanish on Letter and A4. (The
+# footer's rule is one for every page; these are where it was found wanting.)
 FURNITURE_VARIANTS = {
     "en letter": Options(),
-    "en a4": Options(paper="a4"),
+    "en a4": A4_INK_SAVER,
     "en large print": Options(large_print=True),
     "es letter": Options(language="es"),
     "es a4": Options(language="es", paper="a4"),

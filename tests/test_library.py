@@ -13,7 +13,7 @@ from generator.core.options import Options
 from generator.core.profiles import make_personal
 from generator.core.readability import client_words
 from generator.core.validate import check_module
-from tests.helpers import build_handout, pdf_outline
+from tests.helpers import A4_INK_SAVER, build_handout, pdf_outline
 
 # Standard print: every handout on two Letter pages, every worksheet too.
 PAGES = {"handout": range(1, 3), "worksheet": range(1, 3), "measure": range(1, 3)}
@@ -78,8 +78,7 @@ def test_every_handout_holds_at_most_800_words_of_client_text():
     assert {m: n for m, n in words.items() if n > HANDOUT_WORDS} == {}
 
 
-A4 = Options(paper="a4")
-# Plain, fillable, large print, ink saver and A4 copies of every module, the new ones among
+# Plain, fillable, large print and A4 ink-saver copies of every module, the new ones among
 # them, are rendered strictly by the library fixtures (conftest.py) the variant tests read.
 VARIANTS = {
     "discreet": Options(discreet=True),
@@ -90,7 +89,7 @@ VARIANTS = {
 
 def test_the_library_renders_hold_the_new_modules_in_each_print_variant(library_pdf, fillable):
     titles = {load_library().modules[m].title for m in NEW_MODULES}
-    for options in (Options(), Options(large_print=True), Options(ink_saver=True), A4):
+    for options in (Options(), Options(large_print=True), A4_INK_SAVER):
         marks = pdf_outline(library_pdf(options))  # each module's title, its headings below
         outline = {mark.title for mark in marks if mark.level == 0}
         assert titles - outline == set(), options
