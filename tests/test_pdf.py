@@ -224,3 +224,42 @@ def test_a_style_sheet_that_draws_a_warning_says_so_each_time():
     for _ in range(2):
         with pytest.raises(RenderWarnings, match="colour"):
             render_pdf(Document(html, "Probe", "en"))
+
+
+def test_the_cycle_collector_runs_less_often_while_rendering_and_as_before_after(monkeypatch):
+    """A layout's many short-lived objects are looked at by the collector after 50,000
+    allocations, not 700; the process's own setting is back once the PDF is made, also when
+    two threads render at once (one waits for the other)."""
+    import gc
+    import threading
+
+    from generator.core import pdf
+    from generator.core.pdf import RENDER_GC_THRESHOLD
+
+    library = load_library()
+    checked = check_modules(library.select(["journey"]), library.roots)
+    document = render_document(checked, make_personal(Person()), Options())
+    during: list[tuple[int, int, int]] = []
+
+    class Noting(pdf.HTML):
+        def render(self, *args, **kwargs):  # the layout, as it starts
+            during.append(gc.get_threshold())
+            return super().render(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "HTML", Noting)
+    usual = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        made: list[int] = []
+        render = lambda: made.append(render_pdf(document).pages)  # noqa: E731
+        threads = [threading.Thread(target=render) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        after = gc.get_threshold()
+    finally:
+        gc.set_threshold(*usual)
+    assert made == [2, 2]
+    assert len(during) >= 2 and set(during) == {(RENDER_GC_THRESHOLD, 10, 10)}
+    assert after == (700, 10, 10)

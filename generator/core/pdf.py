@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import os
 import re
@@ -138,9 +139,38 @@ class Rendered:
     blank_pages: tuple[int, ...] = ()
 
 
-# One layout at a time in a process: threads (the web app's requests) share one font
-# configuration and one log to read warnings from, and WeasyPrint holds the GIL anyway.
-ONE_AT_A_TIME = threading.RLock()
+# While a document is laid out and written, Python's cycle collector looks at new objects after
+# this many allocations rather than its usual 700. A layout makes hundreds of thousands of small
+# objects that all live until the PDF is written, so each look found little to free: across the
+# whole library they took a sixth of the time (8.3 s of CPU against 6.9 s), for 3 % more memory.
+RENDER_GC_THRESHOLD = 50_000
+
+
+class _OneAtATime:
+    """One layout at a time in a process: threads (the web app's requests) share one font
+    configuration and one log to read warnings from, and WeasyPrint holds the GIL anyway.
+    Reentrant; the collector's setting above holds from the outermost entry to its exit."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._usual = gc.get_threshold()
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+        self._depth += 1
+        if self._depth == 1:
+            self._usual = gc.get_threshold()
+            gc.set_threshold(max(RENDER_GC_THRESHOLD, self._usual[0]), *self._usual[1:])
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            gc.set_threshold(*self._usual)
+        self._lock.release()
+
+
+ONE_AT_A_TIME = _OneAtATime()
 
 
 def render_pdf(

@@ -7,7 +7,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .pdf import LocalFetcher, RenderWarnings, captured_warnings, font_configuration
+from .pdf import (
+    ONE_AT_A_TIME,
+    LocalFetcher,
+    RenderWarnings,
+    captured_warnings,
+    font_configuration,
+)
 from .render import Document
 from .resources import TEMPLATES_DIR
 from .sheets import read_once
@@ -32,14 +38,14 @@ class Press:
 
     def render(self, document: Document) -> bytes:
         """The document as an untagged PDF, without forms: a layer for shared, tagged pages."""
-        with captured_warnings() as warnings:
+        with ONE_AT_A_TIME, captured_warnings() as warnings:
             data = self._laid_out(document).write_pdf(attachments=[])
         self._check(document.title, warnings)
         return data
 
     def layout(self, document: Document) -> Laid:
         """The document laid out (untagged, without form fields), not yet written."""
-        with captured_warnings() as warnings:
+        with ONE_AT_A_TIME, captured_warnings() as warnings:
             laid_out = self._laid_out(document)
         self._check(document.title, warnings)
         return laid_out
