@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q generator  # its bytecode, as an install from a wheel leaves it
 	@touch $(STAMP)
 
 ## Render demo handouts, a worksheet and the workshop packet for a sample client into output/demo/.

@@ -139,17 +139,20 @@ def browser():
 
 @pytest.fixture(scope="session")
 def thumbnails(tmp_path_factory):
-    """Every module's thumbnail in every language, made once in the run's cache before the
-    run's first app starts: each app then finds them there, as on a user's second start,
-    where two apps started at once on two workers would each draw them all."""
+    """Every module's sample pages and thumbnail in every language, made once in the run's
+    cache before the run's first app starts, as 'handouts previews' and a first start of the
+    app leave them: each app then finds its thumbnails there, as on a user's second start, and
+    the previews and catalog tests their samples (two apps started at once on two workers
+    would each draw them all)."""
     from generator import api
     from generator.app.library_view import THUMB_SCALE
 
     def make(done: Path) -> None:
         for language in api.known_languages():
             found = api.library((), language)
-            for module_id in found.modules:
-                api.sample_page(found, module_id, THUMB_SCALE)
+            for checked in api.check_modules(found.select(sorted(found.modules)), found.roots):
+                api.render_sample((checked,), found, remember=True)
+                api.sample_page(found, checked.module.id, THUMB_SCALE)
         done.touch()
 
     made_once(tmp_path_factory, "thumbnails", make)

@@ -140,3 +140,20 @@ def test_a_thumbnail_is_drawn_once_until_its_module_changes(tree, tmp_path, monk
     assert sample_page(load_library([folder]), "mine", 0.5) != first and len(layouts) == 3
     (folder / "mine.md").write_text(module_text("Other words.", title="Mine"), encoding="utf-8")
     assert thumbnail() != first and len(layouts) == 4
+
+
+def test_a_thumbnail_is_page_one_of_the_sample_previews_left(tree, tmp_path, monkeypatch):
+    """After 'handouts previews' or 'catalog', the app's thumbnails are page 1 of the samples
+    they remembered, the same picture as one laid out afresh, with no layout of their own."""
+    from generator.api import render_sample, sample_page
+    from generator.core import preview
+
+    folder = tree({"mine.md": module_text("Words to show.\n\n## More\n\n" + "Text. " * 1200)})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))
+    afresh = sample_page(load_library([folder]), "mine", 0.3)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "after-previews"))
+    library = load_library([folder])
+    (entry,) = check_modules([library.modules["mine"]], library.roots)
+    assert render_sample((entry,), library, remember=True).pages >= 2
+    monkeypatch.setattr(preview, "_layout", lambda *a: pytest.fail("laid out again"))
+    assert sample_page(load_library([folder]), "mine", 0.3) == afresh

@@ -166,9 +166,7 @@ def _sample(
     """The sample pages; with a stamp, remembered under it (see render_sample)."""
     if stamp is None:
         return render_group(group, personal, options, library, True)
-    # Keyed by the modules as read (their checked form carries markers made afresh each time).
-    modules = repr(tuple(checked.module for checked in group))
-    entry = cache.key(stamp, modules, repr(personal), repr(options))
+    entry = sample_entry(stamp, [checked.module for checked in group], personal, options)
     found = cache.sample(entry)
     if found:
         data, about = found
@@ -177,6 +175,14 @@ def _sample(
     about = {"pages": result.pages, "height": result.page_height, "blank": result.blank_pages}
     cache.keep_sample(entry, result.data, about)
     return result
+
+
+def sample_entry(
+    stamp: str, modules: Sequence[Module], personal: Personal, options: Options
+) -> str:
+    """The cache's name for the sample pages of these modules, as read (their checked form
+    carries markers made afresh each time)."""
+    return cache.key(stamp, repr(tuple(modules)), repr(personal), repr(options))
 
 
 def _remembered(data: bytes, about: dict) -> Rendered:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache
-from .build import named_groups, prepare_handouts, sample_person, sample_stamp
+from .build import named_groups, prepare_handouts, sample_entry, sample_person, sample_stamp
 from .content import Library
 from .options import Options, settle
 from .pdf import ONE_AT_A_TIME
@@ -58,14 +58,20 @@ def sample_page(library: Library, module_id: str, scale: float) -> bytes:
     personal = sample_person(library.language)
     options = settle(Options(language=library.language), personal.practice)
     (module,) = library.select([module_id])
-    made_from = (sample_stamp(library), repr(module), repr(personal), repr(options), f"{scale}")
-    entry = cache.key(*made_from)
+    stamp = sample_stamp(library)
+    entry = cache.key(stamp, repr(module), repr(personal), repr(options), f"{scale}")
     found = cache.thumbnail(entry)
     if found:
         return found
-    checked = check_modules([module], library.roots)
-    laid_out = _layout(render_document(checked, personal, options), library.roots)
-    (image,) = page_images(_written(laid_out, laid_out.pages[:1]), [0], scale)
+    # The sample 'handouts previews' or 'catalog' remembered, if any: page 1 is this page.
+    remembered = cache.sample(sample_entry(stamp, [module], personal, options))
+    if remembered:
+        first = remembered[0]
+    else:
+        checked = check_modules([module], library.roots)
+        laid_out = _layout(render_document(checked, personal, options), library.roots)
+        first = _written(laid_out, laid_out.pages[:1])
+    (image,) = page_images(first, [0], scale)
     data = png_bytes(image, fast=True)
     cache.keep_thumbnail(entry, data)
     return data
