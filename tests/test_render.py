@@ -144,9 +144,10 @@ def test_a_thumbnail_is_drawn_once_until_its_module_changes(tree, tmp_path, monk
 
 def test_a_thumbnail_is_page_one_of_the_sample_previews_left(tree, tmp_path, monkeypatch):
     """After 'handouts previews' or 'catalog', the app's thumbnails are page 1 of the samples
-    they remembered, the same picture as one laid out afresh, with no layout of their own."""
+    they remembered, the same picture as one laid out afresh, with no layout of their own; a
+    damaged sample is laid out afresh instead."""
     from generator.api import render_sample, sample_page
-    from generator.core import preview
+    from generator.core import cache, preview
 
     folder = tree({"mine.md": module_text("Words to show.\n\n## More\n\n" + "Text. " * 1200)})
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))
@@ -155,5 +156,12 @@ def test_a_thumbnail_is_page_one_of_the_sample_previews_left(tree, tmp_path, mon
     library = load_library([folder])
     (entry,) = check_modules([library.modules["mine"]], library.roots)
     assert render_sample((entry,), library, remember=True).pages >= 2
+    (kept,) = (tmp_path / "after-previews" / "handouts" / cache.SAMPLES).glob("*.pdf")
+    whole = kept.read_bytes()
+    kept.write_bytes(b"\0" * len(whole))  # damaged, at its own size: never used
+    assert sample_page(load_library([folder]), "mine", 0.3) == afresh
+    for thumbnail in (tmp_path / "after-previews" / "handouts" / cache.THUMBNAILS).glob("*"):
+        thumbnail.unlink()
+    kept.write_bytes(whole)
     monkeypatch.setattr(preview, "_layout", lambda *a: pytest.fail("laid out again"))
     assert sample_page(load_library([folder]), "mine", 0.3) == afresh

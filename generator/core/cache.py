@@ -28,6 +28,7 @@ MAX_SAMPLES = 200  # sample PDFs kept (about 100 kB each); the oldest go first
 THUMBNAILS = "thumbnails"
 MAX_THUMBNAILS = 400  # thumbnails kept (about 30 kB each): the library in a few languages
 PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
+PDF_START, PDF_END = b"%PDF-", b"%%EOF\n"  # as WeasyPrint writes them
 CODE = Path(__file__).resolve().parent.parent  # the tool's own code: a change renders again
 
 
@@ -105,7 +106,7 @@ def sample(entry: str) -> tuple[bytes, dict] | None:
         return None
     if not isinstance(about, dict) or about.get("size") != len(data):  # one half of a pair
         return None
-    return data, about
+    return (data, about) if data.startswith(PDF_START) and data.endswith(PDF_END) else None
 
 
 def keep_sample(entry: str, data: bytes, about: dict) -> None:
