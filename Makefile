@@ -87,7 +87,7 @@ system:
 	  fi; }
 
 ## A browser for the web app's tests: Debian's chromium-headless-shell (Chromium's engine without
-## its windows, a third lighter to run), installed when missing and run as root; chromium also does.
+## its windows, lighter to run), installed when missing and run as root; chromium also does.
 browser:
 	@command -v chromium-headless-shell >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -55,8 +55,8 @@ def module_text(body: str = "Some text.", title: str = "Test module", kind: str 
 
 def chromium() -> str | None:
     """Debian's Chromium for the browser tests (Playwright's own download cannot be reached
-    here): its headless shell, the same engine without the windows around it and a third
-    lighter to run, or else the browser itself; HANDOUTS_CHROMIUM names another."""
+    here): its headless shell, the same engine without the windows around it and lighter to
+    run, or else the browser itself; HANDOUTS_CHROMIUM names another."""
     names = ("chromium-headless-shell", "chromium", "chromium-browser")
     return os.environ.get("HANDOUTS_CHROMIUM") or next(filter(None, map(shutil.which, names)), None)
 
