@@ -8,27 +8,30 @@ The public API lives in `generator.api`; the package exports its front door (lis
 """
 
 from ._version import __version__
-from .api import (
-    PDF,
-    HandoutError,
-    Library,
-    Options,
-    PacketOrder,
-    Person,
-    Personal,
-    Practice,
-    ProblemsFound,
-    RosterRun,
-    build,
-    build_packet,
-    check,
-    library,
-    person,
-    practice,
-    read_answers,
-    run_roster,
-    write,
-)
+from .core.memory import LOADING
+
+with LOADING:  # what loads here stays loaded: see core.memory
+    from .api import (
+        PDF,
+        HandoutError,
+        Library,
+        Options,
+        PacketOrder,
+        Person,
+        Personal,
+        Practice,
+        ProblemsFound,
+        RosterRun,
+        build,
+        build_packet,
+        check,
+        library,
+        person,
+        practice,
+        read_answers,
+        run_roster,
+        write,
+    )
 
 __all__ = [  # noqa: RUF022 (in the order the docstring gives)
     "__version__",

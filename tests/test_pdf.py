@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import zlib
 
 import pytest
@@ -234,7 +237,7 @@ def test_the_cycle_collector_runs_less_often_while_rendering_and_as_before_after
     import threading
 
     from generator.core import pdf
-    from generator.core.pdf import RENDER_GC_THRESHOLD
+    from generator.core.memory import SPARSE_THRESHOLD
 
     library = load_library()
     checked = check_modules(library.select(["journey"]), library.roots)
@@ -261,5 +264,35 @@ def test_the_cycle_collector_runs_less_often_while_rendering_and_as_before_after
     finally:
         gc.set_threshold(*usual)
     assert made == [2, 2]
-    assert len(during) >= 2 and set(during) == {(RENDER_GC_THRESHOLD, 10, 10)}
+    assert len(during) >= 2 and set(during) == {(SPARSE_THRESHOLD, 10, 10)}
     assert after == (700, 10, 10)
+
+
+def test_what_the_package_and_the_renderer_load_is_set_apart_from_later_collections():
+    """A fresh process: while the package and then WeasyPrint load, no collection runs (one is
+    allowed around the loading proper, against over a hundred before); what they loaded is
+    frozen (later collections skip it); afterwards the collector is on, with the process's own
+    setting, and still frees the cycles a program makes."""
+    probe = (
+        "import gc, json, weakref\n"
+        "gc.set_threshold(900, 11, 12)\n"
+        "seen = []\n"
+        "gc.callbacks.append(lambda phase, info: seen.append(phase))\n"
+        "import generator\n"
+        "package = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count(), len(seen))\n"
+        "import generator.core.render, generator.core.sheets, generator.core.weasy\n"
+        "seen.clear()\n"
+        "import generator.core.pdf\n"
+        "renderer = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count(), len(seen))\n"
+        "class Knot: pass\n"
+        "knot = Knot(); knot.me = knot; gone = weakref.ref(knot); del knot\n"
+        "gc.collect()\n"
+        "print(json.dumps([package, renderer, gone() is None]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    package, renderer, freed = json.loads(done.stdout)
+    assert package[:2] == [True, [900, 11, 12]] and package[2] > 10_000 and package[3] <= 2
+    assert renderer[:2] == [True, [900, 11, 12]] and renderer[2] > package[2] + 10_000
+    assert renderer[3] <= 2  # its own module's lines, around the loading, may make one
+    assert freed

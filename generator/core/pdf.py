@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import gc
 import logging
 import os
 import re
@@ -18,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import HandoutError
+from .memory import FEWER_COLLECTIONS, LOADING
 from .options import Options
 from .render import Document
 from .resources import TEMPLATES_DIR
 from .sheets import read_once
 from .weasy import boxes, font_folder, is_blank, remembered_library_lookups
 
-with remembered_library_lookups():
+with LOADING, remembered_library_lookups():
     import pydyf
     from weasyprint import HTML, URLFetcher
     from weasyprint.text.fonts import FontConfiguration
@@ -139,35 +139,20 @@ class Rendered:
     blank_pages: tuple[int, ...] = ()
 
 
-# While a document is laid out and written, Python's cycle collector looks at new objects after
-# this many allocations rather than its usual 700. A layout makes hundreds of thousands of small
-# objects that all live until the PDF is written, so each look found little to free: rendering
-# the whole library on Letter and on A4 took 8.0 s of CPU with them and 6.7 s without, for the
-# same peak memory.
-RENDER_GC_THRESHOLD = 50_000
-
-
 class _OneAtATime:
     """One layout at a time in a process: threads (the web app's requests) share one font
     configuration and one log to read warnings from, and WeasyPrint holds the GIL anyway.
-    Reentrant; the collector's setting above holds from the outermost entry to its exit."""
+    Reentrant. While inside, the cycle collector runs less often (see core.memory)."""
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._depth = 0
-        self._usual = gc.get_threshold()
 
     def __enter__(self) -> None:
         self._lock.acquire()
-        self._depth += 1
-        if self._depth == 1:
-            self._usual = gc.get_threshold()
-            gc.set_threshold(max(RENDER_GC_THRESHOLD, self._usual[0]), *self._usual[1:])
+        FEWER_COLLECTIONS.__enter__()
 
     def __exit__(self, *exc: object) -> None:
-        self._depth -= 1
-        if self._depth == 0:
-            gc.set_threshold(*self._usual)
+        FEWER_COLLECTIONS.__exit__()
         self._lock.release()
 
 
