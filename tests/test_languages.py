@@ -23,7 +23,7 @@ from generator.core.parity import out_of_step
 from generator.core.profiles import Practice, make_personal
 from generator.core.safety import load_regions, longest_lines, stale_warnings
 from generator.core.validate import check_module
-from tests.helpers import build_handout, flat, module_text, pdf_pages_text
+from tests.helpers import accents_astray, build_handout, flat, module_text, pdf_pages_text
 from tests.test_variants import outside_margins
 
 ENGLISH_WORDS = ("Name:", "Date:", "Session:", "Sources", "Page 1 of", "about 20 minutes")
@@ -577,6 +577,7 @@ def test_spanish_modules_build_strictly_in_every_variant(variant, tmp_path):
     assert built.warnings == ()
     if options.large_print or options.paper == "a4":
         assert outside_margins(built.paths[0]) == []
+    assert accents_astray(built.paths[0]) == []  # "petición" with its accent over the o
 
 
 def test_the_spanish_modules_are_those_of_the_english_library():
