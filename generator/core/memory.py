@@ -3,7 +3,10 @@
 Both make hundreds of thousands of small objects that stay: the loaded modules and their tables
 for the life of the process, a layout's boxes until its PDF is written. Looking at new objects
 every 700 allocations, as it usually does, the collector found little to free and went over the
-same objects again and again."""
+same objects again and again. Measured on this library: rendering all of it on Letter and on A4
+took 8.0 s of CPU with the usual setting and 6.7 s with the sparser one, for the same peak
+memory; in a fresh `handouts build` of one handout, the collector's time went from about 48 ms
+to 11 ms once loading ran without it, and the peak memory grew by 0.4 MB (75.2 to 75.6 MB)."""
 
 from __future__ import annotations
 
