@@ -12,63 +12,63 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 # While a document is laid out, the collector looks at new objects after this many allocations.
 SPARSE_THRESHOLD = 50_000
+Kept = TypeVar("Kept")
 
 
-class _WhileInside:
-    """A setting of the collector that holds while any thread is inside: made when the first
-    comes in, undone when the last leaves. Reentrant."""
+class _WhileInside(Generic[Kept]):
+    """A setting of the collector that holds while any thread is inside: 'begin' makes it when
+    the first comes in (what it returns is kept), 'end' undoes it with that when the last
+    leaves. Reentrant."""
 
-    def __init__(self) -> None:
+    def __init__(self, begin: Callable[[], Kept], end: Callable[[Kept], None]) -> None:
+        self._begin, self._end = begin, end
         self._lock = threading.Lock()
         self._inside = 0
 
     def __enter__(self) -> None:
         with self._lock:
             if self._inside == 0:
-                self._first_in()
+                self._kept = self._begin()
             self._inside += 1
 
     def __exit__(self, *exc: object) -> None:
         with self._lock:
             self._inside -= 1
             if self._inside == 0:
-                self._last_out()
-
-    def _first_in(self) -> None:
-        raise NotImplementedError
-
-    def _last_out(self) -> None:
-        raise NotImplementedError
+                self._end(self._kept)
 
 
-class _Loading(_WhileInside):
-    """While code loads, no collection; after, what was loaded is set apart (gc.freeze), since
-    nearly all of it lives as long as the process: later collections skip it, and objects made
-    from then on are looked at as usual."""
-
-    def _first_in(self) -> None:
-        self._was_on = gc.isenabled()
-        gc.disable()
-
-    def _last_out(self) -> None:
-        gc.freeze()
-        if self._was_on:
-            gc.enable()
+def _pause() -> bool:
+    """While code loads, no collection; whether the collector was on."""
+    was_on = gc.isenabled()
+    gc.disable()
+    return was_on
 
 
-class _Sparse(_WhileInside):
-    """While a document is laid out, the collector runs after SPARSE_THRESHOLD allocations."""
-
-    def _first_in(self) -> None:
-        self._usual = gc.get_threshold()
-        gc.set_threshold(max(SPARSE_THRESHOLD, self._usual[0]), *self._usual[1:])
-
-    def _last_out(self) -> None:
-        gc.set_threshold(*self._usual)
+def _set_apart(was_on: bool) -> None:
+    """What was loaded is set apart (gc.freeze), since nearly all of it lives as long as the
+    process: later collections skip it, and objects made from then on are looked at as usual."""
+    gc.freeze()
+    if was_on:
+        gc.enable()
 
 
-LOADING = _Loading()
-FEWER_COLLECTIONS = _Sparse()
+def _sparse() -> tuple[int, ...]:
+    """While a document is laid out, the collector runs after SPARSE_THRESHOLD allocations;
+    the process's own setting."""
+    usual = gc.get_threshold()
+    gc.set_threshold(max(SPARSE_THRESHOLD, usual[0]), *usual[1:])
+    return usual
+
+
+def _restore(usual: tuple[int, ...]) -> None:
+    gc.set_threshold(*usual)
+
+
+LOADING = _WhileInside(_pause, _set_apart)
+FEWER_COLLECTIONS = _WhileInside(_sparse, _restore)
