@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable
-from typing import Generic, TypeVar
+
+TYPE_CHECKING = False  # typing itself is not loaded here: this runs before the loading it covers
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 # While a document is laid out, the collector looks at new objects after this many allocations.
 SPARSE_THRESHOLD = 50_000
-Kept = TypeVar("Kept")
 
 
-class _WhileInside(Generic[Kept]):
+class _WhileInside:
     """A setting of the collector that holds while any thread is inside: 'begin' makes it when
     the first comes in (what it returns is kept), 'end' undoes it with that when the last
     leaves. Reentrant."""
 
-    def __init__(self, begin: Callable[[], Kept], end: Callable[[Kept], None]) -> None:
+    def __init__(self, begin: Callable[[], Any], end: Callable[[Any], None]) -> None:
         self._begin, self._end = begin, end
         self._lock = threading.Lock()
         self._inside = 0
