@@ -177,3 +177,23 @@ def test_a_handout_with_nothing_to_fill_in_still_builds_fillable(tmp_path):
     (path,) = build_handout(["journey"], personal, tmp_path, options=Options(fillable=True)).paths
     assert fields(path) == {}
     assert len(PdfReader(str(path)).pages) == 2  # every handout fits two pages
+
+
+def test_a_fillable_copy_keeps_the_printed_copys_pages():
+    """A scale's numbers sit beside their buttons, so its rows are no taller than the printed
+    pills: with a homework note, a fillable where-am-i used to push its last question and the
+    closing note onto a third page of their own."""
+    from generator import api
+    from generator.core.profiles import make_personal
+    from tests.helpers import PRACTICE
+
+    ids = sorted(m.id for m in load_library().modules.values() if "::: scale" in m.body)
+    assert "where-am-i" in ids and len(ids) >= 5
+    personal = make_personal(
+        Person(client="J.D.", session=4, note="Ask one person for help each day"),
+        practice=PRACTICE,
+    )
+    printed = api.build(ids, personal, Options())
+    filled = api.build(ids, personal, Options(fillable=True))
+    pages = {m: (p.pages, f.pages) for m, p, f in zip(ids, printed, filled, strict=True)}
+    assert all(p == f for p, f in pages.values()), pages

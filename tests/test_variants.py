@@ -255,6 +255,34 @@ def test_profile_brands_the_header_and_sets_paper(tree, tmp_path):
     ]
 
 
+def test_large_print_stacks_the_running_head_inside_the_top_margin(tree, tmp_path):
+    """At 12 pt the practice and its contact do not fit side by side: two lines, each whole (no
+    phone number cut in two), the logo beside them, all above the page area on every page."""
+    folder = tree({"practice.yaml": ""})
+    (folder / "practice.yaml").write_text(
+        f"name: Riverside Counseling\ntherapist: Alex Rivera\ncredentials: LMFT\n"
+        f"contact: riverside-counseling.example · (555) 014-2200\nlogo: {_logo(folder)}\n"
+    )
+    personal = make_personal(practice=load_practice(folder / "practice.yaml"))
+    path = build_handout(
+        ["support-network-map"], personal, tmp_path / "out", options=Options(large_print=True)
+    ).paths[0]
+    top_margin = 19 * 96 / 25.4  # style.css, in CSS pixels like TextRun.top
+    for page in pdf_runs(path.read_bytes()):
+        head = [(run.top, run.text) for run in page.runs if run.top < top_margin]  # as drawn
+        lines: list[list[str]] = []
+        for number, (top, text) in enumerate(head):
+            if number and abs(top - head[number - 1][0]) < 3:
+                lines[-1].append(text)
+            else:
+                lines.append([text])
+        assert [flat(" ".join(line)) for line in lines] == [
+            "Riverside Counseling · Alex Rivera, LMFT",
+            "riverside-counseling.example · (555) 014-2200",
+        ]
+        assert head[0][0] > 5 * 96 / 25.4  # the first line's baseline, well inside the paper
+
+
 def _xobjects(page):
     found = []
     resources = page["/Resources"]
