@@ -255,31 +255,49 @@ def test_profile_brands_the_header_and_sets_paper(tree, tmp_path):
     ]
 
 
-def test_large_print_stacks_the_running_head_inside_the_top_margin(tree, tmp_path):
-    """At 12 pt the practice and its contact do not fit side by side: two lines, each whole (no
-    phone number cut in two), the logo beside them, all above the page area on every page."""
+PRACTICE_LINE = "Riverside Counseling · Alex Rivera, LMFT"
+CONTACT_LINE = "riverside-counseling.example · (555) 014-2200"
+
+
+@pytest.mark.parametrize(
+    "options, logo, lines",
+    [
+        (Options(), True, [f"{PRACTICE_LINE} {CONTACT_LINE}"]),
+        (Options(font="opendyslexic"), False, [PRACTICE_LINE, CONTACT_LINE]),
+        (Options(large_print=True), True, [PRACTICE_LINE, CONTACT_LINE]),
+    ],
+    ids=["side by side", "too wide: stacked", "large print: stacked"],
+)
+def test_the_running_head_keeps_each_part_whole_inside_the_top_margin(
+    tree, tmp_path, options, logo, lines
+):
+    """The practice and its contact share a line when they fit; when they do not (a wide font,
+    large print), the contact moves whole to the next line: no phone number cut in two, no
+    credentials alone on a line. All of it above the page area on every page, and the logo
+    at least 3 mm inside the paper's edge."""
     folder = tree({"practice.yaml": ""})
     (folder / "practice.yaml").write_text(
-        f"name: Riverside Counseling\ntherapist: Alex Rivera\ncredentials: LMFT\n"
-        f"contact: riverside-counseling.example · (555) 014-2200\nlogo: {_logo(folder)}\n"
+        "name: Riverside Counseling\ntherapist: Alex Rivera\ncredentials: LMFT\n"
+        f"contact: {CONTACT_LINE}\n" + (f"logo: {_logo(folder)}\n" if logo else "")
     )
     personal = make_personal(practice=load_practice(folder / "practice.yaml"))
-    path = build_handout(
-        ["support-network-map"], personal, tmp_path / "out", options=Options(large_print=True)
-    ).paths[0]
+    path = build_handout(["support-network-map"], personal, tmp_path, options=options).paths[0]
+    document = pypdfium2.PdfDocument(str(path))
+    for number in range(len(document)) if logo else ():
+        page = document[number]
+        images = page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE], max_depth=5)
+        tops = [(page.get_height() - image.get_bounds()[3]) * 25.4 / 72 for image in images]
+        assert len(tops) == 1 and tops[0] >= 3, tops
     top_margin = 19 * 96 / 25.4  # style.css, in CSS pixels like TextRun.top
     for page in pdf_runs(path.read_bytes()):
         head = [(run.top, run.text) for run in page.runs if run.top < top_margin]  # as drawn
-        lines: list[list[str]] = []
+        found: list[list[str]] = []
         for number, (top, text) in enumerate(head):
             if number and abs(top - head[number - 1][0]) < 3:
-                lines[-1].append(text)
+                found[-1].append(text)
             else:
-                lines.append([text])
-        assert [flat(" ".join(line)) for line in lines] == [
-            "Riverside Counseling · Alex Rivera, LMFT",
-            "riverside-counseling.example · (555) 014-2200",
-        ]
+                found.append([text])
+        assert [flat(" ".join(line)) for line in found] == lines
         assert head[0][0] > 5 * 96 / 25.4  # the first line's baseline, well inside the paper
 
 
