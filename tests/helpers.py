@@ -173,24 +173,34 @@ def _font_name(font) -> str:
 
 
 PX_PER_MM = 96 / 25.4  # WeasyPrint writes text positions in CSS pixels
+TOP_MARGIN, BOTTOM_MARGIN = 19 * PX_PER_MM, 20 * PX_PER_MM  # style.css
 
 
 @dataclass(frozen=True)
 class Line:
-    """One line of text in a page's page area (header and footer left out)."""
+    """One line of text on a page."""
 
     text: str
     heading: bool  # set in the headings' face (Noto Serif Bold), e.g. a Part heading
 
 
 def body_lines(path_or_bytes) -> list[list[Line]]:
-    """Each page's lines of text between the top and bottom margins (style.css: 19 and 20 mm),
-    top to bottom, in the order a reader meets them."""
-    return [_page_lines(page) for page in pdf_runs(path_or_bytes)]
+    """Each page's lines of text between the top and bottom margins (header and footer left
+    out), top to bottom, in the order a reader meets them."""
+    return [
+        _page_lines(page, TOP_MARGIN, page.height / 0.75 - BOTTOM_MARGIN)
+        for page in pdf_runs(path_or_bytes)
+    ]
 
 
-def _page_lines(page: PageRuns) -> list[Line]:
-    top, bottom = 19 * PX_PER_MM, page.height / 0.75 - 20 * PX_PER_MM
+def head_lines(path_or_bytes) -> list[list[str]]:
+    """Each page's running head, line by line: the text above the top margin."""
+    return [
+        [line.text for line in _page_lines(page, 0, TOP_MARGIN)] for page in pdf_runs(path_or_bytes)
+    ]
+
+
+def _page_lines(page: PageRuns, top: float, bottom: float) -> list[Line]:
     runs = [(run.top, run.font, run.text) for run in page.runs if top < run.top < bottom]
     grouped: list[tuple[float, list]] = []
     for y, font, text in sorted(runs, key=lambda run: run[0]):
