@@ -296,6 +296,22 @@ def test_the_running_head_keeps_each_part_whole_inside_the_top_margin(
         assert min(run.top for run in page.runs) > 5 * PX_PER_MM
 
 
+def test_a_practice_name_longer_than_a_line_wraps_inside_the_margins(tree, tmp_path):
+    """A name of over a hundred letters (the profile allows 200) wraps in the running head
+    instead of running past the right margin, and the contact still follows it whole."""
+    name = (
+        "The Riverside Centre for Family, Couples and Individual Counselling and "
+        "Psychotherapy of the Greater Metropolitan Area"
+    )
+    folder = tree({"practice.yaml": f"name: {name}\ncontact: {CONTACT_LINE}\n"})
+    personal = make_personal(practice=load_practice(folder / "practice.yaml"))
+    path = build_handout(["journey"], personal, tmp_path).paths[0]
+    assert outside_margins(path) == []
+    for lines in head_lines(path):
+        assert len(lines) == 3 and flat(" ".join(lines[:2])) == name
+        assert lines[2] == CONTACT_LINE
+
+
 def _xobjects(page):
     found = []
     resources = page["/Resources"]
